@@ -68,8 +68,10 @@ mod tests {
     #[test]
     fn headings_give_paths_and_rows_are_sections() {
         let got = parse("s3.md", NOTE);
-        let summary: Vec<(usize, usize, Vec<&str>)> =
-            got.iter().map(|s| (s.line_start, s.line_end, s.path.iter().map(String::as_str).collect())).collect();
+        let summary: Vec<(usize, usize, Vec<&str>)> = got
+            .iter()
+            .map(|s| (s.line_start, s.line_end, s.path.iter().map(String::as_str).collect()))
+            .collect();
         assert_eq!(
             summary,
             vec![

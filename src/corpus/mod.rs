@@ -216,10 +216,7 @@ fn note_files(root: &Path) -> Result<Vec<PathBuf>, CorpusError> {
 
 fn relative_name(base: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(base).unwrap_or(file);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
 }
 
 /// A stable id: the digest of the source, the heading path and how many earlier sections of the

@@ -66,7 +66,8 @@ impl<'a> Outline<'a> {
             let stem = self.source.rsplit('/').next().unwrap_or(self.source);
             path.push(stem.split('.').next().unwrap_or(stem).to_owned());
         }
-        let kind = self.sections.iter().rev().find(|s| s.path == path).map_or(SectionKind::Heading, |s| s.kind);
+        let kind =
+            self.sections.iter().rev().find(|s| s.path == path).map_or(SectionKind::Heading, |s| s.kind);
         self.open = Some(self.push(path, kind, line_no, raw));
     }
 

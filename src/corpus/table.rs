@@ -107,15 +107,31 @@ fn render_table(lines: &[&str]) -> Vec<String> {
         rows.get(row)?.get(col).map(String::as_str).filter(|v| !v.is_empty())
     };
     let key = |prop: usize| -> &str {
-        if by_column { rows[prop].first().map(String::as_str).unwrap_or("") } else { header[prop].as_str() }
+        if by_column {
+            rows[prop].first().map(String::as_str).unwrap_or("")
+        } else {
+            header[prop].as_str()
+        }
     };
     things
         .into_iter()
         .map(|thing| {
-            let name = if by_column { header[thing].as_str() } else { rows[thing].first().map(String::as_str).unwrap_or("") };
+            let name = if by_column {
+                header[thing].as_str()
+            } else {
+                rows[thing].first().map(String::as_str).unwrap_or("")
+            };
             let parts: Vec<String> = props
                 .iter()
-                .filter_map(|&p| cell(thing, p).map(|v| if key(p).is_empty() { v.to_owned() } else { format!("{}: {v}", key(p)) }))
+                .filter_map(|&p| {
+                    cell(thing, p).map(|v| {
+                        if key(p).is_empty() {
+                            v.to_owned()
+                        } else {
+                            format!("{}: {v}", key(p))
+                        }
+                    })
+                })
                 .collect();
             format!("【{name}】 {}", parts.join(" / "))
         })
@@ -175,12 +191,19 @@ mod tests {
     fn comparison_renders_column_by_column() {
         let text = "| 項目 | VPCエンドポイント | エンドポイントサービス |\n|---|---|---|\n| 役割 | 入り口 | 出口 |\n| 承諾制 | なし | あり |";
         let lines = render_block(text);
-        assert_eq!(lines, vec!["【VPCエンドポイント】 役割: 入り口 / 承諾制: なし", "【エンドポイントサービス】 役割: 出口 / 承諾制: あり"]);
+        assert_eq!(
+            lines,
+            vec![
+                "【VPCエンドポイント】 役割: 入り口 / 承諾制: なし",
+                "【エンドポイントサービス】 役割: 出口 / 承諾制: あり"
+            ]
+        );
     }
 
     #[test]
     fn table_with_named_first_header_renders_row_by_row() {
-        let text = "| スキャンタイプ | 特徴 | 使用ツール |\n|---|---|---|\n| 基本スキャン | OSのみ | Inspector |";
+        let text =
+            "| スキャンタイプ | 特徴 | 使用ツール |\n|---|---|---|\n| 基本スキャン | OSのみ | Inspector |";
         assert_eq!(render_block(text), vec!["【基本スキャン】 特徴: OSのみ / 使用ツール: Inspector"]);
     }
 

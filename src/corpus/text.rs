@@ -150,8 +150,7 @@ fn bare_level(title: &str, next: Option<Line>, outline: &Outline) -> u8 {
     }
     if has_latin(title) {
         let in_family = outline.titles().any(|open| {
-            open.strip_suffix(" Family")
-                .is_some_and(|family| title != open && title.starts_with(family))
+            open.strip_suffix(" Family").is_some_and(|family| title != open && title.starts_with(family))
         });
         return if in_family { FAMILY_MEMBER } else { SERVICE };
     }
@@ -200,8 +199,14 @@ mod tests {
         let got = paths(notes);
         assert_eq!(got[1], (2, 3, p(&["EC2", "スポットインスタンス"])));
         assert_eq!(got[2], (4, 5, p(&["EC2", "スポットインスタンス", "①スポットブロック"])));
-        assert_eq!(got[4], (7, 8, p(&["EC2", "スポットインスタンス", "③スポットインスタンスアドバイザ", "[中断軽減]"])));
-        assert_eq!(got[5].2, p(&["EC2", "スポットインスタンス", "③スポットインスタンスアドバイザ", "[ステータス]"]));
+        assert_eq!(
+            got[4],
+            (7, 8, p(&["EC2", "スポットインスタンス", "③スポットインスタンスアドバイザ", "[中断軽減]"]))
+        );
+        assert_eq!(
+            got[5].2,
+            p(&["EC2", "スポットインスタンス", "③スポットインスタンスアドバイザ", "[ステータス]"])
+        );
         assert_eq!(got[6], (10, 11, p(&["EC2", "ステータスチェック"])));
     }
 
@@ -209,7 +214,10 @@ mod tests {
     fn label_groups_constraint_rows_under_item() {
         let notes = "Service Catalog\n●起動制約\n管理者が定めたルールの中で利用できる。\n[制約の種類]\n| 起動制約 (Launch Constraint) | IAMロールを使って起動。 |\n| テンプレート制約 (Template Constraint) | パラメータに制限をかける。 |\n";
         let last = parse("n.txt", notes).pop().unwrap();
-        assert_eq!(last.path, p(&["Service Catalog", "起動制約", "[制約の種類]", "テンプレート制約 (Template Constraint)"]));
+        assert_eq!(
+            last.path,
+            p(&["Service Catalog", "起動制約", "[制約の種類]", "テンプレート制約 (Template Constraint)"])
+        );
         assert_eq!(last.kind, SectionKind::Row);
         assert_eq!((last.line_start, last.line_end), (6, 6));
     }
@@ -257,11 +265,17 @@ mod tests {
 
     #[test]
     fn sentences_without_full_stop_are_not_headings() {
-        assert_eq!(classify("ECR(Elastic Container Registry)に保存されたイメージに対して実行できる"), Line::Body);
+        assert_eq!(
+            classify("ECR(Elastic Container Registry)に保存されたイメージに対して実行できる"),
+            Line::Body
+        );
         assert_eq!(classify("使用するにあたり、"), Line::Body);
         assert_eq!(classify("…etc"), Line::Body);
         assert_eq!(classify("属性"), Line::Bare("属性"));
-        assert_eq!(classify("[1分ごとに実行し、成功・失敗のステータスを更新]"), Line::Label("[1分ごとに実行し、成功・失敗のステータスを更新]"));
+        assert_eq!(
+            classify("[1分ごとに実行し、成功・失敗のステータスを更新]"),
+            Line::Label("[1分ごとに実行し、成功・失敗のステータスを更新]")
+        );
     }
 
     #[test]

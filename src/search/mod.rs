@@ -1,1 +1,66 @@
+//! Sections → a Japanese full-text index → ranked hits.
+//!
+//! [`open_or_build`] is the one entry point: it reads the notes, opens the index in `index/` when
+//! it was built from exactly these notes by this binary, and otherwise rebuilds it beside the live
+//! one and swaps it in ([`index`]).
+
+pub mod analyzer;
 pub mod dictionary;
+pub mod index;
+pub mod query;
+pub mod schema;
+pub mod snippet;
+
+use std::path::{Path, PathBuf};
+
+pub use query::{Analyzed, Hit, QueryError, Searcher, SectionRef};
+
+use crate::corpus::{self, Corpus, CorpusError};
+
+/// Ways making the index ready fails.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
+    #[error(transparent)]
+    Index(#[from] index::IndexError),
+}
+
+/// Why and how fast the index was rebuilt.
+#[derive(Debug, Clone)]
+pub struct Rebuild {
+    pub reason: String,
+    pub sections: usize,
+    pub millis: u64,
+}
+
+/// A searcher over the current notes, the notes themselves, and the rebuild if one was needed.
+pub struct Loaded {
+    pub searcher: Searcher,
+    pub corpus: Corpus,
+    pub rebuild: Option<Rebuild>,
+}
+
+/// Opens the index for the notes under `roots`, rebuilding it when missing, unreadable, built by
+/// another version, or built from other notes. `force` rebuilds regardless.
+pub fn open_or_build(roots: &[PathBuf], dir: &Path, force: bool) -> Result<Loaded, SearchError> {
+    let corpus = corpus::load(roots)?;
+    let reason = if force {
+        Some("requested".to_owned())
+    } else {
+        match index::open(dir) {
+            Ok(open) if open.manifest.corpus_digest == corpus.digest => {
+                let searcher = Searcher::new(open)?;
+                return Ok(Loaded { searcher, corpus, rebuild: None });
+            }
+            Ok(_) => Some("the notes changed".to_owned()),
+            Err(e) => Some(e.to_string()),
+        }
+    };
+    let reason = reason.unwrap_or_default();
+    tracing::info!(dir = %dir.display(), %reason, "building index");
+    let open = index::build(dir, &corpus.sections, &corpus.digest)?;
+    let rebuild = Rebuild { reason, sections: open.manifest.sections, millis: open.manifest.build_millis };
+    tracing::info!(sections = rebuild.sections, millis = rebuild.millis, "index built");
+    Ok(Loaded { searcher: Searcher::new(open)?, corpus, rebuild: Some(rebuild) })
+}

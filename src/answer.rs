@@ -1,0 +1,135 @@
+//! Hits → the answer the bot posts: the quoted passage, its citation, one or two related
+//! sections, and whether the match is good enough to call an answer.
+//!
+//! Confidence is judged by coverage, not by the raw BM25 score (which has no fixed scale): the
+//! share of the question's content words that occur in the top section's text and headings.
+//! Below [`MIN_COVERAGE`] the bot says it found no clear answer and offers the closest titles.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::corpus::Citation;
+use crate::search::analyzer::{bigram_analyzer, normalize, terms};
+use crate::search::snippet::{self, Excerpt, ANSWER_CHARS};
+use crate::search::{Analyzed, Hit, QueryError, Searcher, SectionRef};
+
+/// Share of the question's content words the top section must contain to be called an answer.
+pub const MIN_COVERAGE: f32 = 0.5;
+/// How many hits are looked at to compose an answer.
+const CANDIDATES: usize = 6;
+/// Related sections shown under an answer.
+const RELATED: usize = 2;
+
+/// DESIGN.md's `Answer` JSON shape, plus the title, excerpt marks and related sections.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    pub query: String,
+    /// The quoted passage (tables rendered as lines); a "no clear answer" note when not confident.
+    pub answer: String,
+    pub confident: bool,
+    pub citations: Vec<Citation>,
+    /// The answering section's title and id.
+    pub title: Option<String>,
+    pub section_id: Option<String>,
+    /// Byte ranges of `answer` that matched the question, for highlighting.
+    #[serde(skip)]
+    pub highlights: Vec<std::ops::Range<usize>>,
+    /// Other sections worth a look (when confident) or the closest titles (when not).
+    pub related: Vec<SectionRef>,
+}
+
+impl Answer {
+    /// The answer for a terminal: passage, citation line, related titles.
+    pub fn render_plain(&self) -> String {
+        let mut out = String::new();
+        if let Some(title) = &self.title {
+            out.push_str(&format!("■ {title}\n"));
+        }
+        out.push_str(&self.answer);
+        out.push('\n');
+        for c in &self.citations {
+            out.push_str(&format!("出典: {c}\n"));
+        }
+        if !self.related.is_empty() {
+            let label = if self.confident { "関連" } else { "もしかして" };
+            let titles: Vec<String> =
+                self.related.iter().map(|r| format!("{} (L{})", r.title, r.line_start)).collect();
+            out.push_str(&format!("{label}: {}\n", titles.join(" / ")));
+        }
+        out
+    }
+
+    /// The passage with matched words wrapped in `open`/`close`.
+    pub fn marked(&self, open: &str, close: &str) -> String {
+        Excerpt { text: self.answer.clone(), highlights: self.highlights.clone() }.marked(open, close)
+    }
+}
+
+/// Answers a question from the index.
+pub fn ask(searcher: &Searcher, question: &str) -> Result<Answer, QueryError> {
+    let (analyzed, hits) = searcher.search(question, CANDIDATES)?;
+    Ok(compose(question.trim(), &analyzed, &hits))
+}
+
+/// Composes the answer from ranked hits.
+pub fn compose(question: &str, analyzed: &Analyzed, hits: &[Hit]) -> Answer {
+    let Some(top) = hits.first() else {
+        return Answer {
+            query: question.to_owned(),
+            answer: "ノートに該当する記述が見つかりませんでした。別の言葉で聞いてみてください。".into(),
+            confident: false,
+            citations: Vec::new(),
+            title: None,
+            section_id: None,
+            highlights: Vec::new(),
+            related: Vec::new(),
+        };
+    };
+    let confident = coverage(analyzed, top) >= MIN_COVERAGE;
+    if !confident {
+        return Answer {
+            query: question.to_owned(),
+            answer: "ノートにはっきりした答えが見つかりませんでした。".into(),
+            confident,
+            citations: Vec::new(),
+            title: None,
+            section_id: None,
+            highlights: Vec::new(),
+            related: distinct_titles(hits.iter(), 3),
+        };
+    }
+    let excerpt = snippet::excerpt(&top.text, analyzed, ANSWER_CHARS);
+    let related = distinct_titles(hits[1..].iter().filter(|h| h.section.title != top.section.title), RELATED);
+    Answer {
+        query: question.to_owned(),
+        answer: excerpt.text,
+        confident,
+        citations: vec![top.section.citation()],
+        title: Some(top.section.title.clone()),
+        section_id: Some(top.section.id.clone()),
+        highlights: excerpt.highlights,
+        related,
+    }
+}
+
+fn distinct_titles<'a>(hits: impl Iterator<Item = &'a Hit>, n: usize) -> Vec<SectionRef> {
+    let mut seen = HashSet::new();
+    hits.filter(|h| seen.insert(h.section.title.clone())).take(n).map(|h| h.section.clone()).collect()
+}
+
+/// Share of the question's content words (morphological terms, particles and question words
+/// already dropped) that occur in the hit's headings or text; bigrams when there are no words.
+pub fn coverage(analyzed: &Analyzed, hit: &Hit) -> f32 {
+    let haystack = normalize(&format!("{}\n{}", hit.section.path.join(" "), hit.text));
+    if !analyzed.morph.is_empty() {
+        let found = analyzed.morph.iter().filter(|t| haystack.contains(t.as_str())).count();
+        return found as f32 / analyzed.morph.len() as f32;
+    }
+    if analyzed.bigrams.is_empty() {
+        return 0.0;
+    }
+    let present: HashSet<String> = terms(&mut bigram_analyzer(), &haystack).into_iter().collect();
+    let found = analyzed.bigrams.iter().filter(|b| present.contains(*b)).count();
+    found as f32 / analyzed.bigrams.len() as f32
+}

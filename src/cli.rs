@@ -1,0 +1,167 @@
+//! The command line (DESIGN.md's stable CLI) and what each command does.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::answer;
+use crate::bot::Bot;
+use crate::chat::console;
+use crate::config::Config;
+use crate::corpus;
+use crate::search::{self, Loaded};
+
+/// shiori (栞): answers AWS questions from your study group's Japanese notes, with citations.
+#[derive(Debug, Parser)]
+#[command(name = "shiori", version, about)]
+pub struct Cli {
+    /// Notes to read: a directory (walked for *.txt, *.md) or a file; repeatable [default: corpus/]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub corpus: Vec<PathBuf>,
+    /// Where the index is kept [default: index/]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// Config file [default: shiori.toml when present]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Commands,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Commands {
+    /// (Re)build the index from the notes; prints the number of sections and the build time
+    Index,
+    /// Every section of the notes, in order
+    Sections {
+        /// Print JSON (a list of Section objects)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ranked sections for a question
+    Search {
+        /// Print JSON (a list of Hit objects)
+        #[arg(long)]
+        json: bool,
+        /// How many hits (1–50)
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=50))]
+        limit: u16,
+        /// The question (several words are joined with spaces)
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        query: Vec<String>,
+    },
+    /// The answer the bot would post, with its citation
+    Ask {
+        /// Print JSON (an Answer object)
+        #[arg(long)]
+        json: bool,
+        /// The question (several words are joined with spaces)
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        query: Vec<String>,
+    },
+    /// The chat bot in the terminal: /ask …, /source ID, /help, /quit
+    Console,
+}
+
+/// Where the notes and the index are, after CLI flags override the config.
+struct Paths {
+    corpus: Vec<PathBuf>,
+    index: PathBuf,
+}
+
+fn paths(cli: &Cli) -> anyhow::Result<Paths> {
+    let config = match &cli.config {
+        Some(path) => Config::load(path)?,
+        None if Path::new("shiori.toml").is_file() => Config::load(Path::new("shiori.toml"))?,
+        None => Config::default(),
+    };
+    Ok(Paths {
+        corpus: if cli.corpus.is_empty() { config.corpus.paths } else { cli.corpus.clone() },
+        index: cli.index.clone().unwrap_or(config.index.dir),
+    })
+}
+
+fn load(paths: &Paths, force: bool) -> anyhow::Result<Loaded> {
+    search::open_or_build(&paths.corpus, &paths.index, force)
+        .with_context(|| format!("preparing the index in {}", paths.index.display()))
+}
+
+/// Runs one command, writing its output to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
+    let paths = paths(&cli)?;
+    match cli.command {
+        Commands::Index => {
+            let started = Instant::now();
+            let loaded = load(&paths, true)?;
+            let m = loaded.searcher.manifest();
+            writeln!(
+                out,
+                "indexed {} sections from {} file(s) in {} ms (total {} ms) into {}",
+                m.sections,
+                loaded.corpus.files.len(),
+                m.build_millis,
+                started.elapsed().as_millis(),
+                paths.index.display()
+            )?;
+            for skipped in &loaded.corpus.skipped {
+                writeln!(out, "warning: {skipped}")?;
+            }
+        }
+        Commands::Sections { json } => {
+            let corpus = corpus::load(&paths.corpus)?;
+            if json {
+                serde_json::to_writer_pretty(&mut *out, &corpus.sections)?;
+                writeln!(out)?;
+            } else {
+                for s in &corpus.sections {
+                    writeln!(out, "{}\tL{}-{}\t{}", s.id, s.line_start, s.line_end, s.path.join(" › "))?;
+                }
+            }
+        }
+        Commands::Search { json, limit, query } => {
+            let loaded = load(&paths, false)?;
+            let (_, hits) = loaded.searcher.search(&query.join(" "), usize::from(limit))?;
+            if json {
+                serde_json::to_writer_pretty(&mut *out, &hits)?;
+                writeln!(out)?;
+            } else if hits.is_empty() {
+                writeln!(out, "no matching section")?;
+            } else {
+                for (rank, hit) in hits.iter().enumerate() {
+                    writeln!(out, "{}. [{:.2}] {}", rank + 1, hit.score, hit.section.citation())?;
+                    writeln!(out, "   {}", hit.snippet.replace('\n', " "))?;
+                }
+            }
+        }
+        Commands::Ask { json, query } => {
+            let loaded = load(&paths, false)?;
+            let answer = answer::ask(&loaded.searcher, &query.join(" "))?;
+            if json {
+                serde_json::to_writer_pretty(&mut *out, &answer)?;
+                writeln!(out)?;
+            } else {
+                write!(out, "{}", answer.render_plain())?;
+            }
+        }
+        Commands::Console => {
+            let loaded = load(&paths, false)?;
+            let bot = Bot::new(loaded.searcher, loaded.corpus.sections);
+            let stdin = std::io::stdin();
+            let prompt = stdin.is_terminal();
+            console::run(&bot, stdin.lock(), out, prompt)?;
+        }
+    }
+    Ok(())
+}
+
+/// Exit code for an error: 2 for input the user can fix by asking differently, 1 otherwise.
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    if error.downcast_ref::<search::QueryError>().is_some() {
+        2
+    } else {
+        1
+    }
+}

@@ -1,0 +1,181 @@
+//! The CLI end to end on the real notes: the stable commands, their JSON shapes, bad input.
+
+mod common;
+
+use common::{json, shiori, shiori_with, stderr, stdout};
+
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn lines_hold(line_start: u64, line_end: u64, needle: &str) -> bool {
+    let lines = common::notes_lines();
+    lines[line_start as usize - 1..line_end as usize].join("\n").contains(needle)
+}
+
+#[test]
+fn index_prints_sections_and_build_time() {
+    let dir = scratch();
+    let out = shiori(dir.path(), &["index"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let sections: usize = text.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("count");
+    assert!(sections >= 150, "{text}");
+    assert!(text.contains(" ms"), "{text}");
+    assert!(dir.path().join("index").join("CURRENT").is_file());
+}
+
+#[test]
+fn sections_json_has_the_design_shape() {
+    let dir = scratch();
+    let v = json(&shiori(dir.path(), &["sections", "--json"]));
+    let list = v.as_array().unwrap();
+    assert!(list.len() >= 150);
+    for key in ["id", "source", "path", "title", "line_start", "line_end", "text"] {
+        assert!(list[0].get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn search_ranks_hibernation_first_in_both_widths() {
+    let dir = scratch();
+    for query in ["ハイバネーション", "ＥＣ２　ハイバネーション"] {
+        let v = json(&shiori(dir.path(), &["search", "--json", query]));
+        let top = &v[0];
+        let (start, end) = (top["line_start"].as_u64().unwrap(), top["line_end"].as_u64().unwrap());
+        assert!(start <= 138 && 138 <= end, "{query}: {top}");
+        assert!(top["score"].as_f64().unwrap() > 0.0);
+        assert!(top.get("text").is_none(), "hits carry no text");
+        assert!(!top["snippet"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn search_limit_is_respected() {
+    let dir = scratch();
+    let v = json(&shiori(dir.path(), &["search", "--json", "--limit", "2", "インスタンス"]));
+    assert_eq!(v.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn ask_quotes_a_passage_from_the_cited_lines() {
+    let dir = scratch();
+    let v = json(&shiori(dir.path(), &["ask", "--json", "オリジンフェイルオーバーとは？"]));
+    assert_eq!(v["confident"], true, "{v}");
+    let citation = &v["citations"][0];
+    assert_eq!(citation["source"], "aws-notes.txt");
+    let (start, end) = (citation["line_start"].as_u64().unwrap(), citation["line_end"].as_u64().unwrap());
+    assert!(start <= 385 && 385 <= end, "{citation}");
+    let answer = v["answer"].as_str().unwrap();
+    let quoted: String = answer.split(": ").nth(1).unwrap_or(answer).chars().take(30).collect();
+    assert!(lines_hold(start, end, &quoted), "{quoted:?} not in L{start}-{end}");
+}
+
+#[test]
+fn ask_prints_passage_and_citation_line() {
+    let dir = scratch();
+    let out = shiori(dir.path(), &["ask", "EC2", "ハイバネーション"]);
+    let text = stdout(&out);
+    assert!(out.status.success());
+    assert!(text.contains("出典: aws-notes.txt › 仮想サーバー › EC2(Elastic Compute Cloud) › 品質改善 › ハイバネーション (L138)"), "{text}");
+    assert!(!text.contains("| ハイバネーション |"), "tables are rendered, not raw pipes: {text}");
+}
+
+#[test]
+fn unrelated_question_is_not_confident_and_offers_titles() {
+    let dir = scratch();
+    let v = json(&shiori(dir.path(), &["ask", "--json", "明日の東京の天気を教えて"]));
+    assert_eq!(v["confident"], false, "{v}");
+    assert!(v["citations"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn empty_question_is_a_usage_error() {
+    let dir = scratch();
+    let out = shiori(dir.path(), &["ask", "  "]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("empty question"), "{}", stderr(&out));
+}
+
+#[test]
+fn hundred_kilobyte_question_is_refused_clearly() {
+    let dir = scratch();
+    let huge = "インスタンス".repeat(100 * 1024 / 18);
+    let out = shiori(dir.path(), &["search", &huge]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("too long"), "{}", stderr(&out));
+}
+
+#[test]
+fn query_syntax_characters_are_plain_text() {
+    let dir = scratch();
+    for q in ["\"ハイバネーション", "title:EC2", "(停止保護", "停止 AND 保護", "*", "-", "NOT"]
+    {
+        let out = shiori(dir.path(), &["search", "--json", q]);
+        assert!(out.status.success(), "{q}: {}", stderr(&out));
+        assert!(json(&out).is_array());
+    }
+}
+
+#[test]
+fn empty_notes_folder_is_a_clear_error() {
+    let dir = scratch();
+    let notes = dir.path().join("notes");
+    std::fs::create_dir(&notes).unwrap();
+    let out = shiori_with(dir.path(), &notes, &["search", "EC2"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no notes found"), "{}", stderr(&out));
+}
+
+#[test]
+fn non_utf8_note_is_skipped_with_a_warning_naming_it() {
+    let dir = scratch();
+    let notes = dir.path().join("notes");
+    std::fs::create_dir(&notes).unwrap();
+    std::fs::copy(common::notes_dir().join("aws-notes.txt"), notes.join("aws-notes.txt")).unwrap();
+    // "仮想サーバー" in Shift_JIS: a real way a note arrives from an old editor.
+    std::fs::write(notes.join("sjis-memo.txt"), b"\x89\xbc\x91\x7a\x83\x54\x81\x5b\x83\x6f\x81\x5b\n")
+        .unwrap();
+    let out = shiori_with(dir.path(), &notes, &["index"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(all.contains("sjis-memo.txt") && all.contains("not UTF-8"), "{all}");
+}
+
+#[test]
+fn index_is_rebuilt_when_notes_change() {
+    let dir = scratch();
+    let notes = dir.path().join("notes");
+    std::fs::create_dir(&notes).unwrap();
+    std::fs::write(notes.join("a.md"), "# S3\n\nオブジェクトストレージ。\n").unwrap();
+    assert!(shiori_with(dir.path(), &notes, &["index"], None).status.success());
+    std::fs::write(
+        notes.join("a.md"),
+        "# S3\n\nオブジェクトストレージ。\n\n## Glacier\n\nアーカイブ用のストレージクラス。\n",
+    )
+    .unwrap();
+    let v = json(&shiori_with(dir.path(), &notes, &["search", "--json", "Glacier"], None));
+    assert_eq!(v[0]["title"], "Glacier", "{v}");
+}
+
+#[test]
+fn console_answers_and_quits() {
+    let dir = scratch();
+    let input = "/help\n/ask ハイバネーション\n/nope\n/quit\n/ask never reached\n";
+    let out = shiori_with(dir.path(), &common::notes_dir(), &["console"], Some(input));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("/ask 質問"), "{text}");
+    assert!(text.contains("出典: aws-notes.txt") && text.contains("(L138)"), "{text}");
+    assert!(text.contains("不明なコマンド: /nope"), "{text}");
+    assert!(!text.contains("never reached"));
+}
+
+#[test]
+fn malformed_config_names_the_key() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("shiori.toml"), "[index]\ndir = 5\n").unwrap();
+    let out = shiori(dir.path(), &["--config", "shiori.toml", "sections"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("index.dir"), "{}", stderr(&out));
+}
