@@ -122,9 +122,9 @@ fn distinct_titles<'a>(hits: impl Iterator<Item = &'a Hit>, n: usize) -> Vec<Sec
 /// already dropped) that occur in the hit's headings or text; bigrams when there are no words.
 pub fn coverage(analyzed: &Analyzed, hit: &Hit) -> f32 {
     let haystack = normalize(&format!("{}\n{}", hit.section.path.join(" "), hit.text));
-    if !analyzed.morph.is_empty() {
-        let found = analyzed.morph.iter().filter(|t| haystack.contains(t.as_str())).count();
-        return found as f32 / analyzed.morph.len() as f32;
+    if !analyzed.typed_morph.is_empty() {
+        let found = analyzed.typed_morph.iter().filter(|t| haystack.contains(t.as_str())).count();
+        return found as f32 / analyzed.typed_morph.len() as f32;
     }
     if analyzed.bigrams.is_empty() {
         return 0.0;

@@ -124,6 +124,7 @@ fn comparison_table_is_one_section_and_term_rows_are_many() {
     assert!(endpoints.line_start <= 55 && endpoints.line_end >= 64, "{endpoints:?}");
     assert_eq!(endpoints.title, "[各エンドポイントの比較]");
     let fargate = section_at(&s, 262);
-    assert_eq!(fargate.line_start, 260, "the EC2/Fargate comparison stays with its label");
+    assert_eq!(fargate.line_start, 257, "the EC2/Fargate comparison belongs to 起動タイプ: {fargate:?}");
+    assert_eq!(fargate.title, "起動タイプ");
     assert_ne!(section_at(&s, 135).id, section_at(&s, 136).id, "term rows are separate sections");
 }

@@ -175,7 +175,7 @@ pub fn load(roots: &[PathBuf]) -> Result<Corpus, CorpusError> {
 }
 
 /// Bumped whenever parsing changes, so an index built by an older parser is rebuilt.
-const PARSER_VERSION: &str = "parser-1";
+const PARSER_VERSION: &str = "parser-2";
 
 /// Reads one note as UTF-8 text (a leading BOM is dropped); the error says why it cannot be used.
 fn read_note(path: &Path) -> Result<String, String> {

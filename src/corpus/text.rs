@@ -17,7 +17,9 @@
 //! - **Topic** (`属性`, `オリジン`, `品質改善`): any other Japanese name, under the open service.
 //!
 //! Everything else (`・` bullets, `※` notes, `【…】` taglines, `(…)` glosses, sentences) is body
-//! text of the section above it.
+//! text of the section above it, and so are reference labels (`[参考]`, `[画像引用元]`): links whose
+//! address the export dropped, which head nothing (the table after `[画像引用元]` belongs to the
+//! heading above the picture).
 
 use super::outline::Outline;
 use super::{table, Section, SectionKind};
@@ -81,6 +83,14 @@ fn classify(line: &str) -> Line<'_> {
     Line::Body
 }
 
+/// Words that mark a bracketed label as a reference link (参考, 引用元, 参照元, 出典) rather than
+/// the head of a block: the export keeps a link's text in brackets and drops its address.
+const REFERENCE_WORDS: &[&str] = &["参考", "引用", "参照", "出典"];
+
+fn is_reference(label: &str) -> bool {
+    REFERENCE_WORDS.iter().any(|w| label.contains(w))
+}
+
 fn is_circled_number(c: char) -> bool {
     matches!(c, '\u{2460}'..='\u{2473}' | '\u{3251}'..='\u{325F}' | '\u{32B1}'..='\u{32BF}')
 }
@@ -126,6 +136,8 @@ pub fn parse(source: &str, content: &str) -> Vec<Section> {
             }
             Line::Bullet(title) => outline.heading(ITEM, title.to_owned(), SectionKind::Item, no, line),
             Line::Numbered(title) => outline.heading(SUB_ITEM, title.to_owned(), SectionKind::Item, no, line),
+            // `[参考]`, `[画像引用元]`: a link the export flattened, not a block of its own.
+            Line::Label(title) if is_reference(title) => outline.body(no, line),
             Line::Label(title) => outline.heading(LABEL, title.to_owned(), SectionKind::Label, no, line),
             // A `- ` line with a description under it is an item; a run of them is a list.
             Line::Dash(title) if kinds.get(i + 1) == Some(&Line::Body) => {
@@ -227,6 +239,13 @@ mod tests {
         let notes = "AMI\n\n※(Amazon Machine Image)\n仮想サーバーを起動するためのテンプレート。\n・AMIはリージョンに依存する。\n(別リージョンで使用するときはコピーする)\n●ゴールデンイメージ\n【最適なEC2のAMI】\n構成をAMIとしたもの。\n";
         let got = paths(notes);
         assert_eq!(got, vec![(1, 6, p(&["AMI"])), (7, 9, p(&["AMI", "ゴールデンイメージ"]))]);
+    }
+
+    #[test]
+    fn reference_labels_are_body_not_blocks() {
+        let notes = "EC2\n起動タイプ\n\nEC2起動タイプかFargate起動タイプを選択する。\n[画像引用元]\n| EC2起動タイプ | Fargate |\n| 通常のEC2を利用する設定が必要。 | EC2を使わずに実行する。 |\n";
+        let got = paths(notes);
+        assert_eq!(got.last().unwrap(), &(2, 7, p(&["EC2", "起動タイプ"])));
     }
 
     #[test]

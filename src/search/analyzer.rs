@@ -9,12 +9,10 @@
 //!   Latin/digits. It finds the parts of compounds the dictionary keeps whole (IPADIC reads the
 //!   unknown `オリジンフェイルオーバー` as one token, so `フェイルオーバー` alone would miss it).
 
-use std::collections::HashSet;
-
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
 use lindera_analysis::token_filter::japanese_base_form::JapaneseBaseFormTokenFilter;
-use lindera_analysis::token_filter::stop_words::StopWordsTokenFilter;
+use lindera_analysis::token_filter::japanese_katakana_stem::JapaneseKatakanaStemTokenFilter;
 use lindera_analysis::token_filter::{BoxTokenFilter, TokenFilter};
 use lindera_tantivy::tokenizer::LinderaTokenizer;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
@@ -47,7 +45,8 @@ const STOP_TAGS: &[&str] = &[
 ];
 
 /// Base forms that appear in questions and on every other line of the notes, and so say nothing
-/// about which section answers: 「〜とは何？」「〜するにはどうすればいい？」.
+/// about which section answers: 「〜とは何？」「〜するにはどうすればいい？」「〜の特徴は？」
+/// 「AとBの違いは？」.
 const STOP_WORDS: &[&str] = &[
     "する",
     "できる",
@@ -126,43 +125,100 @@ fn is_katakana(c: char) -> bool {
     matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{30FD}'..='\u{30FF}')
 }
 
+/// A katakana token at least this long loses its final `ー` (ユーザー → ユーザ), also inside compounds
+/// that [`normalize`] sees as one run.
+const KATAKANA_STEM_MIN: std::num::NonZeroUsize = std::num::NonZeroUsize::new(3).unwrap();
+
 /// Builds the morphological analyzer (lindera + IPADIC + filters).
 pub fn morph_analyzer() -> Result<TextAnalyzer, lindera::error::LinderaError> {
-    let dictionary = dictionary::ipadic()?;
-    let segmenter = Segmenter::new(Mode::Normal, dictionary, None);
-    let mut tokenizer = LinderaTokenizer::from_segmenter(segmenter);
-    let words: HashSet<String> = STOP_WORDS.iter().map(|w| w.to_string()).collect();
+    let mut tokenizer = LinderaTokenizer::from_segmenter(segmenter()?);
     tokenizer
-        .append_token_filter(BoxTokenFilter::from(StopTagPrefixes))
+        .append_token_filter(BoxTokenFilter::from(DropNoise))
         .append_token_filter(BoxTokenFilter::from(JapaneseBaseFormTokenFilter::new()))
-        .append_token_filter(BoxTokenFilter::from(StopWordsTokenFilter::new(words)));
+        .append_token_filter(BoxTokenFilter::from(JapaneseKatakanaStemTokenFilter::new(KATAKANA_STEM_MIN)));
     Ok(TextAnalyzer::builder(tokenizer).build())
 }
 
-/// Drops tokens whose part of speech starts with one of [`STOP_TAGS`], and tokens with no letter
-/// or digit. lindera's own
-/// `JapaneseStopTagsTokenFilter` matches the full four-level tag only, which would need every
-/// particle subtype spelled out.
-#[derive(Clone, Copy, Debug)]
-struct StopTagPrefixes;
+/// A lindera segmenter over the embedded IPADIC.
+pub fn segmenter() -> Result<Segmenter, lindera::error::LinderaError> {
+    Ok(Segmenter::new(Mode::Normal, dictionary::ipadic()?, None))
+}
 
-impl TokenFilter for StopTagPrefixes {
+/// True when a token says nothing about which section answers: no letter or digit (punctuation
+/// the dictionary does not know comes out as an unknown token, not 記号), a part of speech in
+/// [`STOP_TAGS`], or a base form in [`STOP_WORDS`].
+fn is_noise(token: &mut lindera::token::Token<'_>) -> bool {
+    if !token.surface.chars().any(char::is_alphanumeric) {
+        return true;
+    }
+    let tag = token.details().join(",");
+    let stop_tag = STOP_TAGS
+        .iter()
+        .any(|stop| tag.strip_prefix(stop).is_some_and(|rest| rest.is_empty() || rest.starts_with(',')));
+    if stop_tag || STOP_WORDS.contains(&token.surface.as_ref()) {
+        return true;
+    }
+    let base = if token.word_id.is_unknown() { None } else { token.get("base_form").map(str::to_owned) };
+    base.is_some_and(|b| STOP_WORDS.contains(&b.as_str()))
+}
+
+/// The question with its noise tokens blanked out, so its character bigrams do not straddle a
+/// particle (`スの`, `には`) and match sections at random.
+pub fn content_only(segmenter: &Segmenter, normalized: &str) -> String {
+    let Ok(mut tokens) = segmenter.segment(std::borrow::Cow::Borrowed(normalized)) else {
+        return normalized.to_owned();
+    };
+    let mut out = String::with_capacity(normalized.len());
+    let mut cursor = 0;
+    for token in tokens.iter_mut() {
+        // The segmenter skips white space: keep it, or `fail over` would become `failover`.
+        out.push_str(&normalized[cursor..token.byte_start.max(cursor)]);
+        if is_noise(token) {
+            out.push(' ');
+        } else {
+            out.push_str(&normalized[token.byte_start..token.byte_end]);
+        }
+        cursor = token.byte_end;
+    }
+    out.push_str(&normalized[cursor.min(normalized.len())..]);
+    out
+}
+
+/// Markers of a definition question: 「Xとは」「Xって何」「Xについて」.
+const DEFINITION_MARKERS: &[&str] = &["とは", "って", "について"];
+
+/// What a definition question asks about: X in 「Xとは？」「Xって何ですか」「Xについて教えて」,
+/// or the whole question when it is only a name (no particle, no verb). `None` for any other
+/// question, including 「Xとは何のためにある？」 whose tail asks something more specific.
+pub fn subject(segmenter: &Segmenter, normalized: &str) -> Option<String> {
+    let text = normalized.trim();
+    for marker in DEFINITION_MARKERS {
+        if let Some(at) = text.find(marker) {
+            let (head, tail) = (text[..at].trim(), &text[at + marker.len()..]);
+            let tail_is_boilerplate = content_only(segmenter, tail).chars().all(|c| !c.is_alphanumeric());
+            return (!head.is_empty() && tail_is_boilerplate).then(|| head.to_owned());
+        }
+    }
+    let mut tokens = segmenter.segment(std::borrow::Cow::Borrowed(text)).ok()?;
+    let only_names = tokens.iter_mut().all(|t| {
+        let pos = t.details().first().map(|p| p.to_string()).unwrap_or_default();
+        !t.surface.chars().any(char::is_alphanumeric) || pos == "名詞" || t.word_id.is_unknown()
+    });
+    only_names.then(|| text.to_owned())
+}
+
+/// Drops the tokens [`is_noise`] rejects. lindera's own `JapaneseStopTagsTokenFilter` matches the
+/// full four-level tag only, which would need every particle subtype spelled out.
+#[derive(Clone, Copy, Debug)]
+struct DropNoise;
+
+impl TokenFilter for DropNoise {
     fn name(&self) -> &'static str {
-        "shiori_stop_tag_prefixes"
+        "shiori_drop_noise"
     }
 
     fn apply(&self, tokens: &mut Vec<lindera::token::Token<'_>>) -> lindera::LinderaResult<()> {
-        tokens.retain_mut(|token| {
-            // Punctuation the dictionary does not know (a half-width `?`) comes out as an unknown
-            // token rather than 記号: anything without a letter or digit goes too.
-            if !token.surface.chars().any(char::is_alphanumeric) {
-                return false;
-            }
-            let tag = token.details().join(",");
-            !STOP_TAGS.iter().any(|stop| {
-                tag.strip_prefix(stop).is_some_and(|rest| rest.is_empty() || rest.starts_with(','))
-            })
-        });
+        tokens.retain_mut(|token| !is_noise(token));
         Ok(())
     }
 }
@@ -189,7 +245,11 @@ pub fn terms(analyzer: &mut TextAnalyzer, normalized: &str) -> Vec<String> {
     out
 }
 
-/// Character bigrams over runs of CJK/kana; whole words for runs of Latin letters and digits.
+/// Latin words at least this long also yield their character trigrams.
+const LATIN_TRIGRAMS_FROM: usize = 6;
+
+/// Character bigrams over runs of CJK/kana; whole words (and, for long ones, their trigrams) for
+/// runs of Latin letters and digits.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BigramTokenizer;
 
@@ -225,7 +285,17 @@ impl Tokenizer for BigramTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramStream {
         let mut tokens = Vec::new();
         let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let end_of = |i: usize| chars.get(i).map_or(text.len(), |(o, _)| *o);
+        let end_of = |i: usize| chars.get(i).map_or(text.len(), |(o, c)| *o + c.len_utf8());
+        let mut push = |members: &[usize]| {
+            let (Some(&first), Some(&last)) = (members.first(), members.last()) else { return };
+            tokens.push(Token {
+                offset_from: chars[first].0,
+                offset_to: end_of(last),
+                position: tokens.len(),
+                text: members.iter().map(|&k| chars[k].1).collect(),
+                position_length: 1,
+            });
+        };
         let mut i = 0;
         while i < chars.len() {
             let kind = script(chars[i].1);
@@ -233,21 +303,28 @@ impl Tokenizer for BigramTokenizer {
             while i < chars.len() && script(chars[i].1) == kind {
                 i += 1;
             }
-            let mut push = |from: usize, to: usize| {
-                let position = tokens.len();
-                tokens.push(Token {
-                    offset_from: chars[from].0,
-                    offset_to: end_of(to),
-                    position,
-                    text: text[chars[from].0..end_of(to)].to_owned(),
-                    position_length: 1,
-                });
-            };
             match kind {
                 Script::Other => {}
-                Script::Word => push(start, i),
-                Script::Cjk if i - start == 1 => push(start, i),
-                Script::Cjk => (start..i - 1).for_each(|k| push(k, k + 2)),
+                Script::Word => {
+                    push(&(start..i).collect::<Vec<_>>());
+                    // Trigrams of long Latin words too, so a misspelt name in the notes
+                    // (`DisableAptermination`) still shares most of its pieces with the real one.
+                    if i - start >= LATIN_TRIGRAMS_FROM {
+                        (start..=i - 3).for_each(|k| push(&[k, k + 1, k + 2]));
+                    }
+                }
+                Script::Cjk => {
+                    // Long-vowel marks are skipped, so ユーザーデータ and ユーザデータ (and
+                    // サーバー/サーバ inside any compound) give the same bigrams.
+                    let mut run: Vec<usize> = (start..i).filter(|&k| chars[k].1 != 'ー').collect();
+                    if run.is_empty() {
+                        run = (start..i).collect();
+                    }
+                    if run.len() == 1 {
+                        push(&run);
+                    }
+                    run.windows(2).for_each(&mut push);
+                }
             }
         }
         BigramStream { tokens, next: 0 }
@@ -291,9 +368,29 @@ mod tests {
     }
 
     #[test]
+    fn content_only_blanks_particles_and_keeps_spaces() {
+        let s = segmenter().unwrap();
+        assert_eq!(content_only(&s, "ec2 のハイバネーション fail over"), "ec2  ハイバネーション fail over");
+    }
+
+    #[test]
+    fn definition_questions_have_a_subject() {
+        let s = segmenter().unwrap();
+        let subject = |q: &str| super::subject(&s, &normalize(q));
+        assert_eq!(subject("スポットインスタンスとは何か").as_deref(), Some("スポットインスタンス"));
+        assert_eq!(subject("EC2 Instance Connectって何？").as_deref(), Some("ec2 instance connect"));
+        assert_eq!(subject("ハイバネーション").as_deref(), Some("ハイバネーション"));
+        assert_eq!(subject("起動制約とは何のためにある？").as_deref(), Some("起動制約"));
+        assert_eq!(subject("起動制約ではどのIAMロールを使う？"), None);
+        assert_eq!(subject("インスタンスの中断を減らすには"), None);
+    }
+
+    #[test]
     fn bigrams_split_japanese_runs_and_keep_words() {
         let mut a = bigram_analyzer();
         assert_eq!(terms(&mut a, "ec2のハイバ"), vec!["ec2", "のハ", "ハイ", "イバ"]);
         assert_eq!(terms(&mut a, "s3 / 鍵"), vec!["s3", "鍵"]);
+        assert_eq!(terms(&mut a, "fargate"), vec!["fargate", "far", "arg", "rga", "gat", "ate"]);
+        assert_eq!(terms(&mut a, "ユーザーデータ"), terms(&mut a, "ユーザデータ"));
     }
 }

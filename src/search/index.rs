@@ -132,13 +132,15 @@ fn write_generation(dir: &Path, sections: &[Section]) -> Result<(), IndexError> 
         let parents = section.path[..section.path.len().saturating_sub(1)].join(" ");
         let title = normalize(&section.title);
         let body = normalize(&section.text);
+        let parents = normalize(&parents);
         let json = serde_json::to_string(section).unwrap_or_default();
         writer
             .add_document(doc!(
                 fields.id => section.id.as_str(),
                 fields.section => json,
                 fields.title => title.as_str(),
-                fields.path => normalize(&parents),
+                fields.path => parents.as_str(),
+                fields.path_bigram => parents.as_str(),
                 fields.body => body.as_str(),
                 fields.title_bigram => title.as_str(),
                 fields.body_bigram => body.as_str(),

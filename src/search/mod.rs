@@ -4,6 +4,7 @@
 //! it was built from exactly these notes by this binary, and otherwise rebuilds it beside the live
 //! one and swaps it in ([`index`]).
 
+pub mod aliases;
 pub mod analyzer;
 pub mod dictionary;
 pub mod index;

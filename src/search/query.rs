@@ -9,11 +9,12 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
+use super::aliases;
 use super::analyzer::{self, normalize, terms};
 use super::index::{IndexError, OpenIndex};
 use super::snippet;
@@ -33,11 +34,33 @@ pub struct Weights {
     pub body: f32,
     pub title_bigram: f32,
     pub body_bigram: f32,
+    pub path_bigram: f32,
+    /// Factor on terms that come only from another spelling of a name (aliases), not from the
+    /// question as typed.
+    pub alias: f32,
+    /// Score factor for a section that is only a heading line (no text of its own to answer with).
+    pub heading_only: f32,
+    /// Weight of adjacent question words found next to each other in the body.
+    pub phrase: f32,
+    /// Boost for a section the question names: the score is multiplied by `1 + title_coverage × n²`,
+    /// where `n` ([`naming`]) is near 1 when the question is mostly the section's title.
+    pub title_coverage: f32,
 }
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { title: 3.0, path: 1.0, body: 1.0, title_bigram: 1.5, body_bigram: 0.5 }
+        Weights {
+            title: 1.0,
+            path: 0.25,
+            body: 1.0,
+            title_bigram: 0.0,
+            body_bigram: 0.5,
+            path_bigram: 0.5,
+            heading_only: 0.5,
+            phrase: 0.5,
+            title_coverage: 2.0,
+            alias: 0.5,
+        }
     }
 }
 
@@ -103,6 +126,13 @@ impl SectionRef {
 #[derive(Debug, Clone, Default)]
 pub struct Analyzed {
     pub normalized: String,
+    /// Morphological terms and bigrams of the question as typed (no alias spellings added).
+    pub typed_morph: Vec<String>,
+    pub typed_bigrams: Vec<String>,
+    /// For a question that asks what something is (「Xとは？」「Xって何」, or just a name), the
+    /// character bigrams of X as typed and with its other spellings; empty otherwise.
+    pub subject_typed: Vec<String>,
+    pub subject_expanded: Vec<String>,
     pub morph: Vec<String>,
     pub bigrams: Vec<String>,
 }
@@ -113,6 +143,7 @@ pub struct Searcher {
     reader: IndexReader,
     morph: TextAnalyzer,
     bigram: TextAnalyzer,
+    segmenter: lindera::segmenter::Segmenter,
     pub weights: Weights,
 }
 
@@ -128,6 +159,7 @@ impl Searcher {
             reader,
             morph: analyzer::morph_analyzer()?,
             bigram: analyzer::bigram_analyzer(),
+            segmenter: analyzer::segmenter()?,
             open,
             weights: Weights::default(),
         })
@@ -149,13 +181,21 @@ impl Searcher {
             return Err(QueryError::TooLong { chars });
         }
         let normalized = normalize(question);
+        let expanded = aliases::expand(&normalized);
         let dedup = |v: Vec<String>| {
             let mut seen = HashSet::new();
             v.into_iter().filter(|t| seen.insert(t.clone())).collect::<Vec<_>>()
         };
+        let content = analyzer::content_only(&self.segmenter, &expanded);
+        let typed_content = analyzer::content_only(&self.segmenter, &normalized);
+        let subject = analyzer::subject(&self.segmenter, &normalized).unwrap_or_default();
         Ok(Analyzed {
-            morph: dedup(terms(&mut self.morph.clone(), &normalized)),
-            bigrams: dedup(terms(&mut self.bigram.clone(), &normalized)),
+            typed_morph: dedup(terms(&mut self.morph.clone(), &normalized)),
+            typed_bigrams: dedup(terms(&mut self.bigram.clone(), &typed_content)),
+            subject_typed: dedup(terms(&mut self.bigram.clone(), &subject)),
+            subject_expanded: dedup(terms(&mut self.bigram.clone(), &aliases::expand(&subject))),
+            morph: dedup(terms(&mut self.morph.clone(), &expanded)),
+            bigrams: dedup(terms(&mut self.bigram.clone(), &content)),
             normalized,
         })
     }
@@ -165,6 +205,30 @@ impl Searcher {
         let analyzed = self.analyze(question)?;
         let hits = self.search_analyzed(&analyzed, limit);
         Ok((analyzed, hits))
+    }
+
+    /// The sections whose titles best match the question's words.
+    fn title_candidates(
+        &self,
+        searcher: &tantivy::Searcher,
+        analyzed: &Analyzed,
+    ) -> Vec<tantivy::DocAddress> {
+        let f = &self.open.fields;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = analyzed
+            .morph
+            .iter()
+            .map(|t| Term::from_field_text(f.title, t))
+            .chain(analyzed.bigrams.iter().map(|t| Term::from_field_text(f.title_bigram, t)))
+            .map(|term| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                (Occur::Should, q)
+            })
+            .collect();
+        let collector = TopDocs::with_limit(TITLE_CANDIDATES).order_by_score();
+        searcher
+            .search(&BooleanQuery::new(clauses), &collector)
+            .map(|top| top.into_iter().map(|(_, address)| address).collect())
+            .unwrap_or_default()
     }
 
     /// Ranks sections for an analyzed question. A question with no searchable terms (only
@@ -180,33 +244,119 @@ impl Searcher {
                 clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), weight))));
             }
         };
+        let typed = |list: &Vec<String>, t: &String| if list.contains(t) { 1.0 } else { w.alias };
         for t in &analyzed.morph {
-            add(f.title, t, w.title);
-            add(f.path, t, w.path);
-            add(f.body, t, w.body);
+            let k = typed(&analyzed.typed_morph, t);
+            add(f.title, t, w.title * k);
+            add(f.path, t, w.path * k);
+            add(f.body, t, w.body * k);
         }
         for t in &analyzed.bigrams {
-            add(f.title_bigram, t, w.title_bigram);
-            add(f.body_bigram, t, w.body_bigram);
+            let k = typed(&analyzed.typed_bigrams, t);
+            add(f.title_bigram, t, w.title_bigram * k);
+            add(f.body_bigram, t, w.body_bigram * k);
+            add(f.path_bigram, t, w.path_bigram * k);
+        }
+        if w.phrase > 0.0 {
+            for pair in analyzed.morph.windows(2) {
+                let terms = pair.iter().map(|t| Term::from_field_text(f.body, t)).collect();
+                let q = PhraseQuery::new(terms);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), w.phrase))));
+            }
         }
         if clauses.is_empty() {
             return Vec::new();
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        let Ok(top) = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score()) else {
+        // Fetch more than asked for: demoting heading-only sections can reorder the top.
+        let candidates = TopDocs::with_limit(limit.max(RERANK_DEPTH)).order_by_score();
+        let subject = Subject {
+            expanded: analyzed.subject_expanded.iter().map(String::as_str).collect(),
+            typed: analyzed.subject_typed.iter().map(String::as_str).collect(),
+        };
+        let Ok(mut top) = searcher.search(&query, &candidates) else {
             return Vec::new();
         };
-        top.into_iter()
+        // A section the question names by its title competes even when its children, which carry
+        // its title in their heading path, fill the candidate list: add the best title matches.
+        for address in self.title_candidates(&searcher, analyzed) {
+            if top.iter().all(|(_, a)| *a != address) {
+                if let Ok(explanation) = query.explain(&searcher, address) {
+                    top.push((explanation.value(), address));
+                }
+            }
+        }
+        let mut ranked: Vec<(f32, Section)> = top
+            .into_iter()
             .filter_map(|(score, address)| {
                 let doc: TantivyDocument = searcher.doc(address).ok()?;
-                let json = doc.get_first(f.section)?.as_str()?;
-                let section: Section = serde_json::from_str(json).ok()?;
+                let section: Section = serde_json::from_str(doc.get_first(f.section)?.as_str()?).ok()?;
+                let mut factor = if is_heading_only(&section) { w.heading_only } else { 1.0 };
+                let named = naming(&section.title, &subject);
+                factor *= 1.0 + w.title_coverage * named * named;
+                Some((score * factor, section))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.truncate(limit);
+        ranked
+            .into_iter()
+            .map(|(score, section)| {
                 let snippet = snippet::excerpt(&section.text, analyzed, snippet::SNIPPET_CHARS).text;
-                Some(Hit { section: SectionRef::from(&section), score, snippet, text: section.text })
+                Hit { section: SectionRef::from(&section), score, snippet, text: section.text }
             })
             .collect()
     }
+}
+
+/// How many candidates are reranked.
+const RERANK_DEPTH: usize = 50;
+/// How many best title matches join the candidates.
+const TITLE_CANDIDATES: usize = 10;
+
+/// What a definition question asks about, as bigrams with and without the alias spellings.
+struct Subject<'a> {
+    expanded: HashSet<&'a str>,
+    typed: HashSet<&'a str>,
+}
+
+/// How much this section is the thing a definition question asks about, from 0 to 1: the share
+/// of the title the subject covers times the share of the subject (as typed) the title accounts
+/// for, in any of the title's spellings. For `スポットインスタンスとは何か` the item
+/// `スポットインスタンス` scores 1.0 and `スポットフリート` about 0.2. Questions that are not
+/// definition questions have no subject and boost nothing: there a name in the question is
+/// usually context (`Transfer Familyで選べる認証方式` asks about a child of Transfer Family).
+fn naming(title: &str, subject: &Subject) -> f32 {
+    if subject.typed.is_empty() {
+        return 0.0;
+    }
+    let mut bigrams = analyzer::bigram_analyzer();
+    let normalized = normalize(title);
+    let title_bigrams: HashSet<String> = terms(&mut bigrams, &normalized).into_iter().collect();
+    if title_bigrams.is_empty() {
+        return 0.0;
+    }
+    let spellings: HashSet<String> = terms(&mut bigrams, &aliases::expand(&normalized)).into_iter().collect();
+    let title_covered = title_bigrams.iter().filter(|b| subject.expanded.contains(String::as_str(b))).count();
+    let subject_covered = subject.typed.iter().filter(|b| spellings.contains(**b)).count();
+    (title_covered as f32 / title_bigrams.len() as f32)
+        * (subject_covered as f32 / subject.typed.len() as f32)
+}
+
+/// A heading with nothing under it of its own (its children are separate sections), or only the
+/// header of a table whose rows are: it names a topic but cannot answer a question about it.
+fn is_heading_only(section: &Section) -> bool {
+    if section.kind == crate::corpus::SectionKind::Row {
+        return false;
+    }
+    let lines: Vec<&str> = section.text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let header_or_rule = |i: usize| {
+        let line = lines[i];
+        crate::corpus::table::is_rule(line)
+            || lines.get(i + 1).is_some_and(|next| crate::corpus::table::is_rule(next))
+    };
+    (1..lines.len()).all(header_or_rule)
 }
 
 #[cfg(test)]

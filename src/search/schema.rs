@@ -6,7 +6,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextO
 use super::analyzer::{BIGRAM, MORPH};
 
 /// Bumped when fields or analysis change, so an index built by an older binary is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field of the index.
 #[derive(Clone, Debug)]
@@ -26,6 +26,8 @@ pub struct Fields {
     pub title_bigram: Field,
     /// Text, character bigrams.
     pub body_bigram: Field,
+    /// The headings above the section, character bigrams.
+    pub path_bigram: Field,
 }
 
 fn text(tokenizer: &str) -> TextOptions {
@@ -46,7 +48,18 @@ impl Fields {
         let body = builder.add_text_field("body", text(MORPH));
         let title_bigram = builder.add_text_field("title_bigram", text(BIGRAM));
         let body_bigram = builder.add_text_field("body_bigram", text(BIGRAM));
-        Fields { schema: builder.build(), id, section, title, path, body, title_bigram, body_bigram }
+        let path_bigram = builder.add_text_field("path_bigram", text(BIGRAM));
+        Fields {
+            schema: builder.build(),
+            id,
+            section,
+            title,
+            path,
+            body,
+            title_bigram,
+            body_bigram,
+            path_bigram,
+        }
     }
 
     /// Rebinds the fields of an opened index by name (the schema is stored with the index).
@@ -61,6 +74,7 @@ impl Fields {
             body: get("body")?,
             title_bigram: get("title_bigram")?,
             body_bigram: get("body_bigram")?,
+            path_bigram: get("path_bigram")?,
         })
     }
 }

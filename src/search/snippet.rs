@@ -180,11 +180,7 @@ mod tests {
     use super::*;
 
     fn analyzed(morph: &[&str]) -> Analyzed {
-        Analyzed {
-            normalized: String::new(),
-            morph: morph.iter().map(|s| s.to_string()).collect(),
-            bigrams: vec![],
-        }
+        Analyzed { morph: morph.iter().map(|s| s.to_string()).collect(), ..Analyzed::default() }
     }
 
     #[test]

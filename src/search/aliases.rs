@@ -1,0 +1,153 @@
+//! A small table of AWS names that members write in different ways: katakana for English names
+//! (クラウドフロント / CloudFront), spaced and joined spellings (Cloud Front / CloudFront), and
+//! long names for the abbreviations the notes use (Elastic Kubernetes Service → EKS).
+//!
+//! A question that contains one spelling is searched with the others added, so the notes' own
+//! spelling is found whichever one the member typed.
+
+use std::sync::OnceLock;
+
+use super::analyzer::normalize;
+
+/// Spellings of one name; any one of them brings in all the others.
+const SAME: &[&[&str]] = &[
+    &["cloudfront", "cloud front", "クラウドフロント"],
+    &["スポットフリート", "spot fleet"],
+    &["スポットブロック", "spot block"],
+    &["スポットインスタンス", "spot instance"],
+    &["オンデマンド", "on-demand", "on demand"],
+    &["リザーブドインスタンス", "reserved instance"],
+    &["カナリア", "canary"],
+    &["リニア", "linear"],
+    &["ブルーグリーン", "ブルー/グリーン", "blue/green", "blue / green"],
+    &["オールアットワンス", "all-at-once", "all at once"],
+    &["トラフィックミラーリング", "traffic mirroring"],
+    &["マーケットプレイス", "marketplace", "market place"],
+    &["サービスカタログ", "service catalog"],
+    &["appstream", "app stream", "アップストリーム"],
+    &["ワークスペース", "workspaces"],
+    &["ハイバネーション", "hibernation"],
+    &["ファーゲート", "fargate"],
+    &["クバネティス", "クーバネティス", "kubernetes", "k8s"],
+    &["ドッカー", "docker"],
+    &["route 53", "route53", "ルート53"],
+    &["ローカルゾーン", "local zones", "local zone"],
+    &["アウトポスト", "outposts", "outpost"],
+    &["トランスファーファミリー", "transfer family"],
+    &["クラウドサーチ", "cloudsearch", "cloud search"],
+    &["アマゾンコネクト", "amazon connect"],
+    &["プレイスメントグループ", "placement group"],
+    &["インスタンスストア", "instance store"],
+    &["ユーザーデータ", "user data", "userdata"],
+    &["アベイラビリティーゾーン", "アベイラビリティゾーン", "アベイラリティゾーン", "availability zone"],
+    &["フェイルオーバー", "failover", "fail over"],
+    &["ライフサイクルポリシー", "lifecycle policy"],
+    &["プルスルーキャッシュ", "pull through cache", "pull-through cache"],
+    &["署名付きurl", "presigned url", "signed url"],
+    &["ゴールデンイメージ", "golden image"],
+    &["イメージビルダー", "image builder"],
+    &["ベアメタル", "bare metal", "baremetal"],
+    &["テナンシー", "tenancy"],
+    &["エッジロケーション", "edge location"],
+    &["責任共有モデル", "shared responsibility model"],
+    &["セキュアブラウザ", "secure browser"],
+];
+
+/// Long names and the abbreviations the notes use; only the long form brings in the short one
+/// (an abbreviation's expansion would match every section that says "Elastic" or "Cloud").
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("elastic compute cloud", "ec2"),
+    ("elastic kubernetes service", "eks"),
+    ("elastic container service", "ecs"),
+    ("elastic container registry", "ecr"),
+    ("virtual private cloud", "vpc"),
+    ("amazon machine image", "ami"),
+    ("elastic network interface", "eni"),
+    ("elastic fabric adapter", "efa"),
+    ("horizontal pod autoscaler", "hpa"),
+    ("interactive video service", "ivs"),
+    ("contact control panel", "ccp"),
+    ("origin access identity", "oai"),
+    ("origin access control", "oac"),
+    ("web application firewall", "waf"),
+    ("simple notification service", "sns"),
+    ("リザーブドインスタンス", "ri"),
+];
+
+/// The tables with every spelling normalized, built once.
+struct Table {
+    same: Vec<Vec<String>>,
+    abbreviations: Vec<(String, String)>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| Table {
+        same: SAME.iter().map(|group| group.iter().map(|v| normalize(v)).collect()).collect(),
+        abbreviations: ABBREVIATIONS.iter().map(|(l, s)| (normalize(l), normalize(s))).collect(),
+    })
+}
+
+/// The normalized text with the other spellings of every name it mentions appended.
+pub fn expand(normalized: &str) -> String {
+    let table = table();
+    let mut out = normalized.to_owned();
+    for variants in &table.same {
+        if variants.iter().any(|v| mentions(normalized, v)) {
+            for v in variants {
+                if !mentions(&out, v) {
+                    out.push(' ');
+                    out.push_str(v);
+                }
+            }
+        }
+    }
+    for (long, short) in &table.abbreviations {
+        if mentions(normalized, long) && !mentions(&out, short) {
+            out.push(' ');
+            out.push_str(short);
+        }
+    }
+    out
+}
+
+/// Whether `text` mentions `name`: as a substring for Japanese (ignoring `ー`), as whole words for
+/// Latin names (`ri` must not match inside `priority`).
+fn mentions(text: &str, name: &str) -> bool {
+    if !name.is_ascii() {
+        // Long-vowel marks are optional in katakana names (ユーザーデータ / ユーザデータ).
+        return text.replace('ー', "").contains(&name.replace('ー', ""));
+    }
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn katakana_brings_in_english_and_back() {
+        let e = expand(&normalize("クラウドフロントとは"));
+        assert!(e.contains("cloudfront") && e.contains("cloud front"), "{e}");
+        let e = expand(&normalize("Spot Fleet とは"));
+        assert!(e.contains("スポットフリート"), "{e}");
+    }
+
+    #[test]
+    fn long_names_bring_in_abbreviations_only_one_way() {
+        assert!(expand("elastic kubernetes serviceとは").ends_with(" eks"));
+        assert_eq!(expand("eksとは"), "eksとは");
+    }
+
+    #[test]
+    fn latin_names_match_whole_words() {
+        assert!(!mentions("priority", "ri"));
+        assert!(mentions("riの割引", "ri"));
+        assert!(!mentions("linearly", "linear"));
+    }
+}
