@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::corpus::Citation;
+use crate::corpus::{Citation, SectionKind};
 use crate::search::analyzer::{bigram_analyzer, normalize, terms};
 use crate::search::snippet::{self, Excerpt, ANSWER_CHARS};
 use crate::search::{Analyzed, Hit, QueryError, Searcher, SectionRef};
@@ -99,7 +99,7 @@ pub fn compose(question: &str, analyzed: &Analyzed, hits: &[Hit]) -> Answer {
             related: distinct_titles(hits.iter(), 3),
         };
     }
-    let excerpt = snippet::excerpt(&top.text, analyzed, ANSWER_CHARS);
+    let excerpt = snippet::excerpt(own_text(top), analyzed, ANSWER_CHARS);
     let related = distinct_titles(hits[1..].iter().filter(|h| h.section.title != top.section.title), RELATED);
     Answer {
         query: question.to_owned(),
@@ -110,6 +110,18 @@ pub fn compose(question: &str, analyzed: &Analyzed, hits: &[Hit]) -> Answer {
         section_id: Some(top.section.id.clone()),
         highlights: excerpt.highlights,
         related,
+    }
+}
+
+/// The section's text without its heading line, which the answer shows as its title; a row or
+/// a heading with nothing under it keeps its line.
+fn own_text(hit: &Hit) -> &str {
+    if hit.section.kind == SectionKind::Row {
+        return &hit.text;
+    }
+    match hit.text.split_once('\n') {
+        Some((_, rest)) if !rest.trim().is_empty() => rest,
+        _ => &hit.text,
     }
 }
 

@@ -96,6 +96,7 @@ pub struct SectionRef {
     pub title: String,
     pub line_start: usize,
     pub line_end: usize,
+    pub kind: crate::corpus::SectionKind,
 }
 
 impl From<&Section> for SectionRef {
@@ -107,6 +108,7 @@ impl From<&Section> for SectionRef {
             title: s.title.clone(),
             line_start: s.line_start,
             line_end: s.line_end,
+            kind: s.kind,
         }
     }
 }

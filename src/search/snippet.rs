@@ -111,27 +111,24 @@ pub fn excerpt(text: &str, analyzed: &Analyzed, max_chars: usize) -> Excerpt {
 
     let mut out = String::new();
     let mut highlights = Vec::new();
-    let mut used = 0;
-    for i in best..lines.len() {
-        let line = &lines[i];
-        let chars = line.chars().count();
-        if i == best && chars > max_chars {
-            let focus = matches[i].first().map_or(0, |r| r.start);
-            let (window, shift) = window_around(line, focus, max_chars);
-            highlights.extend(matches[i].iter().filter_map(|r| clip(r, &shift, out.len())));
-            out.push_str(&window);
-            break;
-        }
-        if i > best && used + chars + 1 > max_chars {
+    let mut budget = max_chars;
+    for (i, line) in lines.iter().enumerate().skip(best) {
+        if budget < MIN_LINE_CHARS.min(max_chars) {
             out.push_str("\n…");
             break;
         }
         if i > best {
             out.push('\n');
         }
-        highlights.extend(matches[i].iter().map(|r| r.start + out.len()..r.end + out.len()));
-        out.push_str(line);
-        used += chars + 1;
+        // The lines that matched share the budget; a long line is cut around its first match,
+        // so the lines after it (the other side of a comparison) still show.
+        let matching_ahead = matches[i..].iter().filter(|m| !m.is_empty()).count().max(1);
+        let cap = (budget / matching_ahead).max(MIN_LINE_CHARS.min(max_chars)).min(budget.max(1));
+        let focus = matches[i].first().map_or(0, |r| r.start);
+        let (window, shift) = window_around(line, focus, cap);
+        highlights.extend(matches[i].iter().filter_map(|r| clip(r, &shift, out.len())));
+        budget = budget.saturating_sub(window.chars().count() + 1);
+        out.push_str(&window);
     }
     if best > 0 {
         out.insert_str(0, "…\n");
@@ -140,6 +137,9 @@ pub fn excerpt(text: &str, analyzed: &Analyzed, max_chars: usize) -> Excerpt {
     }
     Excerpt { text: out, highlights }
 }
+
+/// Shortest share of the budget a line is cut to when the budget runs low.
+const MIN_LINE_CHARS: usize = 80;
 
 /// What part of a long line a window kept: the byte range taken and the prefix added before it.
 struct Shift {
@@ -150,6 +150,9 @@ struct Shift {
 /// A window of `max_chars` characters around byte offset `focus`, with `…` where it was cut.
 fn window_around(line: &str, focus: usize, max_chars: usize) -> (String, Shift) {
     let offsets: Vec<usize> = line.char_indices().map(|(o, _)| o).collect();
+    if offsets.len() <= max_chars {
+        return (line.to_owned(), Shift { taken: 0..line.len(), prefix: 0 });
+    }
     let focus_char = offsets.iter().position(|&o| o >= focus).unwrap_or(0);
     let start_char = focus_char.saturating_sub(max_chars / 4).min(offsets.len().saturating_sub(max_chars));
     let end_char = (start_char + max_chars).min(offsets.len());
@@ -203,6 +206,18 @@ mod tests {
         assert!(e.text.starts_with('…') && e.text.ends_with('…'));
         assert!(e.text.chars().count() <= 62);
         assert_eq!(&e.text[e.highlights[0].clone()], "中断");
+    }
+
+    #[test]
+    fn every_side_of_a_comparison_shows() {
+        let text = format!(
+            "| 項目 | A | B |\n|---|---|---|\n| 役割 | {} | {} |",
+            "入口".repeat(200),
+            "出口".repeat(200)
+        );
+        let e = excerpt(&text, &analyzed(&["入口", "出口"]), 300);
+        assert!(e.text.contains("【A】") && e.text.contains("【B】"), "{}", e.text);
+        assert!(e.text.chars().count() <= 320);
     }
 
     #[test]
