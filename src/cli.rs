@@ -8,11 +8,15 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::answer;
-use crate::bot::Bot;
+use std::sync::Arc;
+
+use crate::bot::{Bot, QuizDesk};
 use crate::chat::console;
 use crate::config::Config;
 use crate::corpus;
+use crate::quiz::{self, game::Quizmaster, schedule::SystemClock};
 use crate::search::{self, Loaded};
+use crate::store::Store;
 
 /// shiori (栞): answers AWS questions from your study group's Japanese notes, with citations.
 #[derive(Debug, Parser)]
@@ -62,7 +66,19 @@ pub enum Commands {
         #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         query: Vec<String>,
     },
-    /// The chat bot in the terminal: /ask …, /source ID, /help, /quit
+    /// Generated quiz questions (the same seed gives the same questions in the same order)
+    Quiz {
+        /// Print JSON (a list of Question objects)
+        #[arg(long)]
+        json: bool,
+        /// How many questions
+        #[arg(long, default_value_t = 5)]
+        count: usize,
+        /// Order seed
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// The chat bot in the terminal: /ask …, /quiz, /leaderboard, /source ID, /help, /quit
     Console,
 }
 
@@ -70,6 +86,7 @@ pub enum Commands {
 struct Paths {
     corpus: Vec<PathBuf>,
     index: PathBuf,
+    config: Config,
 }
 
 fn paths(cli: &Cli) -> anyhow::Result<Paths> {
@@ -79,8 +96,9 @@ fn paths(cli: &Cli) -> anyhow::Result<Paths> {
         None => Config::default(),
     };
     Ok(Paths {
-        corpus: if cli.corpus.is_empty() { config.corpus.paths } else { cli.corpus.clone() },
-        index: cli.index.clone().unwrap_or(config.index.dir),
+        corpus: if cli.corpus.is_empty() { config.corpus.paths.clone() } else { cli.corpus.clone() },
+        index: cli.index.clone().unwrap_or_else(|| config.index.dir.clone()),
+        config,
     })
 }
 
@@ -146,12 +164,33 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                 write!(out, "{}", answer.render_plain())?;
             }
         }
+        Commands::Quiz { json, count, seed } => {
+            let corpus = corpus::load(&paths.corpus)?;
+            let questions = quiz::generate::pick(&quiz::generate::generate(&corpus.sections), count, seed);
+            if json {
+                serde_json::to_writer_pretty(&mut *out, &questions)?;
+                writeln!(out)?;
+            } else {
+                for q in &questions {
+                    writeln!(out, "{}{}\n", q.render_plain(), q.render_reveal())?;
+                }
+            }
+        }
         Commands::Console => {
             let loaded = load(&paths, false)?;
-            let bot = Bot::new(loaded.searcher, loaded.corpus.sections);
+            let store = Store::open(&paths.config.store.path)
+                .with_context(|| "opening the quiz store (set [store] path in the config)")?;
+            let pool = quiz::generate::generate(&loaded.corpus.sections);
+            let desk = QuizDesk {
+                master: Quizmaster::new(Arc::new(store), pool, Vec::new()),
+                clock: Arc::new(SystemClock),
+                timezone: paths.config.quiz_timezone(),
+            };
+            let bot = Bot::new(loaded.searcher, loaded.corpus.sections).with_quiz(desk);
             let stdin = std::io::stdin();
             let prompt = stdin.is_terminal();
-            console::run(&bot, stdin.lock(), out, prompt)?;
+            let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "you".into());
+            console::run(&bot, &user, stdin.lock(), out, prompt)?;
         }
     }
     Ok(())

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::quiz::schedule::{Schedule, ScheduleConfig};
+
 /// The whole config file. Every section is optional; defaults run on the bundled notes.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -13,6 +15,44 @@ pub struct Config {
     pub corpus: CorpusConfig,
     #[serde(default)]
     pub index: IndexConfig,
+    #[serde(default)]
+    pub store: StoreConfig,
+    #[serde(default)]
+    pub quiz: QuizConfig,
+}
+
+/// `[store]`: the SQLite file with quiz posts, answers and streaks.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    pub path: PathBuf,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig { path: PathBuf::from("data/shiori.db") }
+    }
+}
+
+/// `[quiz]`: scheduled quiz posts and the zone weekly leaderboards are counted in.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct QuizConfig {
+    /// Time zone whose Monday 00:00 starts a leaderboard week.
+    #[serde(default = "default_quiz_timezone")]
+    pub timezone: String,
+    #[serde(default)]
+    pub schedule: Vec<ScheduleConfig>,
+}
+
+impl Default for QuizConfig {
+    fn default() -> Self {
+        QuizConfig { timezone: default_quiz_timezone(), schedule: Vec::new() }
+    }
+}
+
+fn default_quiz_timezone() -> String {
+    crate::quiz::schedule::DEFAULT_TIMEZONE.to_owned()
 }
 
 /// `[corpus]`: where the notes are.
@@ -55,6 +95,9 @@ pub enum ConfigError {
     /// The TOML is malformed or a key is unknown or of the wrong type.
     #[error("{file}: key `{key}`: {message}")]
     Invalid { file: String, key: String, message: String },
+    /// A value parses but is not usable (a bad cron pattern, an unknown time zone).
+    #[error("{file}: key `{key}`: {message}")]
+    Value { file: String, key: String, message: String },
 }
 
 impl Config {
@@ -67,6 +110,33 @@ impl Config {
             let key = if key == "." { unknown_key(&message).unwrap_or(key) } else { key };
             ConfigError::Invalid { file: file.to_owned(), key, message }
         })
+    }
+
+    /// Checks values that parse but may not make sense, and returns the validated schedules.
+    pub fn schedules(&self, file: &str) -> Result<Vec<Schedule>, ConfigError> {
+        if self.quiz.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(ConfigError::Value {
+                file: file.to_owned(),
+                key: "quiz.timezone".into(),
+                message: format!("{:?} is not an IANA time zone", self.quiz.timezone),
+            });
+        }
+        self.quiz
+            .schedule
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Schedule::from_config(i, c))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ConfigError::Value {
+                file: file.to_owned(),
+                key: format!("quiz.schedule[{}].{}", e.index, e.key),
+                message: e.message,
+            })
+    }
+
+    /// The zone leaderboard weeks are counted in (validated by [`Config::schedules`]).
+    pub fn quiz_timezone(&self) -> chrono_tz::Tz {
+        self.quiz.timezone.parse().unwrap_or(chrono_tz::Asia::Tokyo)
     }
 
     /// Reads and parses a config file.
@@ -107,6 +177,17 @@ mod tests {
             assert!(err.contains(&format!("key `{key}`")), "{text:?} → {err}");
             assert!(err.starts_with("shiori.toml"), "{err}");
         }
+    }
+
+    #[test]
+    fn schedule_values_are_checked_and_named() {
+        let text = "[[quiz.schedule]]\nplatform = \"discord\"\nchannel = \"1\"\ncron = \"0 9 * * 1-5\"\n\n[[quiz.schedule]]\nplatform = \"slack\"\nchannel = \"C1\"\ncron = \"0 9 * * 1-5\"\ntimezone = \"Mars/Olympus\"\n";
+        let config = Config::parse(text, "shiori.toml").unwrap();
+        let err = config.schedules("shiori.toml").unwrap_err().to_string();
+        assert!(err.contains("quiz.schedule[1].timezone"), "{err}");
+        let text = "[[quiz.schedule]]\nplatform = \"discord\"\nchannel = \"1\"\ncron = \"0 9 * * 1-5\"\nreveal_after = \"eight hours\"\n";
+        let err = Config::parse(text, "shiori.toml").unwrap_err().to_string();
+        assert!(err.contains("quiz.schedule[0].reveal_after"), "{err}");
     }
 
     #[test]

@@ -9,4 +9,6 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod eval;
+pub mod quiz;
 pub mod search;
+pub mod store;

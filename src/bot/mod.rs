@@ -1,14 +1,21 @@
-//! The one command layer every platform shares: an adapter turns its events into a [`Command`],
-//! [`Bot::handle`] decides, and the adapter renders the platform-neutral [`Reply`].
+//! The one command layer every platform shares: an adapter turns its events into a [`Command`]
+//! with a [`Context`] (who, where), [`Bot::handle`] decides, and the adapter renders the
+//! platform-neutral [`Reply`].
 
 mod reply;
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono_tz::Tz;
 
 pub use reply::{Block, Reply};
 
 use crate::answer;
 use crate::corpus::{table, Section};
+use crate::quiz::game::{render_leaderboard, AnswerOutcome, Quizmaster, Reveal};
+use crate::quiz::schedule::Clock;
+use crate::quiz::Question;
 use crate::search::{QueryError, Searcher};
 
 /// What a member asked for.
@@ -18,14 +25,36 @@ pub enum Command {
     Ask { query: String },
     /// `/source id`: a whole section.
     Source { id: String },
+    /// `/quiz`: a personal question.
+    Quiz,
+    /// A click on (or a typed number for) choice `choice` (0-based) of quiz post `post_id`.
+    Answer { post_id: i64, choice: usize },
+    /// `/leaderboard`: this week's, or all time.
+    Leaderboard { all_time: bool },
     /// `/help`.
     Help,
 }
 
-/// The bot's state: the live index and the sections by id.
+/// Who sent a command, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub platform: String,
+    pub channel: String,
+    pub user: String,
+}
+
+/// Quiz state the bot needs: the rules, the clock, the leaderboard week's zone.
+pub struct QuizDesk {
+    pub master: Quizmaster,
+    pub clock: Arc<dyn Clock>,
+    pub timezone: Tz,
+}
+
+/// The bot's state: the live index, the sections by id, and the quiz (when a store is configured).
 pub struct Bot {
     searcher: Searcher,
     sections: HashMap<String, Section>,
+    quiz: Option<QuizDesk>,
 }
 
 /// Longest section text `/source` shows before trimming.
@@ -34,7 +63,13 @@ const SOURCE_CHARS: usize = 1500;
 impl Bot {
     pub fn new(searcher: Searcher, sections: Vec<Section>) -> Bot {
         let sections = sections.into_iter().map(|s| (s.id.clone(), s)).collect();
-        Bot { searcher, sections }
+        Bot { searcher, sections, quiz: None }
+    }
+
+    /// Enables `/quiz`, answers and `/leaderboard`.
+    pub fn with_quiz(mut self, quiz: QuizDesk) -> Bot {
+        self.quiz = Some(quiz);
+        self
     }
 
     /// The searcher, for callers that need raw hits (`search`, `/api/search`).
@@ -42,8 +77,14 @@ impl Bot {
         &self.searcher
     }
 
-    /// Decides the reply to a command. Never fails: bad input gets a reply that says what is wrong.
-    pub fn handle(&self, command: Command) -> Reply {
+    /// The quiz state, when enabled.
+    pub fn quiz(&self) -> Option<&QuizDesk> {
+        self.quiz.as_ref()
+    }
+
+    /// Decides the reply to a command. Never fails: bad input gets a reply that says what is
+    /// wrong, and a store failure is logged and reported without taking `/ask` down with it.
+    pub fn handle(&self, ctx: &Context, command: Command) -> Reply {
         match command {
             Command::Ask { query } => match answer::ask(&self.searcher, &query) {
                 Ok(answer) => Reply::from_answer(&answer),
@@ -57,11 +98,81 @@ impl Bot {
                 None => Reply::notice(format!("セクション `{}` は見つかりませんでした。", id.trim())),
             },
             Command::Help => Reply::notice(HELP),
+            Command::Quiz => self.quiz_command(ctx),
+            Command::Answer { post_id, choice } => self.answer_command(ctx, post_id, choice),
+            Command::Leaderboard { all_time } => self.leaderboard_command(ctx, all_time),
+        }
+    }
+
+    fn desk(&self) -> Result<&QuizDesk, Reply> {
+        self.quiz.as_ref().ok_or_else(|| Reply::notice("クイズは設定されていません（[store] が必要です）。"))
+    }
+
+    fn quiz_command(&self, ctx: &Context) -> Reply {
+        let desk = match self.desk() {
+            Ok(d) => d,
+            Err(reply) => return reply,
+        };
+        match desk.master.personal(&ctx.platform, &ctx.user, desk.clock.now()) {
+            Ok(Some((post_id, question))) => Reply::question(post_id, &question, true),
+            Ok(None) => Reply::notice("ノートからクイズを作れませんでした。"),
+            Err(e) => store_failure(e),
+        }
+    }
+
+    fn answer_command(&self, ctx: &Context, post_id: i64, choice: usize) -> Reply {
+        let desk = match self.desk() {
+            Ok(d) => d,
+            Err(reply) => return reply,
+        };
+        let label = |c: usize| Question::label(c);
+        match desk.master.answer(post_id, &ctx.user, choice, desk.clock.now()) {
+            Ok(AnswerOutcome::Recorded { reveal: Some(reveal), choice }) => {
+                let verdict = if choice == reveal.post.question.answer_index {
+                    "⭕ 正解！"
+                } else {
+                    "❌ 不正解"
+                };
+                Reply::reveal(Some(verdict), &reveal, true)
+            }
+            Ok(AnswerOutcome::Recorded { choice, reveal: None }) => {
+                Reply::notice(format!("回答を受け付けました: {}（答えは発表のときに）", label(choice)))
+            }
+            Ok(AnswerOutcome::AlreadyAnswered { choice }) => {
+                Reply::notice(format!("回答済みです。最初の回答 {} が有効です。", label(choice)))
+            }
+            Ok(AnswerOutcome::Closed) => Reply::notice("この問題の回答は締め切られました。"),
+            Ok(AnswerOutcome::NotFound) => {
+                Reply::notice("この問題は見つかりませんでした（古いボタンかもしれません）。")
+            }
+            Ok(AnswerOutcome::InvalidChoice) => Reply::notice("その選択肢はありません。"),
+            Err(e) => store_failure(e),
+        }
+    }
+
+    fn leaderboard_command(&self, ctx: &Context, all_time: bool) -> Reply {
+        let desk = match self.desk() {
+            Ok(d) => d,
+            Err(reply) => return reply,
+        };
+        let now = desk.clock.now();
+        match desk.master.leaderboard(&ctx.platform, &ctx.channel, !all_time, desk.timezone, now) {
+            Ok(standings) => {
+                let title =
+                    if all_time { "ランキング（通算）" } else { "ランキング（今週）" };
+                Reply { blocks: vec![Block::Text(render_leaderboard(title, &standings))], ephemeral: false }
+            }
+            Err(e) => store_failure(e),
         }
     }
 }
 
-const HELP: &str = "使い方:\n  /ask 質問 … ノートから答えを探して出典つきで返します\n  /source ID … セクション全文\n  /help … このヘルプ\n  /quit … 終了 (コンソールのみ)";
+fn store_failure(e: crate::store::StoreError) -> Reply {
+    tracing::error!(error = %e, "quiz store failed");
+    Reply::notice("クイズの記録に失敗しました。管理者に連絡してください（/ask は使えます）。")
+}
+
+const HELP: &str = "使い方:\n  /ask 質問 … ノートから答えを探して出典つきで返します\n  /source ID … セクション全文\n  /quiz … 自分用のクイズ（番号で回答）\n  /leaderboard [all] … ランキング（今週／通算）\n  /help … このヘルプ\n  /quit … 終了 (コンソールのみ)";
 
 /// Renders a section's text for chat: tables as lines, trimmed to `max_chars`.
 pub fn section_lines(section: &Section, max_chars: usize) -> String {
@@ -71,4 +182,39 @@ pub fn section_lines(section: &Section, max_chars: usize) -> String {
     }
     let cut: String = text.chars().take(max_chars).collect();
     format!("{cut}…")
+}
+
+impl Reply {
+    /// A quiz question with its choices (buttons on chat platforms).
+    pub fn question(post_id: i64, question: &Question, ephemeral: bool) -> Reply {
+        Reply {
+            blocks: vec![Block::Question {
+                post_id,
+                text: question.question.clone(),
+                choices: question.choices.clone(),
+            }],
+            ephemeral,
+        }
+    }
+
+    /// The reveal of a quiz post, with an optional verdict for the member who answered.
+    pub fn reveal(verdict: Option<&str>, reveal: &Reveal, ephemeral: bool) -> Reply {
+        let q = &reveal.post.question;
+        let mut blocks = Vec::new();
+        if let Some(v) = verdict {
+            blocks.push(Block::Text(v.to_owned()));
+        }
+        blocks.push(Block::Title(format!("正解: {}. {}", Question::label(q.answer_index), q.answer())));
+        blocks.push(Block::Text(format!("解説: {}", q.explanation)));
+        blocks.push(Block::Citation(q.source.clone()));
+        if verdict.is_none() {
+            blocks.push(Block::Text(format!(
+                "正解率: {}/{} ({:.0}%)",
+                reveal.correct,
+                reveal.answered,
+                reveal.share() * 100.0
+            )));
+        }
+        Reply { blocks, ephemeral }
+    }
 }

@@ -18,6 +18,8 @@ pub enum Block {
     Citation(Citation),
     /// Other sections: related ones, or "did you mean" titles.
     Sections { label: String, sections: Vec<SectionRef> },
+    /// A quiz question: choices become buttons naming the post, so a click works after a restart.
+    Question { post_id: i64, text: String, choices: Vec<String> },
 }
 
 /// What the bot says back.
@@ -73,6 +75,13 @@ impl Reply {
                 Block::Quote { text, .. } => out.push(text.clone()),
                 Block::Text(t) => out.push(t.clone()),
                 Block::Citation(c) => out.push(format!("出典: {c}")),
+                Block::Question { text, choices, .. } => {
+                    out.push(format!("Q. {text}"));
+                    for (i, c) in choices.iter().enumerate() {
+                        out.push(format!("  {}. {c}", i + 1));
+                    }
+                    out.push("（番号で回答）".into());
+                }
                 Block::Sections { label, sections } => {
                     let titles: Vec<String> = sections
                         .iter()

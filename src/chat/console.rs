@@ -1,14 +1,17 @@
 //! `shiori console`: the chat bot in the terminal. Lines are commands (`/ask …`, `/source …`,
-//! `/help`, `/quit`); a line without a slash is a question.
+//! `/quiz`, `/leaderboard`, `/help`, `/quit`); a number answers the last quiz; any other line
+//! is a question.
 
 use std::io::{BufRead, Write};
 
-use crate::bot::{Bot, Command};
+use crate::bot::{Block, Bot, Command, Context};
 
 /// What one console line means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Command(Command),
+    /// A number: the answer to the last quiz question (1-based as typed).
+    Choice(usize),
     Quit,
     Nothing,
     Unknown(String),
@@ -20,6 +23,9 @@ pub fn parse_line(line: &str) -> Input {
     if line.is_empty() {
         return Input::Nothing;
     }
+    if let Ok(n) = line.parse::<usize>() {
+        return Input::Choice(n);
+    }
     let Some(rest) = line.strip_prefix('/') else {
         return Input::Command(Command::Ask { query: line.to_owned() });
     };
@@ -28,15 +34,29 @@ pub fn parse_line(line: &str) -> Input {
     match name {
         "ask" => Input::Command(Command::Ask { query: arg }),
         "source" => Input::Command(Command::Source { id: arg }),
+        "quiz" => Input::Command(Command::Quiz),
+        "leaderboard" | "rank" => Input::Command(Command::Leaderboard { all_time: arg == "all" }),
         "help" => Input::Command(Command::Help),
         "quit" | "exit" | "q" => Input::Quit,
         other => Input::Unknown(other.to_owned()),
     }
 }
 
-/// Runs the console until `/quit` or end of input.
-pub fn run(bot: &Bot, input: impl BufRead, mut output: impl Write, prompt: bool) -> std::io::Result<()> {
-    writeln!(output, "shiori console — /ask 質問, /help, /quit")?;
+/// Runs the console until `/quit` or end of input, as `user`.
+pub fn run(
+    bot: &Bot,
+    user: &str,
+    input: impl BufRead,
+    mut output: impl Write,
+    prompt: bool,
+) -> std::io::Result<()> {
+    let ctx = Context {
+        platform: "console".into(),
+        channel: format!("{}{user}", crate::quiz::game::PERSONAL),
+        user: user.to_owned(),
+    };
+    writeln!(output, "shiori console — /ask 質問, /quiz, /help, /quit")?;
+    let mut pending: Option<i64> = None;
     let mut lines = input.lines();
     loop {
         if prompt {
@@ -52,12 +72,34 @@ pub fn run(bot: &Bot, input: impl BufRead, mut output: impl Write, prompt: bool)
             }
             Err(e) => return Err(e),
         };
-        match parse_line(&line) {
-            Input::Command(command) => writeln!(output, "{}\n", bot.handle(command).to_plain())?,
+        let command = match parse_line(&line) {
+            Input::Command(command) => command,
+            Input::Choice(n) => match (pending.take(), n.checked_sub(1)) {
+                (Some(post_id), Some(choice)) => Command::Answer { post_id, choice },
+                (Some(post_id), None) => {
+                    pending = Some(post_id);
+                    writeln!(output, "選択肢の番号（1〜）で答えてください。\n")?;
+                    continue;
+                }
+                (None, _) => {
+                    writeln!(output, "答える問題がありません。/quiz で出題します。\n")?;
+                    continue;
+                }
+            },
             Input::Quit => break,
-            Input::Nothing => {}
-            Input::Unknown(name) => writeln!(output, "不明なコマンド: /{name} (/help で一覧)\n")?,
+            Input::Nothing => continue,
+            Input::Unknown(name) => {
+                writeln!(output, "不明なコマンド: /{name} (/help で一覧)\n")?;
+                continue;
+            }
+        };
+        let reply = bot.handle(&ctx, command);
+        for block in &reply.blocks {
+            if let Block::Question { post_id, .. } = block {
+                pending = Some(*post_id);
+            }
         }
+        writeln!(output, "{}\n", reply.to_plain())?;
     }
     Ok(())
 }
@@ -77,5 +119,7 @@ mod tests {
         assert_eq!(parse_line("   "), Input::Nothing);
         assert_eq!(parse_line("/frobnicate x"), Input::Unknown("frobnicate".into()));
         assert_eq!(parse_line("/ask"), Input::Command(Command::Ask { query: String::new() }));
+        assert_eq!(parse_line(" 3 "), Input::Choice(3));
+        assert_eq!(parse_line("/leaderboard all"), Input::Command(Command::Leaderboard { all_time: true }));
     }
 }

@@ -111,6 +111,28 @@ pub fn expand(normalized: &str) -> String {
     out
 }
 
+/// Other spellings of a name, as the table writes them (empty when the name is not in it).
+pub fn spellings(name: &str) -> Vec<String> {
+    let normalized = normalize(name);
+    let table = table();
+    let mut out = Vec::new();
+    for (variants, raw) in table.same.iter().zip(SAME) {
+        if variants.iter().any(|v| normalize_eq(&normalized, v)) {
+            out.extend(raw.iter().map(|s| s.to_string()));
+        }
+    }
+    for ((long, short), (raw_long, raw_short)) in table.abbreviations.iter().zip(ABBREVIATIONS) {
+        if normalize_eq(&normalized, long) || normalize_eq(&normalized, short) {
+            out.extend([raw_long.to_string(), raw_short.to_string()]);
+        }
+    }
+    out
+}
+
+fn normalize_eq(a: &str, b: &str) -> bool {
+    a.replace('ー', "") == b.replace('ー', "")
+}
+
 /// Whether `text` mentions `name`: as a substring for Japanese (ignoring `ー`), as whole words for
 /// Latin names (`ri` must not match inside `priority`).
 fn mentions(text: &str, name: &str) -> bool {

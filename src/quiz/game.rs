@@ -1,0 +1,251 @@
+//! The quiz rules over the store: scheduled posts, answers, reveals, leaderboards.
+//!
+//! **Answers.** One per member per post, and the first one stands: a second click is not
+//! recorded and the member is told which answer they gave (exam rules; it also makes "click all
+//! four" useless). Answers to a revealed post are refused; a button for a post that no longer
+//! exists gets a clear "not found".
+//!
+//! **At most once.** A scheduled slot is claimed in the store before anything is sent, so a crash
+//! between claiming and sending loses that one post rather than ever posting it twice.
+//!
+//! **Personal quizzes** (`/quiz`) are posts in a channel of their own (`personal:<user>`), revealed
+//! as soon as the member answers; they never count on a channel's leaderboard.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use super::schedule::Schedule;
+use super::{deck, Question};
+use crate::store::{AnswerWrite, NewPost, Post, Standing, Store, StoreError};
+
+/// Something the scheduler did that a platform must now show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A question was claimed for a slot: send it, then record the message id.
+    Posted { post_id: i64, schedule: usize, question: Question },
+    /// A post was closed: edit it or follow up with the answer.
+    Revealed(Reveal),
+}
+
+/// The outcome of a post, for the reveal message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reveal {
+    pub post: Post,
+    pub answered: usize,
+    pub correct: usize,
+}
+
+impl Reveal {
+    /// Share who got it right, 0–1 (0 when nobody answered).
+    pub fn share(&self) -> f64 {
+        if self.answered == 0 {
+            0.0
+        } else {
+            self.correct as f64 / self.answered as f64
+        }
+    }
+
+    /// The reveal as text: answer, explanation, citation and the share who got it right.
+    pub fn render_plain(&self) -> String {
+        format!(
+            "{}\n正解率: {}/{} ({:.0}%)",
+            self.post.question.render_reveal(),
+            self.correct,
+            self.answered,
+            self.share() * 100.0
+        )
+    }
+}
+
+/// What an answer click did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnswerOutcome {
+    /// Recorded; for a personal quiz the reveal follows at once.
+    Recorded { choice: usize, reveal: Option<Box<Reveal>> },
+    /// The member had answered already; their first answer stands.
+    AlreadyAnswered { choice: usize },
+    /// The post was revealed; answers are closed.
+    Closed,
+    /// No such post (an old button after the store was reset, a forged id).
+    NotFound,
+    /// The choice is not one of the post's choices.
+    InvalidChoice,
+}
+
+/// Quiz state and rules: the question pool, the schedules and the store.
+pub struct Quizmaster {
+    pub store: Arc<Store>,
+    pub pool: Vec<Question>,
+    pub schedules: Vec<Schedule>,
+}
+
+fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// A stable number per channel, so channels get different question orders.
+fn salt(platform: &str, channel: &str) -> u64 {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(format!("{platform}/{channel}").as_bytes());
+    u64::from_le_bytes(d[..8].try_into().unwrap_or([0; 8]))
+}
+
+impl Quizmaster {
+    pub fn new(store: Arc<Store>, pool: Vec<Question>, schedules: Vec<Schedule>) -> Quizmaster {
+        Quizmaster { store, pool, schedules }
+    }
+
+    /// Does everything due at `now`: reveals first (oldest first), then the slot of each schedule
+    /// that is due and not yet posted. Returns what the platforms must show.
+    pub fn tick(&self, now: DateTime<Utc>) -> Result<Vec<Event>, StoreError> {
+        let mut events = Vec::new();
+        for post in self.store.due_reveals(ms(now))? {
+            if let Some(reveal) = self.reveal(post.id)? {
+                events.push(Event::Revealed(reveal));
+            }
+        }
+        for (index, schedule) in self.schedules.iter().enumerate() {
+            let Some(slot) = schedule.due_slot(now) else { continue };
+            let key = schedule.slot_key(slot);
+            if self.store.slot_taken(&schedule.platform, &schedule.channel, &key)? {
+                continue;
+            }
+            let history = self.store.channel_history(&schedule.platform, &schedule.channel)?;
+            let Some(question) =
+                deck::next(&self.pool, &history, salt(&schedule.platform, &schedule.channel))
+            else {
+                continue;
+            };
+            let post = NewPost {
+                platform: &schedule.platform,
+                channel: &schedule.channel,
+                question,
+                slot: Some(key),
+                posted_at: ms(now),
+                reveal_at: ms(now + schedule.reveal_after),
+            };
+            if let Some(post_id) = self.store.claim_post(&post)? {
+                events.push(Event::Posted { post_id, schedule: index, question: question.clone() });
+            }
+        }
+        Ok(events)
+    }
+
+    /// When the scheduler should next wake: the next slot of any schedule or the next reveal.
+    pub fn next_wake(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let slots = self.schedules.iter().filter_map(|s| s.next_slot(now));
+        let reveal = self.store.next_reveal_at()?.and_then(|t| Utc.timestamp_millis_opt(t).single());
+        Ok(slots.chain(reveal).min())
+    }
+
+    /// Closes a post and counts its answers; `None` when it was revealed already.
+    pub fn reveal(&self, post_id: i64) -> Result<Option<Reveal>, StoreError> {
+        let Some(post) = self.store.post(post_id)? else { return Ok(None) };
+        let answers = self.store.answers(post_id)?;
+        let correct = answers.iter().filter(|(_, _, c)| *c).count();
+        let share = (!answers.is_empty()).then(|| correct as f64 / answers.len() as f64);
+        if !self.store.reveal(post_id, share)? {
+            return Ok(None);
+        }
+        let post = Post { revealed: true, ..post };
+        Ok(Some(Reveal { post, answered: answers.len(), correct }))
+    }
+
+    /// Records a member's answer to a post by the rules in the module docs.
+    pub fn answer(
+        &self,
+        post_id: i64,
+        user: &str,
+        choice: usize,
+        now: DateTime<Utc>,
+    ) -> Result<AnswerOutcome, StoreError> {
+        let Some(post) = self.store.post(post_id)? else { return Ok(AnswerOutcome::NotFound) };
+        if post.revealed {
+            return Ok(AnswerOutcome::Closed);
+        }
+        if choice >= post.question.choices.len() {
+            return Ok(AnswerOutcome::InvalidChoice);
+        }
+        let correct = choice == post.question.answer_index;
+        match self.store.record_answer(post_id, user, choice, correct, ms(now))? {
+            AnswerWrite::AlreadyAnswered { choice } => Ok(AnswerOutcome::AlreadyAnswered { choice }),
+            AnswerWrite::Recorded => {
+                let reveal = if post.channel.starts_with(PERSONAL) {
+                    self.reveal(post_id)?.map(Box::new)
+                } else {
+                    None
+                };
+                Ok(AnswerOutcome::Recorded { choice, reveal })
+            }
+        }
+    }
+
+    /// A personal question for `user` on `platform`, not repeating what they saw recently.
+    pub fn personal(
+        &self,
+        platform: &str,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(i64, Question)>, StoreError> {
+        let channel = format!("{PERSONAL}{user}");
+        let history = self.store.channel_history(platform, &channel)?;
+        let Some(question) = deck::next(&self.pool, &history, salt(platform, &channel)) else {
+            return Ok(None);
+        };
+        let post = NewPost {
+            platform,
+            channel: &channel,
+            question,
+            slot: None,
+            posted_at: ms(now),
+            reveal_at: ms(now + Duration::days(1)),
+        };
+        Ok(self.store.claim_post(&post)?.map(|id| (id, question.clone())))
+    }
+
+    /// A channel's leaderboard: this week (from Monday 00:00 in `tz`) or all time.
+    pub fn leaderboard(
+        &self,
+        platform: &str,
+        channel: &str,
+        this_week: bool,
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Standing>, StoreError> {
+        let since = this_week.then(|| ms(week_start(now, tz)));
+        self.store.leaderboard(platform, channel, since, 10)
+    }
+}
+
+/// Channel-name prefix of personal quizzes.
+pub const PERSONAL: &str = "personal:";
+
+/// Monday 00:00 of the week holding `now`, in `tz`.
+pub fn week_start(now: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
+    let local = now.with_timezone(&tz);
+    let monday = local.date_naive() - Duration::days(local.weekday().num_days_from_monday() as i64);
+    let midnight = monday.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&midnight).earliest().map_or(now, |t| t.with_timezone(&Utc))
+}
+
+/// Renders a leaderboard as lines.
+pub fn render_leaderboard(title: &str, standings: &[Standing]) -> String {
+    if standings.is_empty() {
+        return format!("{title}: まだ回答がありません。");
+    }
+    let mut out = format!("{title}\n");
+    for (i, s) in standings.iter().enumerate() {
+        out.push_str(&format!(
+            "{}. {} — {}問正解 / {}問回答 (連続正解 {}, 最高 {})\n",
+            i + 1,
+            s.user,
+            s.correct,
+            s.answered,
+            s.streak,
+            s.best_streak
+        ));
+    }
+    out
+}

@@ -1,0 +1,61 @@
+//! Quizzes from the notes: generated four-choice questions ([`generate`]), the per-channel deck
+//! that keeps questions from repeating ([`deck`]), cron schedules with time zones ([`schedule`]),
+//! and answers, reveals, scores and streaks over the store ([`game`]).
+
+pub mod deck;
+pub mod game;
+pub mod generate;
+pub mod schedule;
+
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::Citation;
+
+/// DESIGN.md's `Question` JSON shape, plus the kind of question and the section it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    /// Stable for unchanged notes: derived from the section id and the kind of question.
+    pub id: String,
+    pub question: String,
+    pub choices: Vec<String>,
+    pub answer_index: usize,
+    /// The source passage, trimmed.
+    pub explanation: String,
+    pub source: Citation,
+    /// How the question was made (`term`, `definition`, `item`, `number`, `comparison`).
+    pub kind: String,
+    /// The section the question came from.
+    pub section_id: String,
+}
+
+impl Question {
+    /// The correct choice's text.
+    pub fn answer(&self) -> &str {
+        &self.choices[self.answer_index]
+    }
+
+    /// Choice labels as members see them: A, B, C, D.
+    pub fn label(index: usize) -> char {
+        (b'A' + index as u8) as char
+    }
+
+    /// The question and its numbered choices, for the terminal.
+    pub fn render_plain(&self) -> String {
+        let mut out = format!("Q. {}\n", self.question);
+        for (i, c) in self.choices.iter().enumerate() {
+            out.push_str(&format!("  {}. {c}\n", i + 1));
+        }
+        out
+    }
+
+    /// The reveal: answer, explanation and citation.
+    pub fn render_reveal(&self) -> String {
+        format!(
+            "正解: {}. {}\n解説: {}\n出典: {}",
+            self.answer_index + 1,
+            self.answer(),
+            self.explanation,
+            self.source
+        )
+    }
+}

@@ -1,0 +1,250 @@
+//! Quizzes end to end: generation on the real notes, a week of schedules on a controlled clock,
+//! restarts, reveals, many members answering at once, and a crash that loses nothing.
+
+mod common;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use shiori::corpus;
+use shiori::quiz::game::{AnswerOutcome, Event, Quizmaster};
+use shiori::quiz::generate;
+use shiori::quiz::schedule::{Clock, ManualClock, Schedule, ScheduleConfig};
+use shiori::store::Store;
+use unicode_normalization::UnicodeNormalization;
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn weekday_nine_tokyo() -> Schedule {
+    let config: ScheduleConfig = toml::from_str(
+        "platform = \"discord\"\nchannel = \"study\"\ncron = \"0 9 * * 1-5\"\ntimezone = \"Asia/Tokyo\"\nreveal_after = \"8h\"\n",
+    )
+    .unwrap();
+    Schedule::from_config(0, &config).unwrap()
+}
+
+fn pool() -> Vec<shiori::quiz::Question> {
+    generate::generate(&corpus::load(&[common::notes_dir()]).unwrap().sections)
+}
+
+fn master(path: &std::path::Path) -> Quizmaster {
+    Quizmaster::new(Arc::new(Store::open(path).unwrap()), pool(), vec![weekday_nine_tokyo()])
+}
+
+fn fold(s: &str) -> String {
+    s.nfkc().collect::<String>().to_lowercase()
+}
+
+#[test]
+fn quiz_json_on_the_bundled_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::shiori(dir.path(), &["quiz", "--json", "--count", "150", "--seed", "1"]);
+    let v = common::json(&out);
+    let list = v.as_array().unwrap();
+    let ids: std::collections::HashSet<&str> = list.iter().map(|q| q["id"].as_str().unwrap()).collect();
+    assert!(ids.len() >= 120, "{} distinct questions", ids.len());
+    let lines = common::notes_lines().len() as u64;
+    for q in list {
+        let choices: Vec<&str> =
+            q["choices"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+        let distinct: std::collections::HashSet<&&str> = choices.iter().collect();
+        assert_eq!((choices.len(), distinct.len()), (4, 4), "{q}");
+        let answer = choices[q["answer_index"].as_u64().unwrap() as usize];
+        let source = &q["source"];
+        assert_eq!(source["source"], "aws-notes.txt");
+        let (start, end) = (source["line_start"].as_u64().unwrap(), source["line_end"].as_u64().unwrap());
+        assert!(1 <= start && start <= end && end <= lines, "{q}");
+        assert!(!fold(q["question"].as_str().unwrap()).contains(&fold(answer)), "answer leaks: {q}");
+        assert!(!q["explanation"].as_str().unwrap().is_empty());
+    }
+    let again =
+        common::json(&common::shiori(dir.path(), &["quiz", "--json", "--count", "150", "--seed", "1"]));
+    assert_eq!(v, again, "same seed, same output");
+    let other =
+        common::json(&common::shiori(dir.path(), &["quiz", "--json", "--count", "150", "--seed", "2"]));
+    assert_ne!(v, other, "another seed, another order");
+}
+
+#[test]
+fn a_week_of_weekday_nine_tokyo_posts_five_times_at_midnight_utc() {
+    let dir = tempfile::tempdir().unwrap();
+    let quiz = master(&dir.path().join("shiori.db"));
+    // Monday 2026-11-23 00:00 in Tokyo is Sunday 15:00 UTC.
+    let clock = ManualClock::new(utc("2026-11-22T15:00:00Z"));
+    let end = utc("2026-11-29T15:00:00Z");
+    let (mut posts, mut reveals) = (Vec::new(), Vec::new());
+    let mut wakes = 0;
+    while clock.now() < end {
+        for event in quiz.tick(clock.now()).unwrap() {
+            match event {
+                Event::Posted { .. } => posts.push(clock.now()),
+                Event::Revealed(r) => reveals.push((clock.now(), r.post.posted_at)),
+            }
+        }
+        let next = quiz.next_wake(clock.now()).unwrap().expect("a schedule always has a next slot");
+        clock.set(next);
+        wakes += 1;
+        assert!(wakes < 100, "the scheduler should sleep until the next slot, not spin");
+    }
+    let want: Vec<DateTime<Utc>> =
+        ["23", "24", "25", "26", "27"].iter().map(|d| utc(&format!("2026-11-{d}T00:00:00Z"))).collect();
+    assert_eq!(posts, want);
+    assert_eq!(reveals.len(), 5);
+    for (at, posted) in reveals {
+        assert_eq!(
+            at.timestamp_millis() - posted,
+            Duration::hours(8).num_milliseconds(),
+            "revealed 8h after posting"
+        );
+    }
+}
+
+#[test]
+fn a_restart_just_after_a_post_does_not_post_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shiori.db");
+    let posted = master(&path).tick(utc("2026-11-23T00:00:00Z")).unwrap();
+    assert_eq!(posted.len(), 1);
+    // A new process on the same store, 30 seconds later.
+    let again = master(&path).tick(utc("2026-11-23T00:00:30Z")).unwrap();
+    assert!(again.is_empty(), "{again:?}");
+}
+
+#[test]
+fn a_restart_after_a_missed_slot_posts_once_and_never_floods() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shiori.db");
+    // Down at 09:00 Tokyo, back at 09:20: one catch-up post, then nothing more.
+    let quiz = master(&path);
+    let first = quiz.tick(utc("2026-11-23T00:20:00Z")).unwrap();
+    assert_eq!(first.iter().filter(|e| matches!(e, Event::Posted { .. })).count(), 1);
+    assert!(quiz
+        .tick(utc("2026-11-23T00:21:00Z"))
+        .unwrap()
+        .iter()
+        .all(|e| !matches!(e, Event::Posted { .. })));
+    // Down from Tuesday to Thursday 12:00 Tokyo: the missed slots are not posted at all.
+    let later = master(&path).tick(utc("2026-11-26T03:00:00Z")).unwrap();
+    assert!(later.iter().all(|e| !matches!(e, Event::Posted { .. })), "{later:?}");
+}
+
+#[test]
+fn reveals_fire_after_reveal_after_also_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shiori.db");
+    let quiz = master(&path);
+    quiz.tick(utc("2026-11-23T00:00:00Z")).unwrap();
+    assert!(quiz.tick(utc("2026-11-23T07:59:00Z")).unwrap().is_empty(), "not before 8h");
+    drop(quiz);
+    let events = master(&path).tick(utc("2026-11-23T09:30:00Z")).unwrap();
+    assert!(matches!(events.as_slice(), [Event::Revealed(r)] if r.post.revealed), "{events:?}");
+    assert!(master(&path).tick(utc("2026-11-23T09:31:00Z")).unwrap().is_empty(), "revealed once");
+}
+
+#[test]
+fn answers_from_many_users_are_recorded_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let quiz = Arc::new(master(&dir.path().join("shiori.db")));
+    let now = utc("2026-11-23T00:00:00Z");
+    let Event::Posted { post_id, question, .. } = quiz.tick(now).unwrap().remove(0) else {
+        panic!("no post")
+    };
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let quiz = Arc::clone(&quiz);
+            std::thread::spawn(move || {
+                for u in 0..50 {
+                    let user = format!("user{}", (t * 50 + u) % 300);
+                    // Every member clicks twice: the second click must not count.
+                    quiz.answer(post_id, &user, u % 4, now).unwrap();
+                    quiz.answer(post_id, &user, (u + 1) % 4, now).unwrap();
+                }
+            })
+        })
+        .collect();
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    let answers = quiz.store.answers(post_id).unwrap();
+    assert_eq!(answers.len(), 300, "each of 300 users once");
+    let reveal = quiz.reveal(post_id).unwrap().unwrap();
+    assert_eq!(reveal.answered, 300);
+    assert_eq!(reveal.correct, answers.iter().filter(|(_, c, _)| *c == question.answer_index).count());
+}
+
+#[test]
+fn answer_rules_for_second_clicks_closed_and_missing_posts() {
+    let dir = tempfile::tempdir().unwrap();
+    let quiz = master(&dir.path().join("shiori.db"));
+    let now = utc("2026-11-23T00:00:00Z");
+    let Event::Posted { post_id, .. } = quiz.tick(now).unwrap().remove(0) else { panic!("no post") };
+    assert!(matches!(
+        quiz.answer(post_id, "a", 1, now).unwrap(),
+        AnswerOutcome::Recorded { choice: 1, reveal: None }
+    ));
+    assert_eq!(quiz.answer(post_id, "a", 2, now).unwrap(), AnswerOutcome::AlreadyAnswered { choice: 1 });
+    assert_eq!(quiz.answer(post_id, "b", 9, now).unwrap(), AnswerOutcome::InvalidChoice);
+    assert_eq!(quiz.answer(post_id + 1000, "a", 0, now).unwrap(), AnswerOutcome::NotFound);
+    quiz.reveal(post_id).unwrap();
+    assert_eq!(quiz.answer(post_id, "c", 0, now).unwrap(), AnswerOutcome::Closed);
+}
+
+#[test]
+fn leaderboard_counts_this_week_and_all_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let quiz = master(&dir.path().join("shiori.db"));
+    let tz = chrono_tz::Asia::Tokyo;
+    // Friday last week and Monday this week (Tokyo).
+    for day in ["2026-11-20T00:00:00Z", "2026-11-23T00:00:00Z"] {
+        let Event::Posted { post_id, question, .. } = quiz.tick(utc(day)).unwrap().remove(0) else {
+            panic!()
+        };
+        quiz.answer(post_id, "alice", question.answer_index, utc(day)).unwrap();
+        quiz.answer(post_id, "bob", (question.answer_index + 1) % 4, utc(day)).unwrap();
+        quiz.reveal(post_id).unwrap();
+    }
+    let now = utc("2026-11-24T00:00:00Z");
+    let week = quiz.leaderboard("discord", "study", true, tz, now).unwrap();
+    let all = quiz.leaderboard("discord", "study", false, tz, now).unwrap();
+    assert_eq!((week[0].user.as_str(), week[0].correct, week[0].answered), ("alice", 1, 1));
+    assert_eq!((all[0].user.as_str(), all[0].correct, all[0].answered, all[0].streak), ("alice", 2, 2, 2));
+    assert_eq!((all[1].user.as_str(), all[1].correct, all[1].streak), ("bob", 0, 0));
+}
+
+#[test]
+fn kill_dash_nine_after_an_answer_loses_nothing() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shiori"))
+        .arg("--corpus")
+        .arg(common::notes_dir())
+        .args(["--index", "index", "console"])
+        .current_dir(dir.path())
+        .env("USER", "crash-test")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    writeln!(stdin, "/quiz\n1").unwrap();
+    stdin.flush().unwrap();
+    // Wait until the answer is acknowledged (the verdict line), then kill without shutdown.
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "console ended before answering");
+        if line.contains("正解") {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let store = Store::open(&dir.path().join("data").join("shiori.db")).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let board = store.leaderboard("console", "personal:crash-test", None, 10).unwrap();
+    assert_eq!(board.len(), 1, "the acknowledged answer survived");
+    assert_eq!(board[0].answered, 1);
+}
