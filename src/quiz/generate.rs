@@ -378,7 +378,9 @@ fn strip_taglines(text: &str) -> &str {
     }
 }
 
-/// The first sentences of `text` up to `max` characters, cut cleanly at a `。` when possible.
+/// The first sentences of `text` up to `max` characters, cut cleanly at a `。` when that keeps
+/// at least half of the room; otherwise cut mid-sentence with `…` (a short first sentence such
+/// as 「設定が可能。」 says too little on its own).
 fn shorten(text: &str, max: usize) -> String {
     let text = text.trim();
     if text.chars().count() <= max {
@@ -391,7 +393,7 @@ fn shorten(text: &str, max: usize) -> String {
         }
         out.push_str(sentence);
     }
-    if out.is_empty() {
+    if out.chars().count() < max / 2 {
         out = text.chars().take(max.saturating_sub(1)).collect();
         out.push('…');
     }

@@ -34,9 +34,9 @@ impl Question {
         &self.choices[self.answer_index]
     }
 
-    /// Choice labels as members see them: A, B, C, D.
-    pub fn label(index: usize) -> char {
-        (b'A' + index as u8) as char
+    /// A choice's label as members see it (on buttons and in the terminal): 1, 2, 3, 4.
+    pub fn label(index: usize) -> usize {
+        index + 1
     }
 
     /// The question and its numbered choices, for the terminal.
