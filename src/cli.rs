@@ -90,11 +90,13 @@ struct Paths {
 }
 
 fn paths(cli: &Cli) -> anyhow::Result<Paths> {
-    let config = match &cli.config {
+    let file = cli.config.clone().or_else(|| Some(PathBuf::from("shiori.toml")).filter(|p| p.is_file()));
+    let config = match &file {
         Some(path) => Config::load(path)?,
-        None if Path::new("shiori.toml").is_file() => Config::load(Path::new("shiori.toml"))?,
         None => Config::default(),
     };
+    // Values that parse but cannot work (a bad cron pattern, an unknown zone) fail every command.
+    config.schedules(&file.map(|f| f.display().to_string()).unwrap_or_default())?;
     Ok(Paths {
         corpus: if cli.corpus.is_empty() { config.corpus.paths.clone() } else { cli.corpus.clone() },
         index: cli.index.clone().unwrap_or_else(|| config.index.dir.clone()),

@@ -179,3 +179,13 @@ fn malformed_config_names_the_key() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("index.dir"), "{}", stderr(&out));
 }
+
+#[test]
+fn bad_schedule_names_the_entry_and_key() {
+    let dir = scratch();
+    let config = "[[quiz.schedule]]\nplatform = \"discord\"\nchannel = \"1\"\ncron = \"0 9 * * 1-5\"\n\n[[quiz.schedule]]\nplatform = \"slack\"\nchannel = \"C1\"\ncron = \"0 9 * * 1-5\"\ntimezone = \"Mars/Olympus\"\n";
+    std::fs::write(dir.path().join("shiori.toml"), config).unwrap();
+    let out = shiori(dir.path(), &["sections"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("shiori.toml: key `quiz.schedule[1].timezone`"), "{}", stderr(&out));
+}
