@@ -1,7 +1,7 @@
 //! The command line (DESIGN.md's stable CLI) and what each command does.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
