@@ -7,15 +7,15 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::answer;
 use std::sync::Arc;
 
-use crate::bot::{Bot, QuizDesk};
+use crate::answer;
 use crate::chat::console;
 use crate::config::Config;
 use crate::corpus;
-use crate::quiz::{self, game::Quizmaster, schedule::SystemClock};
+use crate::quiz;
 use crate::search::{self, Loaded};
+use crate::serve::{self, ServeOptions};
 use crate::store::Store;
 
 /// shiori (栞): answers AWS questions from your study group's Japanese notes, with citations.
@@ -80,6 +80,12 @@ pub enum Commands {
     },
     /// The chat bot in the terminal: /ask …, /quiz, /leaderboard, /source ID, /help, /quit
     Console,
+    /// The bot: HTTP server (health, readiness, metrics, API), live-reloaded index
+    Serve,
+    /// Validates the config and reports which secrets are present; exit 0 or a clear error
+    CheckConfig,
+    /// Exits 0 when the local server answers /healthz (for container HEALTHCHECKs without curl)
+    Healthcheck,
 }
 
 /// Where the notes and the index are, after CLI flags override the config.
@@ -96,7 +102,7 @@ fn paths(cli: &Cli) -> anyhow::Result<Paths> {
         None => Config::default(),
     };
     // Values that parse but cannot work (a bad cron pattern, an unknown zone) fail every command.
-    config.schedules(&file.map(|f| f.display().to_string()).unwrap_or_default())?;
+    config.validate(&file.map(|f| f.display().to_string()).unwrap_or_default())?;
     Ok(Paths {
         corpus: if cli.corpus.is_empty() { config.corpus.paths.clone() } else { cli.corpus.clone() },
         index: cli.index.clone().unwrap_or_else(|| config.index.dir.clone()),
@@ -182,20 +188,71 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             let loaded = load(&paths, false)?;
             let store = Store::open(&paths.config.store.path)
                 .with_context(|| "opening the quiz store (set [store] path in the config)")?;
-            let pool = quiz::generate::generate(&loaded.corpus.sections);
-            let desk = QuizDesk {
-                master: Quizmaster::new(Arc::new(store), pool, Vec::new()),
-                clock: Arc::new(SystemClock),
-                timezone: paths.config.quiz_timezone(),
-            };
-            let bot = Bot::new(loaded.searcher, loaded.corpus.sections).with_quiz(desk);
+            let bot = serve::make_bot(loaded, Some(Arc::new(store)), paths.config.quiz_timezone());
             let stdin = std::io::stdin();
             let prompt = stdin.is_terminal();
             let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "you".into());
             console::run(&bot, &user, stdin.lock(), out, prompt)?;
         }
+        Commands::Serve => {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let options = ServeOptions { corpus: paths.corpus, index: paths.index, config: paths.config };
+            runtime.block_on(serve::run(options, serve::shutdown_signal()))?;
+        }
+        Commands::CheckConfig => check_config(&paths, out)?,
+        Commands::Healthcheck => healthcheck(&paths.config.http.listen)?,
     }
     Ok(())
+}
+
+/// `check-config`: the config parsed and validated (by [`paths`]), the notes readable, the store
+/// directory usable, and which secrets the environment provides (names only, never values).
+fn check_config(paths: &Paths, out: &mut dyn Write) -> anyhow::Result<()> {
+    let corpus = corpus::load(&paths.corpus)?;
+    writeln!(out, "notes: {} file(s), {} sections", corpus.files.len(), corpus.sections.len())?;
+    for skipped in &corpus.skipped {
+        writeln!(out, "warning: {skipped}")?;
+    }
+    writeln!(out, "index: {}", paths.index.display())?;
+    writeln!(out, "store: {}", paths.config.store.path.display())?;
+    writeln!(out, "http: listening on {}", paths.config.http.listen)?;
+    let token = if paths.config.http.token().is_some() { "set" } else { "not set (the API is open)" };
+    writeln!(out, "http api token: {token}")?;
+    writeln!(out, "quiz schedules: {}", paths.config.quiz.schedule.len())?;
+    writeln!(out, "config ok")?;
+    Ok(())
+}
+
+/// GETs `/healthz` from the server on this host (`0.0.0.0` and `[::]` mean loopback).
+fn healthcheck(listen: &str) -> anyhow::Result<()> {
+    use std::io::Read;
+    use std::net::{SocketAddr, TcpStream};
+    use std::time::Duration;
+    let mut addr: SocketAddr = listen.parse().context("http.listen")?;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(if addr.is_ipv4() {
+            [127, 0, 0, 1].into()
+        } else {
+            std::net::Ipv6Addr::LOCALHOST.into()
+        });
+    }
+    let timeout = Duration::from_secs(2);
+    let mut stream =
+        TcpStream::connect_timeout(&addr, timeout).with_context(|| format!("connecting to {addr}"))?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut response = String::new();
+    stream.take(4096).read_to_string(&mut response)?;
+    let status = response.lines().next().unwrap_or_default();
+    anyhow::ensure!(status.split_whitespace().nth(1) == Some("200"), "unhealthy: {status:?}");
+    Ok(())
+}
+
+/// The `[log]` settings for `main`, read before anything else runs (defaults when the config is
+/// missing or broken; `run` reports the error).
+pub fn log_config(cli: &Cli) -> crate::config::LogConfig {
+    let file = cli.config.clone().or_else(|| Some(PathBuf::from("shiori.toml")).filter(|p| p.is_file()));
+    file.and_then(|f| Config::load(&f).ok()).map(|c| c.log).unwrap_or_default()
 }
 
 /// Exit code for an error: 2 for input the user can fix by asking differently, 1 otherwise.

@@ -19,6 +19,91 @@ pub struct Config {
     pub store: StoreConfig,
     #[serde(default)]
     pub quiz: QuizConfig,
+    #[serde(default)]
+    pub http: HttpConfig,
+    #[serde(default)]
+    pub log: LogConfig,
+}
+
+/// `[http]`: the server for health, readiness, metrics, the JSON API and interaction endpoints.
+#[derive(Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Address to listen on.
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// Bearer token `/api/ask` requires, when set. `SHIORI_API_TOKEN` in the environment wins.
+    #[serde(default)]
+    pub api_token: Option<String>,
+    /// Largest request body accepted, in bytes.
+    #[serde(default = "default_max_body")]
+    pub max_body_bytes: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig { listen: default_listen(), api_token: None, max_body_bytes: default_max_body() }
+    }
+}
+
+// The token never reaches a log line, not even through `{:?}`.
+impl std::fmt::Debug for HttpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpConfig")
+            .field("listen", &self.listen)
+            .field("api_token", &self.api_token.as_ref().map(|_| "<redacted>"))
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
+}
+
+impl HttpConfig {
+    /// The API token: `SHIORI_API_TOKEN` when set and non-empty, else the config's.
+    pub fn token(&self) -> Option<String> {
+        std::env::var("SHIORI_API_TOKEN").ok().filter(|t| !t.is_empty()).or_else(|| self.api_token.clone())
+    }
+}
+
+fn default_listen() -> String {
+    "0.0.0.0:8080".into()
+}
+
+fn default_max_body() -> usize {
+    64 * 1024
+}
+
+/// `[log]`: how `shiori serve` logs.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    /// `text` (default) or `json` (one JSON object per line).
+    #[serde(default = "default_log_format")]
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `shiori=debug,warn`; `SHIORI_LOG` wins.
+    #[serde(default = "default_log_level")]
+    pub level: String,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig { format: default_log_format(), level: default_log_level() }
+    }
+}
+
+fn default_log_format() -> LogFormat {
+    LogFormat::Text
+}
+
+fn default_log_level() -> String {
+    "info,tantivy=warn".into()
 }
 
 /// `[store]`: the SQLite file with quiz posts, answers and streaks.
@@ -113,7 +198,14 @@ impl Config {
     }
 
     /// Checks values that parse but may not make sense, and returns the validated schedules.
-    pub fn schedules(&self, file: &str) -> Result<Vec<Schedule>, ConfigError> {
+    pub fn validate(&self, file: &str) -> Result<Vec<Schedule>, ConfigError> {
+        if self.http.listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(ConfigError::Value {
+                file: file.to_owned(),
+                key: "http.listen".into(),
+                message: format!("{:?} is not an address such as 0.0.0.0:8080", self.http.listen),
+            });
+        }
         if self.quiz.timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(ConfigError::Value {
                 file: file.to_owned(),
@@ -134,7 +226,7 @@ impl Config {
             })
     }
 
-    /// The zone leaderboard weeks are counted in (validated by [`Config::schedules`]).
+    /// The zone leaderboard weeks are counted in (validated by [`Config::validate`]).
     pub fn quiz_timezone(&self) -> chrono_tz::Tz {
         self.quiz.timezone.parse().unwrap_or(chrono_tz::Asia::Tokyo)
     }
@@ -183,7 +275,7 @@ mod tests {
     fn schedule_values_are_checked_and_named() {
         let text = "[[quiz.schedule]]\nplatform = \"discord\"\nchannel = \"1\"\ncron = \"0 9 * * 1-5\"\n\n[[quiz.schedule]]\nplatform = \"slack\"\nchannel = \"C1\"\ncron = \"0 9 * * 1-5\"\ntimezone = \"Mars/Olympus\"\n";
         let config = Config::parse(text, "shiori.toml").unwrap();
-        let err = config.schedules("shiori.toml").unwrap_err().to_string();
+        let err = config.validate("shiori.toml").unwrap_err().to_string();
         assert!(err.contains("quiz.schedule[1].timezone"), "{err}");
         let text = "[[quiz.schedule]]\nplatform = \"discord\"\nchannel = \"1\"\ncron = \"0 9 * * 1-5\"\nreveal_after = \"eight hours\"\n";
         let err = Config::parse(text, "shiori.toml").unwrap_err().to_string();

@@ -8,10 +8,7 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = shiori::cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("SHIORI_LOG").unwrap_or_else(|_| EnvFilter::new("warn")))
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging(&cli);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = shiori::cli::run(cli, &mut out);
@@ -24,6 +21,22 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::from(shiori::cli::exit_code(&error))
         }
+    }
+}
+
+/// Logs go to stderr: `serve` at the config's level (info by default), other commands warnings
+/// only, `SHIORI_LOG` overriding both; JSON lines when `[log] format = "json"`.
+fn init_logging(cli: &shiori::cli::Cli) {
+    let config = shiori::cli::log_config(cli);
+    let default =
+        if matches!(cli.command, shiori::cli::Commands::Serve) { config.level.as_str() } else { "warn" };
+    let filter = EnvFilter::try_from_env("SHIORI_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
+    match config.format {
+        shiori::config::LogFormat::Json => builder.json().init(),
+        shiori::config::LogFormat::Text => builder.init(),
     }
 }
 

@@ -189,3 +189,43 @@ fn bad_schedule_names_the_entry_and_key() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("shiori.toml: key `quiz.schedule[1].timezone`"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_example_config_loads_and_checks() {
+    let dir = scratch();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/shiori.example.toml");
+    let out = shiori(dir.path(), &["--config", example.to_str().unwrap(), "check-config"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("config ok") && text.contains("quiz schedules: 1"), "{text}");
+}
+
+#[test]
+fn bad_configs_name_their_key() {
+    let cases = [
+        ("[http]\nlisten = \"nowhere\"\n", "http.listen"),
+        ("[http]\nlisten = 8080\n", "http.listen"),
+        ("[http]\nmax_body_bytes = -1\n", "http.max_body_bytes"),
+        ("[log]\nformat = \"xml\"\n", "log.format"),
+        ("[store]\npath = 3\n", "store.path"),
+        ("[quiz]\ntimezone = \"Tokyo\"\n", "quiz.timezone"),
+        (
+            "[[quiz.schedule]]\nplatform = \"irc\"\nchannel = \"x\"\ncron = \"0 9 * * *\"\n",
+            "quiz.schedule[0].platform",
+        ),
+        (
+            "[[quiz.schedule]]\nplatform = \"slack\"\nchannel = \"x\"\ncron = \"61 * * * *\"\n",
+            "quiz.schedule[0].cron",
+        ),
+        ("[[quiz.schedule]]\nplatform = \"slack\"\nchannel = \"x\"\n", "quiz.schedule[0]"),
+        ("[discrod]\nmode = \"http\"\n", "discrod"),
+    ];
+    for (text, key) in cases {
+        let dir = scratch();
+        std::fs::write(dir.path().join("bad.toml"), text).unwrap();
+        let out = shiori(dir.path(), &["--config", "bad.toml", "check-config"]);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        let err = stderr(&out);
+        assert!(err.contains(&format!("key `{key}")) && err.contains("bad.toml"), "{text:?} → {err}");
+    }
+}

@@ -1,0 +1,233 @@
+//! `shiori serve`: the HTTP server, the index (loaded, then rebuilt when the notes change), and an
+//! orderly shutdown.
+//!
+//! Start-up order: bind and serve `/healthz` at once (not ready), load or build the index off the
+//! async threads, then mark ready. A watcher (notify) reports note changes; after a short quiet
+//! period the notes are re-read and, if their digest changed, a new index generation is built
+//! beside the live one and swapped in. A rebuild that fails leaves the old index serving and logs
+//! why. Shutdown (SIGTERM, ctrl-c, or the future a test passes) stops accepting connections,
+//! lets requests in flight finish, stops the watcher, checkpoints the store and returns.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono_tz::Tz;
+use notify::Watcher as _;
+use tokio::sync::{mpsc, watch};
+
+use crate::bot::{Bot, QuizDesk};
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::quiz::game::Quizmaster;
+use crate::quiz::schedule::SystemClock;
+use crate::search::{self, Loaded};
+use crate::server::{self, AppState, Live};
+use crate::store::Store;
+
+/// Quiet period after a change before the notes are re-read (editors write in bursts).
+const DEBOUNCE: Duration = Duration::from_millis(300);
+/// Longest wait for requests in flight at shutdown.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// What `serve` runs on.
+pub struct ServeOptions {
+    pub corpus: Vec<PathBuf>,
+    pub index: PathBuf,
+    pub config: Config,
+}
+
+/// The bot for loaded notes; with the quiz when a store is open.
+pub fn make_bot(loaded: Loaded, store: Option<Arc<Store>>, timezone: Tz) -> Bot {
+    let pool = crate::quiz::generate::generate(&loaded.corpus.sections);
+    let bot = Bot::new(loaded.searcher, loaded.corpus.sections);
+    match store {
+        Some(store) => bot.with_quiz(QuizDesk {
+            master: Quizmaster::new(store, pool, Vec::new()),
+            clock: Arc::new(SystemClock),
+            timezone,
+        }),
+        None => bot,
+    }
+}
+
+/// Runs the server until `shutdown` completes.
+pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+    let ServeOptions { corpus, index, config } = options;
+    let addr: std::net::SocketAddr = config.http.listen.parse().context("http.listen")?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(address = %local, "listening");
+    println!("listening on http://{local}");
+
+    let live = Arc::new(Live::new(Metrics::new()));
+    let state = AppState { live: Arc::clone(&live), api_token: config.http.token().map(Into::into) };
+    let app = server::router(state, config.http.max_body_bytes);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut server_stop = stop_rx.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = server_stop.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+
+    // A store that cannot be opened (read-only or full disk) disables the quiz, not `/ask`.
+    let store = match Store::open(&config.store.path) {
+        Ok(store) => Some(Arc::new(store)),
+        Err(e) => {
+            tracing::error!(error = %e, "quiz disabled: the store cannot be opened");
+            live.metrics.error("store");
+            None
+        }
+    };
+    let timezone = config.quiz_timezone();
+    // Watch before loading, so an edit made while the index loads (or right after ready) is seen.
+    let (changes, watcher) = watch_notes(&corpus);
+    let (paths, dir) = (corpus.clone(), index.clone());
+    let loaded = tokio::task::spawn_blocking(move || search::open_or_build(&paths, &dir, false)).await??;
+    let mut digest = loaded.corpus.digest.clone();
+    record_index(&live.metrics, &loaded);
+    live.set(make_bot(loaded, store.clone(), timezone));
+    tracing::info!("ready");
+
+    let reloader = Reloader { corpus, index, store: store.clone(), timezone, live: Arc::clone(&live) };
+    let reloading = tokio::spawn(async move { reloader.watch(&mut digest, changes, watcher, stop_rx).await });
+
+    shutdown.await;
+    tracing::info!("shutting down: finishing requests in flight");
+    let _ = stop_tx.send(true);
+    match tokio::time::timeout(DRAIN, server).await {
+        Ok(result) => result?.context("HTTP server")?,
+        Err(_) => tracing::warn!("requests still in flight after {DRAIN:?}; exiting anyway"),
+    }
+    let _ = reloading.await;
+    if let Some(store) = store {
+        store.checkpoint().context("flushing the store")?;
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn record_index(metrics: &Metrics, loaded: &Loaded) {
+    let manifest = loaded.searcher.manifest();
+    metrics.index_sections.set(manifest.sections as i64);
+    metrics.index_build_seconds.set(manifest.build_millis as f64 / 1000.0);
+}
+
+/// Rebuilds the index when the notes change and swaps it in.
+struct Reloader {
+    corpus: Vec<PathBuf>,
+    index: PathBuf,
+    store: Option<Arc<Store>>,
+    timezone: Tz,
+    live: Arc<Live>,
+}
+
+/// Starts watching the note paths; each change sends a unit (coalesced while one is pending).
+/// The watcher must be kept alive as long as changes are wanted.
+fn watch_notes(paths: &[PathBuf]) -> (mpsc::Receiver<()>, Option<notify::RecommendedWatcher>) {
+    let (tx, changes) = mpsc::channel::<()>(1);
+    let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok() {
+            // A full channel means a reload is already pending: this change joins it.
+            let _ = tx.try_send(());
+        }
+    });
+    let mut watcher = match watcher {
+        Ok(w) => w,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot watch the notes; edits need a restart");
+            return (changes, None);
+        }
+    };
+    for path in paths {
+        if let Err(e) = watcher.watch(path, notify::RecursiveMode::Recursive) {
+            tracing::error!(path = %path.display(), error = %e, "cannot watch notes; edits there need a restart");
+        }
+    }
+    (changes, Some(watcher))
+}
+
+impl Reloader {
+    async fn watch(
+        self,
+        digest: &mut String,
+        mut changes: mpsc::Receiver<()>,
+        _watcher: Option<notify::RecommendedWatcher>,
+        mut stop: watch::Receiver<bool>,
+    ) {
+        loop {
+            let stopped = async {
+                let _ = stop.wait_for(|s| *s).await;
+            };
+            tokio::select! {
+                _ = stopped => break,
+                Some(()) = changes.recv() => {
+                    tokio::time::sleep(DEBOUNCE).await;
+                    while changes.try_recv().is_ok() {}
+                    self.reload(digest).await;
+                }
+            }
+        }
+    }
+
+    async fn reload(&self, digest: &mut String) {
+        let (paths, dir, current) = (self.corpus.clone(), self.index.clone(), digest.clone());
+        let rebuilt = tokio::task::spawn_blocking(move || -> Result<Option<Loaded>, search::SearchError> {
+            let corpus = crate::corpus::load(&paths)?;
+            if corpus.digest == current {
+                return Ok(None);
+            }
+            let open = search::index::build(&dir, &corpus.sections, &corpus.digest)?;
+            Ok(Some(Loaded { searcher: search::Searcher::new(open)?, corpus, rebuild: None }))
+        })
+        .await;
+        match rebuilt {
+            Ok(Ok(Some(loaded))) => {
+                *digest = loaded.corpus.digest.clone();
+                record_index(&self.live.metrics, &loaded);
+                self.live.metrics.index_reloads.inc();
+                tracing::info!(
+                    sections = loaded.corpus.sections.len(),
+                    "notes changed: index rebuilt and swapped in"
+                );
+                self.live.set(make_bot(loaded, self.store.clone(), self.timezone));
+            }
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => {
+                self.live.metrics.error("reload");
+                tracing::error!(error = %e, "notes changed but could not be indexed; the previous index keeps serving");
+            }
+            Err(e) => {
+                self.live.metrics.error("reload");
+                tracing::error!(error = %e, "index rebuild task failed; the previous index keeps serving");
+            }
+        }
+    }
+}
+
+/// Completes on SIGTERM or ctrl-c.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}

@@ -1,0 +1,212 @@
+//! `shiori serve` as a process: health, readiness, metrics, the API, graceful shutdown on
+//! SIGTERM with requests in flight, and notes edited while it serves.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `shiori serve` on a free port with `notes` and an extra config, and waits for the
+/// "listening" line.
+fn serve(dir: &Path, notes: &Path, extra_config: &str) -> Server {
+    let config = format!("[http]\nlisten = \"127.0.0.1:0\"\n{extra_config}");
+    std::fs::write(dir.join("shiori.toml"), config).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shiori"))
+        .arg("--corpus")
+        .arg(notes)
+        .args(["--index", "index", "serve"])
+        .current_dir(dir)
+        .env_remove("SHIORI_API_TOKEN")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let base = line.trim().strip_prefix("listening on ").expect("listening line").to_owned();
+    Server { child, base }
+}
+
+fn get(url: &str) -> (u16, String) {
+    match ureq::get(url).timeout(Duration::from_secs(5)).call() {
+        Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
+        Err(e) => (0, e.to_string()),
+    }
+}
+
+fn wait_ready(base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while get(&format!("{base}/readyz")).0 != 200 {
+        assert!(Instant::now() < deadline, "not ready in time");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn q(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+#[test]
+fn health_readiness_metrics_and_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path(), &common::notes_dir(), "api_token = \"tok-123\"\n");
+    assert_eq!(get(&format!("{}/healthz", server.base)).0, 200);
+    wait_ready(&server.base);
+    let port = server.base.rsplit(':').next().unwrap();
+    let probe = |listen: &str| {
+        std::fs::write(dir.path().join("probe.toml"), format!("[http]\nlisten = \"{listen}\"\n")).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_shiori"))
+            .current_dir(dir.path())
+            .arg("--corpus")
+            .arg(common::notes_dir())
+            .args(["--config", "probe.toml", "healthcheck"])
+            .output()
+            .unwrap()
+    };
+    let up = probe(&format!("0.0.0.0:{port}"));
+    assert!(up.status.success(), "healthcheck: {}", String::from_utf8_lossy(&up.stderr));
+    assert_eq!(probe("127.0.0.1:1").status.code(), Some(1), "nothing listens on port 1");
+
+    let (status, body) =
+        get(&format!("{}/api/search?q={}&limit=2", server.base, q("ＥＣ２　ハイバネーション")));
+    assert_eq!(status, 200);
+    let hits: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(hits.as_array().unwrap().len(), 2);
+    assert_eq!(hits[0]["line_start"], 138);
+
+    assert_eq!(get(&format!("{}/api/ask?q={}", server.base, q("ハイバネーション"))).0, 401, "token required");
+    let body = ureq::get(&format!("{}/api/ask?q={}", server.base, q("ハイバネーション")))
+        .set("Authorization", "Bearer tok-123")
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let ask: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(ask["citations"][0]["line_start"], 138);
+
+    assert_eq!(get(&format!("{}/api/search?q=", server.base)).0, 400, "empty question");
+    assert_eq!(get(&format!("{}/api/search", server.base)).0, 400, "missing q");
+    assert_eq!(get(&format!("{}/api/search?q=EC2&limit=500", server.base)).0, 400, "limit out of range");
+
+    let (_, metrics) = get(&format!("{}/metrics", server.base));
+    assert!(metrics.contains("shiori_requests_total{command=\"search\",platform=\"http\"}"), "{metrics}");
+    assert!(metrics.contains("shiori_requests_total{command=\"ask\",platform=\"http\"} 1"), "{metrics}");
+    assert!(metrics.contains("shiori_index_sections 246"), "{metrics}");
+    assert!(metrics.contains("shiori_errors_total{kind=\"unauthorized\"} 1"), "{metrics}");
+    assert!(metrics.contains("shiori_answer_seconds_bucket"), "{metrics}");
+}
+
+#[test]
+fn sigterm_lets_requests_in_flight_finish_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = serve(dir.path(), &common::notes_dir(), "");
+    wait_ready(&server.base);
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ok, failed_mid_response) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let workers: Vec<_> = (0..8)
+        .map(|i| {
+            let (base, stop, ok, bad) =
+                (server.base.clone(), stop.clone(), ok.clone(), failed_mid_response.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    match ureq::get(&format!("{base}/api/search?q={}", q(&format!("インスタンス {i}"))))
+                        .call()
+                    {
+                        Ok(r) if r.status() == 200 => {
+                            ok.fetch_add(1, Ordering::Relaxed);
+                        }
+                        // Refused after the listener closed: not in flight, fine.
+                        Err(ureq::Error::Transport(t)) if t.kind() == ureq::ErrorKind::ConnectionFailed => {
+                            break
+                        }
+                        Err(ureq::Error::Transport(t)) if t.kind() == ureq::ErrorKind::Io => break,
+                        _ => {
+                            bad.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = server.child.id().to_string();
+    let sent = Instant::now();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(sent.elapsed() < Duration::from_secs(5), "still running 5 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    stop.store(true, Ordering::Relaxed);
+    workers.into_iter().for_each(|w| w.join().unwrap());
+    assert!(status.success(), "exit status {status:?}");
+    assert!(ok.load(Ordering::Relaxed) > 0);
+    assert_eq!(
+        failed_mid_response.load(Ordering::Relaxed),
+        0,
+        "no request failed with a 5xx or mid-response"
+    );
+}
+
+#[test]
+fn an_edited_note_is_searchable_within_five_seconds_while_searches_keep_answering() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    std::fs::create_dir(&notes).unwrap();
+    std::fs::copy(common::notes_dir().join("aws-notes.txt"), notes.join("aws-notes.txt")).unwrap();
+    let server = serve(dir.path(), &notes, "");
+    wait_ready(&server.base);
+    let stop = Arc::new(AtomicBool::new(false));
+    let failures = Arc::new(AtomicUsize::new(0));
+    let searching = {
+        let (base, stop, failures) = (server.base.clone(), stop.clone(), failures.clone());
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                if get(&format!("{base}/api/search?q={}", q("スポットインスタンス"))).0 != 200 {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                }
+                n += 1;
+            }
+            n
+        })
+    };
+    std::fs::write(notes.join("new.md"), "# ゼブラフィッシュ\n\nシオリのテスト用に追加した一意な説明文。\n")
+        .unwrap();
+    let written = Instant::now();
+    loop {
+        let (status, body) = get(&format!("{}/api/search?q={}&limit=1", server.base, q("ゼブラフィッシュ")));
+        if status == 200 && body.contains("new.md") {
+            break;
+        }
+        assert!(written.elapsed() < Duration::from_secs(5), "edit not searchable after 5 s: {body}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    stop.store(true, Ordering::Relaxed);
+    let searches = searching.join().unwrap();
+    assert!(searches > 10);
+    assert_eq!(failures.load(Ordering::Relaxed), 0, "a search failed during the rebuild");
+    let (_, metrics) = get(&format!("{}/metrics", server.base));
+    assert!(metrics.contains("shiori_index_reloads_total 1"), "{metrics}");
+}
