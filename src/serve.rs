@@ -91,7 +91,7 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     let loaded = tokio::task::spawn_blocking(move || search::open_or_build(&paths, &dir, false)).await??;
     let mut digest = loaded.corpus.digest.clone();
     record_index(&live.metrics, &loaded);
-    live.set(make_bot(loaded, store.clone(), timezone));
+    live.set(make_bot(loaded, store.clone(), timezone).with_metrics(Arc::clone(&live.metrics)));
     tracing::info!("ready");
 
     let reloader = Reloader { corpus, index, store: store.clone(), timezone, live: Arc::clone(&live) };
@@ -195,7 +195,10 @@ impl Reloader {
                     sections = loaded.corpus.sections.len(),
                     "notes changed: index rebuilt and swapped in"
                 );
-                self.live.set(make_bot(loaded, self.store.clone(), self.timezone));
+                self.live.set(
+                    make_bot(loaded, self.store.clone(), self.timezone)
+                        .with_metrics(Arc::clone(&self.live.metrics)),
+                );
             }
             Ok(Ok(None)) => {}
             Ok(Err(e)) => {

@@ -23,12 +23,12 @@ use crate::search::QueryError;
 /// What the server serves from: the current bot (none until the index is loaded) and the metrics.
 pub struct Live {
     bot: RwLock<Option<Arc<Bot>>>,
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
 }
 
 impl Live {
     pub fn new(metrics: Metrics) -> Live {
-        Live { bot: RwLock::new(None), metrics }
+        Live { bot: RwLock::new(None), metrics: Arc::new(metrics) }
     }
 
     /// The bot requests are answered with, once the index is loaded.

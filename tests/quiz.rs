@@ -248,3 +248,25 @@ fn kill_dash_nine_after_an_answer_loses_nothing() {
     assert_eq!(board.len(), 1, "the acknowledged answer survived");
     assert_eq!(board[0].answered, 1);
 }
+
+#[test]
+fn the_bot_counts_commands_posts_and_answers() {
+    use shiori::bot::{Block, Command, Context};
+    let corpus = corpus::load(&[common::notes_dir()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let open = shiori::search::index::build(&dir.path().join("index"), &corpus.sections, &corpus.digest).unwrap();
+    let loaded = shiori::search::Loaded { searcher: shiori::search::Searcher::new(open).unwrap(), corpus, rebuild: None };
+    let metrics = Arc::new(shiori::metrics::Metrics::new());
+    let store = Arc::new(Store::open_in_memory().unwrap());
+    let bot = shiori::serve::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo).with_metrics(Arc::clone(&metrics));
+    let ctx = Context { platform: "console".into(), channel: "personal:u".into(), user: "u".into() };
+    bot.handle(&ctx, Command::Ask { query: "ハイバネーション".into() });
+    let reply = bot.handle(&ctx, Command::Quiz);
+    let Some(Block::Question { post_id, .. }) = reply.blocks.first() else { panic!("{reply:?}") };
+    bot.handle(&ctx, Command::Answer { post_id: *post_id, choice: 0 });
+    bot.handle(&ctx, Command::Answer { post_id: *post_id, choice: 1 });
+    let text = metrics.render();
+    assert!(text.contains("shiori_requests_total{command=\"ask\",platform=\"console\"} 1"), "{text}");
+    assert!(text.contains("shiori_quiz_posts_total 1"), "{text}");
+    assert!(text.contains("shiori_quiz_answers_total 1"), "the second click is not an answer: {text}");
+}

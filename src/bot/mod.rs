@@ -13,6 +13,7 @@ pub use reply::{Block, Reply};
 
 use crate::answer;
 use crate::corpus::{table, Section};
+use crate::metrics::Metrics;
 use crate::quiz::game::{render_leaderboard, AnswerOutcome, Quizmaster, Reveal};
 use crate::quiz::schedule::Clock;
 use crate::quiz::Question;
@@ -35,6 +36,20 @@ pub enum Command {
     Help,
 }
 
+impl Command {
+    /// The command's name, as a metrics label.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Ask { .. } => "ask",
+            Command::Source { .. } => "source",
+            Command::Quiz => "quiz",
+            Command::Answer { .. } => "answer",
+            Command::Leaderboard { .. } => "leaderboard",
+            Command::Help => "help",
+        }
+    }
+}
+
 /// Who sent a command, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
@@ -55,6 +70,7 @@ pub struct Bot {
     searcher: Searcher,
     sections: HashMap<String, Section>,
     quiz: Option<QuizDesk>,
+    metrics: Option<Arc<Metrics>>,
 }
 
 /// Longest section text `/source` shows before trimming.
@@ -63,7 +79,13 @@ const SOURCE_CHARS: usize = 1500;
 impl Bot {
     pub fn new(searcher: Searcher, sections: Vec<Section>) -> Bot {
         let sections = sections.into_iter().map(|s| (s.id.clone(), s)).collect();
-        Bot { searcher, sections, quiz: None }
+        Bot { searcher, sections, quiz: None, metrics: None }
+    }
+
+    /// Counts commands, quiz posts and answers in `metrics`.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Bot {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Enables `/quiz`, answers and `/leaderboard`.
@@ -85,6 +107,9 @@ impl Bot {
     /// Decides the reply to a command. Never fails: bad input gets a reply that says what is
     /// wrong, and a store failure is logged and reported without taking `/ask` down with it.
     pub fn handle(&self, ctx: &Context, command: Command) -> Reply {
+        if let Some(m) = &self.metrics {
+            m.command(command.name(), &ctx.platform);
+        }
         match command {
             Command::Ask { query } => match answer::ask(&self.searcher, &query) {
                 Ok(answer) => Reply::from_answer(&answer),
@@ -114,7 +139,12 @@ impl Bot {
             Err(reply) => return reply,
         };
         match desk.master.personal(&ctx.platform, &ctx.user, desk.clock.now()) {
-            Ok(Some((post_id, question))) => Reply::question(post_id, &question, true),
+            Ok(Some((post_id, question))) => {
+                if let Some(m) = &self.metrics {
+                    m.quiz_posts.inc();
+                }
+                Reply::question(post_id, &question, true)
+            }
             Ok(None) => Reply::notice("ノートからクイズを作れませんでした。"),
             Err(e) => store_failure(e),
         }
@@ -126,7 +156,11 @@ impl Bot {
             Err(reply) => return reply,
         };
         let label = |c: usize| Question::label(c);
-        match desk.master.answer(post_id, &ctx.user, choice, desk.clock.now()) {
+        let outcome = desk.master.answer(post_id, &ctx.user, choice, desk.clock.now());
+        if let (Some(m), Ok(AnswerOutcome::Recorded { .. })) = (&self.metrics, &outcome) {
+            m.quiz_answers.inc();
+        }
+        match outcome {
             Ok(AnswerOutcome::Recorded { reveal: Some(reveal), choice }) => {
                 let verdict = if choice == reveal.post.question.answer_index {
                     "⭕ 正解！"
