@@ -254,11 +254,17 @@ fn the_bot_counts_commands_posts_and_answers() {
     use shiori::bot::{Block, Command, Context};
     let corpus = corpus::load(&[common::notes_dir()]).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let open = shiori::search::index::build(&dir.path().join("index"), &corpus.sections, &corpus.digest).unwrap();
-    let loaded = shiori::search::Loaded { searcher: shiori::search::Searcher::new(open).unwrap(), corpus, rebuild: None };
+    let open =
+        shiori::search::index::build(&dir.path().join("index"), &corpus.sections, &corpus.digest).unwrap();
+    let loaded = shiori::search::Loaded {
+        searcher: shiori::search::Searcher::new(open).unwrap(),
+        corpus,
+        rebuild: None,
+    };
     let metrics = Arc::new(shiori::metrics::Metrics::new());
     let store = Arc::new(Store::open_in_memory().unwrap());
-    let bot = shiori::serve::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo).with_metrics(Arc::clone(&metrics));
+    let bot = shiori::serve::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo)
+        .with_metrics(Arc::clone(&metrics));
     let ctx = Context { platform: "console".into(), channel: "personal:u".into(), user: "u".into() };
     bot.handle(&ctx, Command::Ask { query: "ハイバネーション".into() });
     let reply = bot.handle(&ctx, Command::Quiz);

@@ -122,13 +122,13 @@ fn term_question(entry: &Entry, others: &[Entry]) -> Option<Question> {
 
 /// What does this term do?
 fn definition_question(entry: &Entry, others: &[Entry]) -> Option<Question> {
-    let answer = mask(&shorten(strip_taglines(&entry.description), CHOICE_CHARS), &variants(&entry.term));
-    let distractors = distinct_choices(
-        &answer,
-        others
-            .iter()
-            .map(|e| mask(&shorten(strip_taglines(&e.description), CHOICE_CHARS), &variants(&e.term))),
-    );
+    // Every choice is masked with the asked term only: the answer must not repeat the term, and
+    // distractors keep their own wording (masking their terms would mark them as the others).
+    let term_variants = variants(&entry.term);
+    let choice =
+        |description: &str| mask(&shorten(strip_taglines(description), CHOICE_CHARS), &term_variants);
+    let answer = choice(&entry.description);
+    let distractors = distinct_choices(&answer, others.iter().map(|e| choice(&e.description)));
     let question = format!("「{}」の説明として正しいものはどれ？", entry.term);
     build(entry.section, "definition", "", question, answer, distractors, &entry.description)
 }
