@@ -199,11 +199,17 @@ fn numbers_with_units(sentence: &str) -> Vec<(usize, usize, u64, &'static str)> 
     out
 }
 
+/// Three plausible wrong numbers: neighbours for small counts and years (5つ → 4つ, 6つ;
+/// 2025年 → 2024年), halves and multiples for large amounts (60秒 → 30秒, 120秒; 61秒 would
+/// test nobody's knowledge).
 fn nearby_numbers(n: u64, limit: u64) -> Vec<u64> {
+    let candidates = if n < 10 || (1900..=2100).contains(&n) {
+        vec![n + 1, n.saturating_sub(1), n + 2, n.saturating_sub(2), n * 2, n + 3]
+    } else {
+        vec![n * 2, n / 2, n * 3, n * 10, n / 10, n + n / 2]
+    };
     let mut out = Vec::new();
-    for candidate in
-        [n * 2, n / 2, n + 1, n * 3, n.saturating_sub(1), n + 5, n * 10, n + 2, n.saturating_sub(2)]
-    {
+    for candidate in candidates {
         if candidate > 0 && candidate <= limit && candidate != n && !out.contains(&candidate) {
             out.push(candidate);
         }
