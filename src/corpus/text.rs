@@ -91,6 +91,11 @@ fn is_reference(label: &str) -> bool {
     REFERENCE_WORDS.iter().any(|w| label.contains(w))
 }
 
+/// True for a line the parser reads as a heading of any level (bare name, `●`, `①`, `[…]`).
+pub fn is_heading_line(line: &str) -> bool {
+    matches!(classify(line), Line::Bare(_) | Line::Bullet(_) | Line::Numbered(_) | Line::Label(_))
+}
+
 fn is_circled_number(c: char) -> bool {
     matches!(c, '\u{2460}'..='\u{2473}' | '\u{3251}'..='\u{325F}' | '\u{32B1}'..='\u{32BF}')
 }

@@ -162,8 +162,9 @@ fn is_noise(token: &mut lindera::token::Token<'_>) -> bool {
     base.is_some_and(|b| STOP_WORDS.contains(&b.as_str()))
 }
 
-/// The question with its noise tokens blanked out, so its character bigrams do not straddle a
-/// particle (`スの`, `には`) and match sections at random.
+/// The question with its noise tokens blanked out (spaces of the same byte length, so offsets
+/// are kept), so its character bigrams do not straddle a particle (`スの`, `には`) and match
+/// sections at random.
 pub fn content_only(segmenter: &Segmenter, normalized: &str) -> String {
     let Ok(mut tokens) = segmenter.segment(std::borrow::Cow::Borrowed(normalized)) else {
         return normalized.to_owned();
@@ -174,7 +175,8 @@ pub fn content_only(segmenter: &Segmenter, normalized: &str) -> String {
         // The segmenter skips white space: keep it, or `fail over` would become `failover`.
         out.push_str(&normalized[cursor..token.byte_start.max(cursor)]);
         if is_noise(token) {
-            out.push(' ');
+            // As many spaces as the token had bytes: offsets stay those of the input.
+            out.extend(std::iter::repeat_n(' ', token.byte_end - token.byte_start));
         } else {
             out.push_str(&normalized[token.byte_start..token.byte_end]);
         }
@@ -370,7 +372,10 @@ mod tests {
     #[test]
     fn content_only_blanks_particles_and_keeps_spaces() {
         let s = segmenter().unwrap();
-        assert_eq!(content_only(&s, "ec2 のハイバネーション fail over"), "ec2  ハイバネーション fail over");
+        let text = "ec2 のハイバネーション fail over";
+        let content = content_only(&s, text);
+        assert_eq!(content, "ec2    ハイバネーション fail over");
+        assert_eq!(content.len(), text.len(), "offsets are kept");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{TextAnalyzer, TokenStream as _};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::aliases;
@@ -188,15 +188,29 @@ impl Searcher {
             let mut seen = HashSet::new();
             v.into_iter().filter(|t| seen.insert(t.clone())).collect::<Vec<_>>()
         };
+        // One segmentation per analyzer: the question as typed is the prefix of the expanded
+        // text (aliases are appended after a space), and `content_only` keeps byte offsets.
+        let typed_len = normalized.len();
+        let mut morph_all = Vec::new();
+        let mut morph_typed = Vec::new();
+        let mut morph = self.morph.clone();
+        let mut stream = morph.token_stream(&expanded);
+        while stream.advance() {
+            let token = stream.token();
+            if token.offset_from < typed_len {
+                morph_typed.push(token.text.clone());
+            }
+            morph_all.push(token.text.clone());
+        }
         let content = analyzer::content_only(&self.segmenter, &expanded);
-        let typed_content = analyzer::content_only(&self.segmenter, &normalized);
+        let typed_content = content.get(..typed_len).unwrap_or(&content);
         let subject = analyzer::subject(&self.segmenter, &normalized).unwrap_or_default();
         Ok(Analyzed {
-            typed_morph: dedup(terms(&mut self.morph.clone(), &normalized)),
-            typed_bigrams: dedup(terms(&mut self.bigram.clone(), &typed_content)),
+            typed_morph: dedup(morph_typed),
+            typed_bigrams: dedup(terms(&mut self.bigram.clone(), typed_content)),
             subject_typed: dedup(terms(&mut self.bigram.clone(), &subject)),
             subject_expanded: dedup(terms(&mut self.bigram.clone(), &aliases::expand(&subject))),
-            morph: dedup(terms(&mut self.morph.clone(), &expanded)),
+            morph: dedup(morph_all),
             bigrams: dedup(terms(&mut self.bigram.clone(), &content)),
             normalized,
         })
