@@ -29,7 +29,7 @@ fn main() -> anyhow::Result<()> {
             std::fs::write(notes_dir.join(name), content)?;
         }
         let started = Instant::now();
-        let corpus = corpus::load(&[notes_dir.clone()])?;
+        let corpus = corpus::load(std::slice::from_ref(&notes_dir))?;
         let parse = started.elapsed();
         let started = Instant::now();
         let open = index::build(&dir.path().join("index"), &corpus.sections, &corpus.digest)?;
