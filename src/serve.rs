@@ -8,6 +8,7 @@
 //! why. Shutdown (SIGTERM, ctrl-c, or the future a test passes) stops accepting connections,
 //! lets requests in flight finish, stops the watcher, checkpoints the store and returns.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,7 +23,8 @@ use crate::bot::{Bot, QuizDesk};
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::quiz::game::Quizmaster;
-use crate::quiz::schedule::SystemClock;
+use crate::quiz::runner::{self, Poster};
+use crate::quiz::schedule::{Schedule, SystemClock};
 use crate::search::{self, Loaded};
 use crate::server::{self, AppState, Live};
 use crate::store::Store;
@@ -91,6 +93,8 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     let loaded = tokio::task::spawn_blocking(move || search::open_or_build(&paths, &dir, false)).await??;
     let mut digest = loaded.corpus.digest.clone();
     record_index(&live.metrics, &loaded);
+    let scheduler =
+        start_scheduler(&config, &loaded, store.clone(), Arc::clone(&live.metrics), stop_rx.clone());
     live.set(make_bot(loaded, store.clone(), timezone).with_metrics(Arc::clone(&live.metrics)));
     tracing::info!("ready");
 
@@ -105,11 +109,46 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
         Err(_) => tracing::warn!("requests still in flight after {DRAIN:?}; exiting anyway"),
     }
     let _ = reloading.await;
+    if let Some(scheduler) = scheduler {
+        let _ = scheduler.await;
+    }
     if let Some(store) = store {
         store.checkpoint().context("flushing the store")?;
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Starts the quiz scheduler for the schedules whose platform has a poster. Discord and Slack
+/// posters plug in here as those platforms are configured; a schedule for a platform that is not
+/// is reported and left out, so its slots are not claimed for nothing.
+fn start_scheduler(
+    config: &Config,
+    loaded: &Loaded,
+    store: Option<Arc<Store>>,
+    metrics: Arc<Metrics>,
+    stop: watch::Receiver<bool>,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let posters: HashMap<String, Arc<dyn Poster>> = HashMap::new();
+    let schedules: Vec<Schedule> = config
+        .validate("")
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| {
+            let ready = posters.contains_key(&s.platform);
+            if !ready {
+                tracing::warn!(platform = %s.platform, channel = %s.channel, "quiz schedule skipped: platform not configured");
+            }
+            ready
+        })
+        .collect();
+    let store = store?;
+    if schedules.is_empty() {
+        return None;
+    }
+    let pool = crate::quiz::generate::generate(&loaded.corpus.sections);
+    let quiz = Arc::new(Quizmaster::new(store, pool, schedules));
+    Some(tokio::spawn(runner::run(quiz, posters, Arc::new(SystemClock), metrics, stop)))
 }
 
 fn record_index(metrics: &Metrics, loaded: &Loaded) {

@@ -276,3 +276,68 @@ fn the_bot_counts_commands_posts_and_answers() {
     assert!(text.contains("shiori_quiz_posts_total 1"), "{text}");
     assert!(text.contains("shiori_quiz_answers_total 1"), "the second click is not an answer: {text}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_scheduler_loop_posts_and_reveals_a_week_on_paused_time() {
+    use shiori::quiz::game::Reveal;
+    use shiori::quiz::runner::{self, PostFuture, Poster, TokioClock};
+    use std::sync::Mutex;
+
+    /// A platform that records what it was asked to show, and when.
+    struct Recorder {
+        clock: Arc<TokioClock>,
+        shown: Mutex<Vec<(String, DateTime<Utc>)>>,
+    }
+    impl Poster for Recorder {
+        fn post<'a>(
+            &'a self,
+            channel: &'a str,
+            post_id: i64,
+            _q: &'a shiori::quiz::Question,
+        ) -> PostFuture<'a, String> {
+            self.shown.lock().unwrap().push((format!("post {channel}"), self.clock.now()));
+            Box::pin(async move { Ok(format!("msg-{post_id}")) })
+        }
+        fn reveal<'a>(
+            &'a self,
+            _c: &'a str,
+            message_id: Option<&'a str>,
+            _r: &'a Reveal,
+        ) -> PostFuture<'a, ()> {
+            self.shown
+                .lock()
+                .unwrap()
+                .push((format!("reveal {}", message_id.unwrap_or("-")), self.clock.now()));
+            Box::pin(async { Ok(()) })
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let quiz = Arc::new(master(&dir.path().join("shiori.db")));
+    let clock = Arc::new(TokioClock::starting_at(utc("2026-11-22T15:00:00Z")));
+    let recorder = Arc::new(Recorder { clock: Arc::clone(&clock), shown: Mutex::new(Vec::new()) });
+    let posters: std::collections::HashMap<String, Arc<dyn Poster>> =
+        [("discord".to_string(), Arc::clone(&recorder) as Arc<dyn Poster>)].into();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let metrics = Arc::new(shiori::metrics::Metrics::new());
+    let task =
+        tokio::spawn(runner::run(Arc::clone(&quiz), posters, clock.clone(), Arc::clone(&metrics), stop_rx));
+    // A simulated week passes in milliseconds: tokio jumps over every sleep.
+    tokio::time::sleep(std::time::Duration::from_secs(7 * 24 * 3600)).await;
+    stop_tx.send(true).unwrap();
+    task.await.unwrap();
+
+    let shown = recorder.shown.lock().unwrap().clone();
+    let posts: Vec<DateTime<Utc>> =
+        shown.iter().filter(|(w, _)| w == "post study").map(|(_, t)| *t).collect();
+    let want: Vec<DateTime<Utc>> =
+        ["23", "24", "25", "26", "27"].iter().map(|d| utc(&format!("2026-11-{d}T00:00:00Z"))).collect();
+    assert_eq!(posts, want);
+    let reveals: Vec<&(String, DateTime<Utc>)> =
+        shown.iter().filter(|(w, _)| w.starts_with("reveal msg-")).collect();
+    assert_eq!(reveals.len(), 5, "every reveal edits the posted message: {shown:?}");
+    for ((_, at), posted) in reveals.iter().zip(&want) {
+        assert_eq!(*at, *posted + Duration::hours(8));
+    }
+    assert!(metrics.render().contains("shiori_quiz_posts_total 5"));
+}

@@ -5,6 +5,7 @@
 pub mod deck;
 pub mod game;
 pub mod generate;
+pub mod runner;
 pub mod schedule;
 
 use serde::{Deserialize, Serialize};
