@@ -229,3 +229,21 @@ fn bad_configs_name_their_key() {
         assert!(err.contains(&format!("key `{key}")) && err.contains("bad.toml"), "{text:?} → {err}");
     }
 }
+
+#[test]
+fn a_corrupted_index_is_rebuilt_from_the_notes() {
+    let dir = scratch();
+    assert!(shiori(dir.path(), &["index"]).status.success());
+    let index = dir.path().join("index");
+    let current = std::fs::read_to_string(index.join("CURRENT")).unwrap();
+    // Scribble over every file of the live generation.
+    for entry in std::fs::read_dir(index.join(current.trim())).unwrap().flatten() {
+        std::fs::write(entry.path(), b"\x00garbage").unwrap();
+    }
+    let v = json(&shiori(dir.path(), &["search", "--json", "ハイバネーション"]));
+    assert_eq!(v[0]["line_start"], 138, "{v}");
+    // And a missing index directory altogether.
+    std::fs::remove_dir_all(&index).unwrap();
+    let v = json(&shiori(dir.path(), &["search", "--json", "ハイバネーション"]));
+    assert_eq!(v[0]["line_start"], 138, "{v}");
+}

@@ -210,3 +210,52 @@ fn an_edited_note_is_searchable_within_five_seconds_while_searches_keep_answerin
     let (_, metrics) = get(&format!("{}/metrics", server.base));
     assert!(metrics.contains("shiori_index_reloads_total 1"), "{metrics}");
 }
+
+#[test]
+fn an_unwritable_store_disables_the_quiz_but_ask_keeps_answering() {
+    let dir = tempfile::tempdir().unwrap();
+    // A store path under a regular file can never be created (works as root too).
+    std::fs::write(dir.path().join("blocker"), "").unwrap();
+    let server = serve(dir.path(), &common::notes_dir(), "[store]\npath = \"blocker/shiori.db\"\n");
+    wait_ready(&server.base);
+    let (status, body) = get(&format!("{}/api/ask?q={}", server.base, q("ハイバネーション")));
+    assert_eq!(status, 200, "{body}");
+    let (_, metrics) = get(&format!("{}/metrics", server.base));
+    assert!(metrics.contains("shiori_errors_total{kind=\"store\"} 1"), "{metrics}");
+}
+
+#[test]
+fn secrets_never_reach_a_log_line_even_at_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "tok-9f8e7d6c5b4a-very-secret";
+    std::fs::write(dir.path().join("shiori.toml"), "[http]\nlisten = \"127.0.0.1:0\"\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shiori"))
+        .arg("--corpus")
+        .arg(common::notes_dir())
+        .args(["--index", "index", "serve"])
+        .current_dir(dir.path())
+        .env("SHIORI_API_TOKEN", secret)
+        .env("SHIORI_LOG", "trace")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let base = line.trim().strip_prefix("listening on ").unwrap().to_owned();
+    wait_ready(&base);
+    let ok = ureq::get(&format!("{base}/api/ask?q={}", q("ハイバネーション")))
+        .set("Authorization", &format!("Bearer {secret}"))
+        .call()
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let _ = get(&format!("{base}/api/ask?q=x")); // a refused one too
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let output = child.wait_with_output().unwrap();
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(logs.lines().count() > 10, "trace logging produced lines: {logs}");
+    assert!(!logs.contains(secret), "the token appeared in the logs");
+    assert!(!logs.contains("very-secret"));
+}
