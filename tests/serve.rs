@@ -25,6 +25,11 @@ impl Drop for Server {
 /// Starts `shiori serve` on a free port with `notes` and an extra config, and waits for the
 /// "listening" line.
 fn serve(dir: &Path, notes: &Path, extra_config: &str) -> Server {
+    serve_with(dir, notes, extra_config, &[], Stdio::null())
+}
+
+/// [`serve`] with extra environment variables and a chosen stderr.
+fn serve_with(dir: &Path, notes: &Path, extra_config: &str, env: &[(&str, &str)], stderr: Stdio) -> Server {
     let config = format!("[http]\nlisten = \"127.0.0.1:0\"\n{extra_config}");
     std::fs::write(dir.join("shiori.toml"), config).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_shiori"))
@@ -33,9 +38,10 @@ fn serve(dir: &Path, notes: &Path, extra_config: &str) -> Server {
         .args(["--index", "index", "serve"])
         .current_dir(dir)
         .env_remove("SHIORI_API_TOKEN")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
@@ -228,23 +234,9 @@ fn an_unwritable_store_disables_the_quiz_but_ask_keeps_answering() {
 fn secrets_never_reach_a_log_line_even_at_trace() {
     let dir = tempfile::tempdir().unwrap();
     let secret = "tok-9f8e7d6c5b4a-very-secret";
-    std::fs::write(dir.path().join("shiori.toml"), "[http]\nlisten = \"127.0.0.1:0\"\n").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shiori"))
-        .arg("--corpus")
-        .arg(common::notes_dir())
-        .args(["--index", "index", "serve"])
-        .current_dir(dir.path())
-        .env("SHIORI_API_TOKEN", secret)
-        .env("SHIORI_LOG", "trace")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let base = line.trim().strip_prefix("listening on ").unwrap().to_owned();
+    let env = [("SHIORI_API_TOKEN", secret), ("SHIORI_LOG", "trace")];
+    let mut server = serve_with(dir.path(), &common::notes_dir(), "", &env, Stdio::piped());
+    let base = server.base.clone();
     wait_ready(&base);
     let ok = ureq::get(&format!("{base}/api/ask?q={}", q("ハイバネーション")))
         .set("Authorization", &format!("Bearer {secret}"))
@@ -252,9 +244,9 @@ fn secrets_never_reach_a_log_line_even_at_trace() {
         .unwrap();
     assert_eq!(ok.status(), 200);
     let _ = get(&format!("{base}/api/ask?q=x")); // a refused one too
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    let output = child.wait_with_output().unwrap();
-    let logs = String::from_utf8_lossy(&output.stderr);
+    let _ = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status();
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut server.child.stderr.take().unwrap(), &mut logs).unwrap();
     assert!(logs.lines().count() > 10, "trace logging produced lines: {logs}");
     assert!(!logs.contains(secret), "the token appeared in the logs");
     assert!(!logs.contains("very-secret"));
