@@ -23,6 +23,41 @@ pub struct Config {
     pub http: HttpConfig,
     #[serde(default)]
     pub log: LogConfig,
+    /// `[discord]`: present when the bot serves Discord.
+    #[serde(default)]
+    pub discord: Option<DiscordConfig>,
+}
+
+/// `[discord]`. The bot token comes from `SHIORI_DISCORD_TOKEN`, never from this file.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DiscordConfig {
+    /// `http`: Discord posts interactions to `POST /discord/interactions`.
+    #[serde(default)]
+    pub mode: DiscordMode,
+    /// The application's public key (hex), from the Developer Portal; required in `http` mode.
+    #[serde(default)]
+    pub public_key: Option<String>,
+    /// The application id (for registering commands).
+    #[serde(default)]
+    pub application_id: Option<u64>,
+    /// Register commands to this guild only (instant) instead of globally.
+    #[serde(default)]
+    pub guild_id: Option<u64>,
+    /// Where REST calls go (tests point it at a local stub); Discord's API when unset.
+    #[serde(default)]
+    pub api_base: Option<String>,
+}
+
+/// How Discord reaches the bot.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DiscordMode {
+    /// A gateway (websocket) session: DESIGN's default, not available yet in this version.
+    #[default]
+    Gateway,
+    /// The HTTP interactions endpoint.
+    Http,
 }
 
 /// `[http]`: the server for health, readiness, metrics, the JSON API and interaction endpoints.
@@ -206,6 +241,27 @@ impl Config {
                 message: format!("{:?} is not an address such as 0.0.0.0:8080", self.http.listen),
             });
         }
+        if let Some(discord) = &self.discord {
+            let value = |key: &str, message: String| ConfigError::Value {
+                file: file.to_owned(),
+                key: key.into(),
+                message,
+            };
+            if discord.mode == DiscordMode::Gateway {
+                return Err(value(
+                    "discord.mode",
+                    "\"gateway\" is not available in this version yet; use mode = \"http\" with public_key"
+                        .into(),
+                ));
+            }
+            let key = discord.public_key.as_deref().unwrap_or_default();
+            if discord_verifier(key).is_none() {
+                return Err(value(
+                    "discord.public_key",
+                    "must be the application's 64-character hex public key".into(),
+                ));
+            }
+        }
         if self.quiz.timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(ConfigError::Value {
                 file: file.to_owned(),
@@ -237,6 +293,18 @@ impl Config {
             .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
         Config::parse(&text, &path.display().to_string())
     }
+}
+
+/// The Ed25519 verifier for a hex public key, if it is one.
+pub fn discord_verifier(hex: &str) -> Option<serenity::interactions_endpoint::Verifier> {
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut bytes = [0u8; 32];
+    for (i, chunk) in hex.as_bytes().chunks(2).enumerate() {
+        bytes[i] = u8::from_str_radix(std::str::from_utf8(chunk).ok()?, 16).ok()?;
+    }
+    serenity::interactions_endpoint::Verifier::try_new(bytes).ok()
 }
 
 /// An unknown top-level table is reported as "unknown field `x`" with an empty path.

@@ -65,7 +65,13 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     println!("listening on http://{local}");
 
     let live = Arc::new(Live::new(Metrics::new()));
-    let state = AppState { live: Arc::clone(&live), api_token: config.http.token().map(Into::into) };
+    let discord = config
+        .discord
+        .as_ref()
+        .and_then(|d| d.public_key.as_deref())
+        .and_then(crate::config::discord_verifier)
+        .map(Arc::new);
+    let state = AppState { live: Arc::clone(&live), api_token: config.http.token().map(Into::into), discord };
     let app = server::router(state, config.http.max_body_bytes);
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut server_stop = stop_rx.clone();

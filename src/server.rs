@@ -8,10 +8,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -48,6 +49,8 @@ pub struct AppState {
     pub live: Arc<Live>,
     /// Bearer token `/api/ask` requires, when set.
     pub api_token: Option<Arc<str>>,
+    /// Verifies Discord's signatures, when `[discord] mode = "http"`.
+    pub discord: Option<Arc<serenity::interactions_endpoint::Verifier>>,
 }
 
 /// The routes of DESIGN.md, with a body limit on every request.
@@ -58,6 +61,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .route("/metrics", get(metrics))
         .route("/api/search", get(api_search))
         .route("/api/ask", get(api_ask))
+        .route("/discord/interactions", post(discord_interactions))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(state)
 }
@@ -138,6 +142,45 @@ async fn api_ask(
     }
 }
 
+/// `POST /discord/interactions`: 401 unless signed by the configured key within five minutes;
+/// 400 for a payload that is not an interaction; otherwise Discord's response JSON.
+async fn discord_interactions(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    use crate::chat::discord;
+    let Some(verifier) = &state.discord else {
+        return error(StatusCode::NOT_FOUND, "Discord is not configured in HTTP mode");
+    };
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let checked = discord::verify(
+        verifier,
+        header("x-signature-ed25519"),
+        header("x-signature-timestamp"),
+        &body,
+        discord::unix_now(),
+    );
+    if let Err(refused) = checked {
+        state.live.metrics.error("discord_unauthorized");
+        return error(StatusCode::UNAUTHORIZED, refused.to_string());
+    }
+    let interaction: serenity::model::application::Interaction = match serde_json::from_slice(&body) {
+        Ok(i) => i,
+        Err(e) => {
+            state.live.metrics.error("discord_malformed");
+            return error(StatusCode::BAD_REQUEST, format!("not an interaction: {e}"));
+        }
+    };
+    if matches!(interaction, serenity::model::application::Interaction::Ping(_)) {
+        return Json(json!({ "type": 1 })).into_response();
+    }
+    let Some(bot) = state.live.bot() else { return not_ready() };
+    let started = Instant::now();
+    let response = discord::respond(&bot, &interaction);
+    state.live.metrics.answer_seconds.observe(started.elapsed().as_secs_f64());
+    match response {
+        Some(r) => Json(r).into_response(),
+        None => error(StatusCode::BAD_REQUEST, "unsupported interaction type"),
+    }
+}
+
 /// Compares secrets without an early exit, so response time says nothing about the token.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
@@ -160,7 +203,7 @@ mod tests {
     #[tokio::test]
     async fn not_ready_until_a_bot_is_set() {
         let live = Arc::new(Live::new(Metrics::new()));
-        let state = AppState { live: Arc::clone(&live), api_token: None };
+        let state = AppState { live: Arc::clone(&live), api_token: None, discord: None };
         assert_eq!(readyz(State(state.clone())).await.0, StatusCode::SERVICE_UNAVAILABLE);
         let response =
             api_search(State(state.clone()), Query(HashMap::from([("q".into(), "EC2".into())]))).await;

@@ -219,6 +219,9 @@ fn bad_configs_name_their_key() {
         ),
         ("[[quiz.schedule]]\nplatform = \"slack\"\nchannel = \"x\"\n", "quiz.schedule[0]"),
         ("[discrod]\nmode = \"http\"\n", "discrod"),
+        ("[discord]\nmode = \"http\"\npublic_key = \"abc\"\n", "discord.public_key"),
+        ("[discord]\nmode = \"gateway\"\n", "discord.mode"),
+        ("[discord]\nmode = \"carrier-pigeon\"\n", "discord.mode"),
     ];
     for (text, key) in cases {
         let dir = scratch();

@@ -99,6 +99,11 @@ impl Bot {
         &self.searcher
     }
 
+    /// Every section title (for autocomplete).
+    pub fn section_titles(&self) -> impl Iterator<Item = &str> {
+        self.sections.values().map(|s| s.title.as_str())
+    }
+
     /// The quiz state, when enabled.
     pub fn quiz(&self) -> Option<&QuizDesk> {
         self.quiz.as_ref()

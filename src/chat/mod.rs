@@ -2,3 +2,4 @@
 //! [`crate::bot::Reply`]s. The terminal is the embedded default that needs no token.
 
 pub mod console;
+pub mod discord;

@@ -1,0 +1,230 @@
+//! Discord over the HTTP interactions endpoint (`POST /discord/interactions`).
+//!
+//! A request is accepted only with a valid Ed25519 signature from `discord.public_key`
+//! (serenity's `interactions_endpoint::Verifier`) over a timestamp at most five minutes off;
+//! anything else gets 401. The payload is parsed into serenity's model types, turned into the
+//! shared [`Command`], handled by the [`Bot`], and the [`Reply`] rendered as an embed with
+//! buttons, within Discord's limits (title 256, description 4096, field 1024, footer 2048,
+//! 25 fields, custom_id 100).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serenity::builder::{
+    CreateActionRow, CreateAutocompleteResponse, CreateButton, CreateEmbed, CreateEmbedFooter,
+    CreateInteractionResponse, CreateInteractionResponseMessage,
+};
+use serenity::interactions_endpoint::Verifier;
+use serenity::model::application::{
+    CommandDataOptionValue, CommandInteraction, ComponentInteraction, Interaction,
+};
+
+use crate::bot::{Block, Bot, Command, Context, Reply};
+
+/// Oldest (or furthest in the future) signed timestamp accepted, in seconds.
+pub const MAX_SKEW_SECS: i64 = 300;
+/// Prefix of the custom_id of quiz answer buttons: `shiori:answer:<post id>:<choice>`.
+const ANSWER_PREFIX: &str = "shiori:answer:";
+
+/// Why a request was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("missing signature headers")]
+    Unsigned,
+    #[error("signature timestamp is not a number or is more than five minutes off")]
+    Stale,
+    #[error("bad signature")]
+    BadSignature,
+}
+
+/// Checks a request's signature; `now` is the current Unix time in seconds.
+pub fn verify(
+    verifier: &Verifier,
+    signature: Option<&str>,
+    timestamp: Option<&str>,
+    body: &[u8],
+    now: i64,
+) -> Result<(), Refused> {
+    let (Some(signature), Some(timestamp)) = (signature, timestamp) else { return Err(Refused::Unsigned) };
+    let signed_at: i64 = timestamp.parse().map_err(|_| Refused::Stale)?;
+    if (now - signed_at).abs() > MAX_SKEW_SECS {
+        return Err(Refused::Stale);
+    }
+    verifier.verify(signature, timestamp, body).map_err(|()| Refused::BadSignature)
+}
+
+/// The current Unix time in seconds.
+pub fn unix_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// Answers one verified interaction. `None` for kinds shiori does not handle (modals).
+pub fn respond(bot: &Bot, interaction: &Interaction) -> Option<CreateInteractionResponse> {
+    match interaction {
+        Interaction::Ping(_) => Some(CreateInteractionResponse::Pong),
+        Interaction::Command(command) => {
+            let (ctx, cmd) = command_of(command);
+            Some(CreateInteractionResponse::Message(render(&bot.handle(&ctx, cmd))))
+        }
+        Interaction::Autocomplete(command) => Some(autocomplete(bot, command)),
+        Interaction::Component(component) => {
+            let reply = match answer_of(component) {
+                Some((ctx, cmd)) => bot.handle(&ctx, cmd),
+                None => Reply::notice("このボタンは使えません。"),
+            };
+            Some(CreateInteractionResponse::Message(render(&reply)))
+        }
+        _ => None,
+    }
+}
+
+fn context(channel: String, user: String) -> Context {
+    Context { platform: "discord".into(), channel, user }
+}
+
+fn string_option(command: &CommandInteraction, name: &str) -> Option<String> {
+    command.data.options.iter().find(|o| o.name == name).and_then(|o| match &o.value {
+        CommandDataOptionValue::String(s) => Some(s.clone()),
+        _ => None,
+    })
+}
+
+fn bool_option(command: &CommandInteraction, name: &str) -> bool {
+    command
+        .data
+        .options
+        .iter()
+        .find(|o| o.name == name)
+        .is_some_and(|o| matches!(o.value, CommandDataOptionValue::Boolean(true)))
+}
+
+/// The shared command for a slash command.
+pub fn command_of(command: &CommandInteraction) -> (Context, Command) {
+    let ctx = context(command.channel_id.to_string(), command.user.id.to_string());
+    let cmd = match command.data.name.as_str() {
+        "ask" => Command::Ask { query: string_option(command, "query").unwrap_or_default() },
+        "source" => Command::Source { id: string_option(command, "id").unwrap_or_default() },
+        "quiz" => Command::Quiz,
+        "leaderboard" => Command::Leaderboard { all_time: bool_option(command, "all_time") },
+        _ => Command::Help,
+    };
+    (ctx, cmd)
+}
+
+/// The answer a quiz button stands for.
+fn answer_of(component: &ComponentInteraction) -> Option<(Context, Command)> {
+    let (post_id, choice) = parse_answer_id(&component.data.custom_id)?;
+    let ctx = context(component.channel_id.to_string(), component.user.id.to_string());
+    Some((ctx, Command::Answer { post_id, choice }))
+}
+
+/// `shiori:answer:<post>:<choice>` → (post, choice).
+pub fn parse_answer_id(custom_id: &str) -> Option<(i64, usize)> {
+    let (post, choice) = custom_id.strip_prefix(ANSWER_PREFIX)?.split_once(':')?;
+    Some((post.parse().ok()?, choice.parse().ok()?))
+}
+
+/// Section titles for `/ask` autocomplete: those containing what was typed, at most 25.
+fn autocomplete(bot: &Bot, command: &CommandInteraction) -> CreateInteractionResponse {
+    let typed = command.data.autocomplete().map(|a| a.value.to_owned()).unwrap_or_default();
+    let typed = crate::search::analyzer::normalize(&typed);
+    let mut titles: Vec<&str> =
+        bot.section_titles().filter(|t| crate::search::analyzer::normalize(t).contains(&typed)).collect();
+    titles.sort_unstable();
+    titles.dedup();
+    let mut response = CreateAutocompleteResponse::new();
+    for title in titles.into_iter().take(25) {
+        let title = clip(title, 100);
+        response = response.add_string_choice(title.clone(), title);
+    }
+    CreateInteractionResponse::Autocomplete(response)
+}
+
+/// Cuts `text` to at most `max` characters, ending with `…` when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Renders a reply as an interaction message: one embed (title, description, fields, footer)
+/// and, for a quiz question, a row of numbered buttons.
+pub fn render(reply: &Reply) -> CreateInteractionResponseMessage {
+    let mut embed = CreateEmbed::new();
+    let mut description = Vec::new();
+    let mut fields = 0;
+    let mut buttons = Vec::new();
+    for block in &reply.blocks {
+        match block {
+            Block::Title(t) => embed = embed.title(clip(t, 256)),
+            Block::Quote { marked, .. } => description.push(marked.clone()),
+            Block::Text(t) => description.push(t.clone()),
+            Block::Citation(c) => {
+                embed = embed.footer(CreateEmbedFooter::new(clip(&format!("出典: {c}"), 2048)))
+            }
+            Block::Sections { label, sections } if fields < 25 => {
+                let titles: Vec<String> =
+                    sections.iter().map(|s| format!("{} (L{})", s.title, s.line_start)).collect();
+                embed = embed.field(clip(label, 256), clip(&titles.join("\n"), 1024), false);
+                fields += 1;
+            }
+            Block::Sections { .. } => {}
+            Block::Question { post_id, text, choices } => {
+                let mut lines = vec![text.clone()];
+                for (i, choice) in choices.iter().enumerate() {
+                    lines.push(format!("**{}.** {choice}", i + 1));
+                    let custom_id = format!("{ANSWER_PREFIX}{post_id}:{i}");
+                    buttons.push(CreateButton::new(custom_id).label((i + 1).to_string()));
+                }
+                description.push(lines.join("\n"));
+            }
+        }
+    }
+    let embed = embed.description(clip(&description.join("\n\n"), 4096));
+    let mut message = CreateInteractionResponseMessage::new().embed(embed).ephemeral(reply.ephemeral);
+    if !buttons.is_empty() {
+        buttons.truncate(5);
+        message = message.components(vec![CreateActionRow::Buttons(buttons)]);
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answer_ids_round_trip_and_reject_garbage() {
+        assert_eq!(parse_answer_id("shiori:answer:42:3"), Some((42, 3)));
+        assert_eq!(parse_answer_id("shiori:answer:x:3"), None);
+        assert_eq!(parse_answer_id("other:42:3"), None);
+        assert!(format!("{ANSWER_PREFIX}{}:{}", i64::MAX, 3).len() <= 100, "custom_id limit");
+    }
+
+    #[test]
+    fn long_text_is_clipped_not_rejected() {
+        let reply = Reply {
+            blocks: vec![Block::Text("あ".repeat(5000)), Block::Title("t".repeat(300))],
+            ephemeral: false,
+        };
+        let json = serde_json::to_value(render(&reply)).unwrap();
+        let embed = &json["embeds"][0];
+        assert_eq!(embed["description"].as_str().unwrap().chars().count(), 4096);
+        assert_eq!(embed["title"].as_str().unwrap().chars().count(), 256);
+    }
+
+    #[test]
+    fn stale_and_unsigned_requests_are_refused_before_the_signature() {
+        let verifier = Verifier::try_new([
+            215, 90, 152, 1, 130, 177, 10, 183, 213, 75, 254, 211, 201, 100, 7, 58, 14, 225, 114, 243, 218,
+            166, 35, 37, 175, 2, 26, 104, 247, 7, 81, 26,
+        ])
+        .unwrap();
+        assert_eq!(verify(&verifier, None, Some("1"), b"{}", 1), Err(Refused::Unsigned));
+        assert_eq!(verify(&verifier, Some("00"), Some("1000"), b"{}", 1000 + 3600), Err(Refused::Stale));
+        assert_eq!(verify(&verifier, Some("00"), Some("soon"), b"{}", 1000), Err(Refused::Stale));
+        assert_eq!(verify(&verifier, Some("00"), Some("1000"), b"{}", 1000), Err(Refused::BadSignature));
+    }
+}

@@ -1,0 +1,188 @@
+//! Discord's HTTP interactions endpoint end to end: `shiori serve` with a real Ed25519 key pair,
+//! payloads shaped as Discord sends them, signed as Discord signs them.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use ed25519_dalek::{Signer, SigningKey};
+use serde_json::{json, Value};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The application's key pair (a fixed seed: the test is repeatable).
+fn app_key() -> SigningKey {
+    SigningKey::from_bytes(&[42; 32])
+}
+
+fn serve(dir: &std::path::Path) -> Server {
+    let config = format!(
+        "[http]\nlisten = \"127.0.0.1:0\"\n[discord]\nmode = \"http\"\npublic_key = \"{}\"\napplication_id = 1100000000000000000\n",
+        hex(app_key().verifying_key().as_bytes())
+    );
+    std::fs::write(dir.join("shiori.toml"), config).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shiori"))
+        .arg("--corpus")
+        .arg(common::notes_dir())
+        .args(["--index", "index", "serve"])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.trim().strip_prefix("listening on ").unwrap().to_owned();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while ureq::get(&format!("{base}/readyz")).call().is_err() {
+        assert!(Instant::now() < deadline, "not ready");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Server { child, base }
+}
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// POSTs `body` signed by `key` at `timestamp` (no signature when `key` is `None`).
+fn post(server: &Server, body: &Value, key: Option<&SigningKey>, timestamp: i64) -> (u16, Value) {
+    let body = serde_json::to_vec(body).unwrap();
+    let mut request =
+        ureq::post(&format!("{}/discord/interactions", server.base)).set("Content-Type", "application/json");
+    if let Some(key) = key {
+        let ts = timestamp.to_string();
+        let signature = key.sign(&[ts.as_bytes(), &body].concat());
+        request =
+            request.set("X-Signature-Ed25519", &hex(&signature.to_bytes())).set("X-Signature-Timestamp", &ts);
+    }
+    match request.send_bytes(&body) {
+        Ok(r) => (r.status(), serde_json::from_str(&r.into_string().unwrap()).unwrap_or(Value::Null)),
+        Err(ureq::Error::Status(code, r)) => {
+            (code, serde_json::from_str(&r.into_string().unwrap()).unwrap_or(Value::Null))
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn user() -> Value {
+    json!({"id": "300000000000000001", "username": "hanako", "discriminator": "0", "global_name": "Hanako", "avatar": null, "public_flags": 0})
+}
+
+/// A slash command as Discord delivers it in a DM with the bot.
+fn slash(name: &str, options: Value) -> Value {
+    json!({
+        "type": 2, "id": "1200000000000000001", "application_id": "1100000000000000000",
+        "token": "interaction-token", "version": 1,
+        "channel_id": "400000000000000001", "channel": {"id": "400000000000000001", "type": 1},
+        "user": user(), "locale": "ja", "app_permissions": "2248473465835073",
+        "entitlements": [], "authorizing_integration_owners": {"1": "300000000000000001"},
+        "context": 1, "attachment_size_limit": 10485760,
+        "data": {"id": "1300000000000000001", "name": name, "type": 1, "options": options}
+    })
+}
+
+/// A click on a button of a message the bot posted.
+fn click(custom_id: &str) -> Value {
+    json!({
+        "type": 3, "id": "1200000000000000002", "application_id": "1100000000000000000",
+        "token": "interaction-token-2", "version": 1,
+        "channel_id": "400000000000000001", "channel": {"id": "400000000000000001", "type": 1},
+        "user": user(), "locale": "ja", "app_permissions": "2248473465835073",
+        "entitlements": [], "authorizing_integration_owners": {"1": "300000000000000001"},
+        "context": 1, "attachment_size_limit": 10485760,
+        "data": {"custom_id": custom_id, "component_type": 2},
+        "message": {
+            "id": "500000000000000001", "channel_id": "400000000000000001", "type": 0,
+            "author": {"id": "1100000000000000000", "username": "shiori", "discriminator": "0", "avatar": null, "bot": true},
+            "content": "", "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
+            "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+            "embeds": [], "pinned": false, "flags": 64, "components": []
+        }
+    })
+}
+
+#[test]
+fn ping_ask_quiz_and_buttons_with_real_signatures() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path());
+    let key = app_key();
+
+    let (status, pong) = post(
+        &server,
+        &json!({"type": 1, "id": "1", "application_id": "1100000000000000000", "token": "t", "version": 1}),
+        Some(&key),
+        now(),
+    );
+    assert_eq!((status, pong), (200, json!({"type": 1})));
+
+    let (status, ask) = post(
+        &server,
+        &slash("ask", json!([{"name": "query", "type": 3, "value": "ハイバネーションとは"}])),
+        Some(&key),
+        now(),
+    );
+    assert_eq!(status, 200, "{ask}");
+    assert_eq!(ask["type"], 4, "CHANNEL_MESSAGE_WITH_SOURCE");
+    let embed = &ask["data"]["embeds"][0];
+    let footer = embed["footer"]["text"].as_str().unwrap();
+    assert!(footer.contains("aws-notes.txt") && footer.contains("(L138)"), "{footer}");
+    assert_eq!(embed["title"], "ハイバネーション");
+    assert!(
+        embed["description"].as_str().unwrap().contains("**ハイバネーション**"),
+        "the match is highlighted"
+    );
+
+    let (_, quiz) = post(&server, &slash("quiz", json!([])), Some(&key), now());
+    let buttons = quiz["data"]["components"][0]["components"].as_array().expect("a row of buttons").clone();
+    assert_eq!(buttons.len(), 4);
+    assert_eq!(quiz["data"]["flags"], 64, "a personal quiz is ephemeral");
+    let custom_id = buttons[0]["custom_id"].as_str().unwrap().to_owned();
+    assert!(custom_id.starts_with("shiori:answer:") && custom_id.len() <= 100);
+
+    let (status, reveal) = post(&server, &click(&custom_id), Some(&key), now());
+    assert_eq!(status, 200);
+    let text = reveal["data"]["embeds"][0].to_string();
+    assert!(text.contains("正解") && text.contains("aws-notes.txt"), "{text}");
+
+    let (_, again) = post(&server, &click(&custom_id), Some(&key), now());
+    assert!(again["data"]["embeds"][0]["description"].as_str().unwrap().contains("締め切"), "{again}");
+    let (_, gone) = post(&server, &click("shiori:answer:999999:0"), Some(&key), now());
+    assert!(gone["data"]["embeds"][0]["description"].as_str().unwrap().contains("見つかりません"), "{gone}");
+}
+
+#[test]
+fn forged_unsigned_and_stale_requests_get_401() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path());
+    let body = slash("ask", json!([{"name": "query", "type": 3, "value": "EC2"}]));
+    let forger = SigningKey::from_bytes(&[7; 32]);
+    assert_eq!(post(&server, &body, Some(&forger), now()).0, 401, "wrong key");
+    assert_eq!(post(&server, &body, None, now()).0, 401, "unsigned");
+    assert_eq!(post(&server, &body, Some(&app_key()), now() - 3600).0, 401, "signed an hour ago");
+    assert_eq!(
+        post(&server, &json!({"type": "nonsense"}), Some(&app_key()), now()).0,
+        400,
+        "signed but malformed"
+    );
+    let (_, metrics) =
+        (0, ureq::get(&format!("{}/metrics", server.base)).call().unwrap().into_string().unwrap());
+    assert!(metrics.contains("shiori_errors_total{kind=\"discord_unauthorized\"} 3"), "{metrics}");
+}
