@@ -125,9 +125,9 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     Ok(())
 }
 
-/// Starts the quiz scheduler for the schedules whose platform has a poster. Discord and Slack
-/// posters plug in here as those platforms are configured; a schedule for a platform that is not
-/// is reported and left out, so its slots are not claimed for nothing.
+/// Starts the quiz scheduler for the schedules whose platform has a poster (Discord with
+/// `[discord]` and `SHIORI_DISCORD_TOKEN`; Slack plugs in the same way). A schedule for a platform
+/// that is not configured is reported and left out, so its slots are not claimed for nothing.
 fn start_scheduler(
     config: &Config,
     loaded: &Loaded,
@@ -135,7 +135,16 @@ fn start_scheduler(
     metrics: Arc<Metrics>,
     stop: watch::Receiver<bool>,
 ) -> Option<tokio::task::JoinHandle<()>> {
-    let posters: HashMap<String, Arc<dyn Poster>> = HashMap::new();
+    let mut posters: HashMap<String, Arc<dyn Poster>> = HashMap::new();
+    if let Some(discord) = &config.discord {
+        match std::env::var("SHIORI_DISCORD_TOKEN").ok().filter(|t| !t.is_empty()) {
+            Some(token) => {
+                let poster = crate::chat::discord::DiscordPoster::new(&token, discord.api_base.as_deref());
+                posters.insert("discord".into(), Arc::new(poster));
+            }
+            None => tracing::warn!("SHIORI_DISCORD_TOKEN is not set: scheduled Discord quizzes are off"),
+        }
+    }
     let schedules: Vec<Schedule> = config
         .validate("")
         .unwrap_or_default()

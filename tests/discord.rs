@@ -186,3 +186,105 @@ fn forged_unsigned_and_stale_requests_get_401() {
         (0, ureq::get(&format!("{}/metrics", server.base)).call().unwrap().into_string().unwrap());
     assert!(metrics.contains("shiori_errors_total{kind=\"discord_unauthorized\"} 3"), "{metrics}");
 }
+
+/// A local stand-in for Discord's REST API: records every request and answers message calls
+/// with a message object as Discord does.
+/// Requests the stub saw: method, path, JSON body.
+type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Value)>>>;
+
+fn stub_rest() -> (String, Seen) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Seen = Default::default();
+    let record = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+                continue;
+            }
+            let mut length = 0;
+            loop {
+                let mut header = String::new();
+                reader.read_line(&mut header).unwrap();
+                if header.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let mut parts = request_line.split_whitespace();
+            let (method, path) =
+                (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
+            record.lock().unwrap().push((method, path, serde_json::from_slice(&body).unwrap_or(Value::Null)));
+            let message = json!({
+                "id": "700000000000000001", "channel_id": "123456789012345678", "type": 0,
+                "author": {"id": "1100000000000000000", "username": "shiori", "discriminator": "0", "avatar": null, "bot": true},
+                "content": "", "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
+                "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+                "embeds": [], "pinned": false, "components": []
+            })
+            .to_string();
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{message}",
+                message.len()
+            );
+            let mut stream = stream;
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (base, seen)
+}
+
+#[test]
+fn a_scheduled_quiz_is_posted_and_revealed_through_the_rest_api() {
+    use std::sync::Arc;
+    let (base, seen) = stub_rest();
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = shiori::corpus::load(&[common::notes_dir()]).unwrap();
+    let pool = shiori::quiz::generate::generate(&corpus.sections);
+    let schedule: shiori::quiz::schedule::ScheduleConfig = toml::from_str(
+        "platform = \"discord\"\nchannel = \"123456789012345678\"\ncron = \"* * * * *\"\nreveal_after = \"2s\"\n",
+    )
+    .unwrap();
+    let store = Arc::new(shiori::store::Store::open(&dir.path().join("shiori.db")).unwrap());
+    let quiz = Arc::new(shiori::quiz::game::Quizmaster::new(
+        Arc::clone(&store),
+        pool,
+        vec![shiori::quiz::schedule::Schedule::from_config(0, &schedule).unwrap()],
+    ));
+    let poster = shiori::chat::discord::DiscordPoster::new("test-token", Some(&base));
+    let posters: std::collections::HashMap<String, Arc<dyn shiori::quiz::runner::Poster>> =
+        [("discord".to_string(), Arc::new(poster) as Arc<dyn shiori::quiz::runner::Poster>)].into();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let metrics = Arc::new(shiori::metrics::Metrics::new());
+    let clock = Arc::new(shiori::quiz::schedule::SystemClock);
+    let task = runtime.spawn(shiori::quiz::runner::run(quiz, posters, clock, metrics, stop_rx));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while seen.lock().unwrap().iter().filter(|(m, _, _)| m == "PATCH").count() == 0 {
+        assert!(Instant::now() < deadline, "no reveal within 10 s: {:?}", seen.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    stop_tx.send(true).unwrap();
+    runtime.block_on(task).unwrap();
+
+    let requests = seen.lock().unwrap().clone();
+    let (method, path, body) = &requests[0];
+    assert_eq!((method.as_str(), path.as_str()), ("POST", "/api/v10/channels/123456789012345678/messages"));
+    let buttons = body["components"][0]["components"].as_array().unwrap();
+    assert_eq!(buttons.len(), 4);
+    assert!(buttons[0]["custom_id"].as_str().unwrap().starts_with("shiori:answer:"));
+    let (_, path, body) = requests.iter().find(|(m, _, _)| m == "PATCH").unwrap();
+    assert_eq!(path, "/api/v10/channels/123456789012345678/messages/700000000000000001");
+    assert_eq!(body["components"], json!([]), "the buttons are removed on reveal");
+    let footer = body["embeds"][0]["footer"]["text"].as_str().unwrap();
+    assert!(footer.contains("aws-notes.txt"), "{footer}");
+    assert!(body["embeds"][0]["description"].as_str().unwrap().contains("正解率"), "{body}");
+    assert!(store.post(1).unwrap().unwrap().message_id.as_deref() == Some("700000000000000001"));
+}

@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serenity::builder::{
     CreateActionRow, CreateAutocompleteResponse, CreateButton, CreateEmbed, CreateEmbedFooter,
-    CreateInteractionResponse, CreateInteractionResponseMessage,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, EditMessage,
 };
 use serenity::interactions_endpoint::Verifier;
 use serenity::model::application::{
@@ -19,6 +19,9 @@ use serenity::model::application::{
 };
 
 use crate::bot::{Block, Bot, Command, Context, Reply};
+use crate::quiz::game::Reveal;
+use crate::quiz::runner::{PostError, PostFuture, Poster};
+use crate::quiz::Question;
 
 /// Oldest (or furthest in the future) signed timestamp accepted, in seconds.
 pub const MAX_SKEW_SECS: i64 = 300;
@@ -149,9 +152,19 @@ pub fn clip(text: &str, max: usize) -> String {
     out
 }
 
-/// Renders a reply as an interaction message: one embed (title, description, fields, footer)
-/// and, for a quiz question, a row of numbered buttons.
+/// Renders a reply as an interaction message: one embed and, for a quiz question, a row of
+/// numbered buttons.
 pub fn render(reply: &Reply) -> CreateInteractionResponseMessage {
+    let (embed, buttons) = parts(reply);
+    let mut message = CreateInteractionResponseMessage::new().embed(embed).ephemeral(reply.ephemeral);
+    if !buttons.is_empty() {
+        message = message.components(vec![CreateActionRow::Buttons(buttons)]);
+    }
+    message
+}
+
+/// A reply's embed (title, description, fields, footer) and its answer buttons (at most five).
+fn parts(reply: &Reply) -> (CreateEmbed, Vec<CreateButton>) {
     let mut embed = CreateEmbed::new();
     let mut description = Vec::new();
     let mut fields = 0;
@@ -182,13 +195,83 @@ pub fn render(reply: &Reply) -> CreateInteractionResponseMessage {
             }
         }
     }
-    let embed = embed.description(clip(&description.join("\n\n"), 4096));
-    let mut message = CreateInteractionResponseMessage::new().embed(embed).ephemeral(reply.ephemeral);
-    if !buttons.is_empty() {
-        buttons.truncate(5);
-        message = message.components(vec![CreateActionRow::Buttons(buttons)]);
+    buttons.truncate(5);
+    (embed.description(clip(&description.join("\n\n"), 4096)), buttons)
+}
+
+/// Posts scheduled quizzes and their reveals through serenity's HTTP client. `api_base` sends
+/// the REST calls to another host (serenity's proxy setting); tests point it at a local stub.
+pub struct DiscordPoster {
+    http: serenity::http::Http,
+}
+
+impl DiscordPoster {
+    pub fn new(token: &str, api_base: Option<&str>) -> DiscordPoster {
+        let mut builder = serenity::http::HttpBuilder::new(token);
+        if let Some(base) = api_base {
+            // serenity 0.12.5 applies the proxy only with its own rate limiter off (its limiter
+            // builds requests without the proxy); a proxy is expected to rate-limit itself.
+            builder = builder.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
+        }
+        DiscordPoster { http: builder.build() }
     }
-    message
+}
+
+fn post_error(message: impl std::fmt::Debug) -> PostError {
+    PostError { platform: "discord".into(), message: format!("{message:?}") }
+}
+
+fn channel_id(channel: &str) -> Result<serenity::model::id::ChannelId, PostError> {
+    channel
+        .parse::<u64>()
+        .ok()
+        .filter(|id| *id != 0)
+        .map(serenity::model::id::ChannelId::new)
+        .ok_or_else(|| post_error(format!("channel {channel:?} is not a Discord channel id")))
+}
+
+impl Poster for DiscordPoster {
+    fn post<'a>(&'a self, channel: &'a str, post_id: i64, question: &'a Question) -> PostFuture<'a, String> {
+        Box::pin(async move {
+            let (embed, buttons) = parts(&Reply::question(post_id, question, false));
+            let message = CreateMessage::new()
+                .embed(embed.title("今日のクイズ"))
+                .components(vec![CreateActionRow::Buttons(buttons)]);
+            let sent = channel_id(channel)?.send_message(&self.http, message).await.map_err(post_error)?;
+            Ok(sent.id.to_string())
+        })
+    }
+
+    /// Edits the quiz message: the question's buttons go, the answer, explanation, citation and
+    /// the share who got it right take their place. Without a message id, it follows up instead.
+    fn reveal<'a>(
+        &'a self,
+        channel: &'a str,
+        message_id: Option<&'a str>,
+        reveal: &'a Reveal,
+    ) -> PostFuture<'a, ()> {
+        Box::pin(async move {
+            let channel = channel_id(channel)?;
+            let (embed, _) = parts(&Reply::reveal(None, reveal, false));
+            let message = message_id.and_then(|m| m.parse::<u64>().ok()).filter(|m| *m != 0);
+            match message {
+                Some(id) => {
+                    let edit = EditMessage::new().embed(embed).components(Vec::new());
+                    channel
+                        .edit_message(&self.http, serenity::model::id::MessageId::new(id), edit)
+                        .await
+                        .map_err(post_error)?;
+                }
+                None => {
+                    channel
+                        .send_message(&self.http, CreateMessage::new().embed(embed))
+                        .await
+                        .map_err(post_error)?;
+                }
+            }
+            Ok(())
+        })
+    }
 }
 
 #[cfg(test)]
