@@ -46,3 +46,17 @@ pub fn json(o: &Output) -> serde_json::Value {
     assert!(o.status.success(), "shiori failed: {}", stderr(o));
     serde_json::from_slice(&o.stdout).expect("valid JSON on stdout")
 }
+
+/// A `shiori serve` child process, killed when dropped (a failing test leaves nothing running).
+pub struct Server {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:<port>`, from the "listening on" line.
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
