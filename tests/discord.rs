@@ -76,37 +76,45 @@ fn user() -> Value {
     json!({"id": "300000000000000001", "username": "hanako", "discriminator": "0", "global_name": "Hanako", "avatar": null, "public_flags": 0})
 }
 
-/// A slash command as Discord delivers it in a DM with the bot.
-fn slash(name: &str, options: Value) -> Value {
+/// The fields every interaction in a DM with the bot carries, for interaction `kind`.
+fn interaction(kind: u8, id: &str, data: Value) -> Value {
     json!({
-        "type": 2, "id": "1200000000000000001", "application_id": "1100000000000000000",
-        "token": "interaction-token", "version": 1,
+        "type": kind, "id": id, "application_id": "1100000000000000000",
+        "token": format!("token-{id}"), "version": 1,
         "channel_id": "400000000000000001", "channel": {"id": "400000000000000001", "type": 1},
         "user": user(), "locale": "ja", "app_permissions": "2248473465835073",
         "entitlements": [], "authorizing_integration_owners": {"1": "300000000000000001"},
         "context": 1, "attachment_size_limit": 10485760,
-        "data": {"id": "1300000000000000001", "name": name, "type": 1, "options": options}
+        "data": data
     })
+}
+
+/// A message the bot posted, as Discord describes it.
+fn bot_message() -> Value {
+    json!({
+        "id": "700000000000000001", "channel_id": "123456789012345678", "type": 0,
+        "author": {"id": "1100000000000000000", "username": "shiori", "discriminator": "0", "avatar": null, "bot": true},
+        "content": "", "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
+        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+        "embeds": [], "pinned": false, "components": []
+    })
+}
+
+/// A slash command as Discord delivers it in a DM with the bot.
+fn slash(name: &str, options: Value) -> Value {
+    interaction(
+        2,
+        "1200000000000000001",
+        json!({"id": "1300000000000000001", "name": name, "type": 1, "options": options}),
+    )
 }
 
 /// A click on a button of a message the bot posted.
 fn click(custom_id: &str) -> Value {
-    json!({
-        "type": 3, "id": "1200000000000000002", "application_id": "1100000000000000000",
-        "token": "interaction-token-2", "version": 1,
-        "channel_id": "400000000000000001", "channel": {"id": "400000000000000001", "type": 1},
-        "user": user(), "locale": "ja", "app_permissions": "2248473465835073",
-        "entitlements": [], "authorizing_integration_owners": {"1": "300000000000000001"},
-        "context": 1, "attachment_size_limit": 10485760,
-        "data": {"custom_id": custom_id, "component_type": 2},
-        "message": {
-            "id": "500000000000000001", "channel_id": "400000000000000001", "type": 0,
-            "author": {"id": "1100000000000000000", "username": "shiori", "discriminator": "0", "avatar": null, "bot": true},
-            "content": "", "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
-            "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
-            "embeds": [], "pinned": false, "flags": 64, "components": []
-        }
-    })
+    let mut click =
+        interaction(3, "1200000000000000002", json!({"custom_id": custom_id, "component_type": 2}));
+    click["message"] = bot_message();
+    click
 }
 
 #[test]
@@ -212,14 +220,7 @@ fn stub_rest() -> (String, Seen) {
             let (method, path) =
                 (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
             record.lock().unwrap().push((method, path, serde_json::from_slice(&body).unwrap_or(Value::Null)));
-            let message = json!({
-                "id": "700000000000000001", "channel_id": "123456789012345678", "type": 0,
-                "author": {"id": "1100000000000000000", "username": "shiori", "discriminator": "0", "avatar": null, "bot": true},
-                "content": "", "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
-                "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
-                "embeds": [], "pinned": false, "components": []
-            })
-            .to_string();
+            let message = bot_message().to_string();
             let response = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{message}",
                 message.len()
