@@ -188,7 +188,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             let loaded = load(&paths, false)?;
             let store = Store::open(&paths.config.store.path)
                 .with_context(|| "opening the quiz store (set [store] path in the config)")?;
-            let bot = serve::make_bot(loaded, Some(Arc::new(store)), paths.config.quiz_timezone());
+            let bot =
+                serve::make_bot(loaded, Some(Arc::new(store)), paths.config.quiz_timezone(), Vec::new());
             let stdin = std::io::stdin();
             let prompt = stdin.is_terminal();
             let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "you".into());
@@ -219,6 +220,15 @@ fn check_config(paths: &Paths, out: &mut dyn Write) -> anyhow::Result<()> {
     let token = if paths.config.http.token().is_some() { "set" } else { "not set (the API is open)" };
     writeln!(out, "http api token: {token}")?;
     writeln!(out, "quiz schedules: {}", paths.config.quiz.schedule.len())?;
+    for need in paths.config.secret_needs() {
+        let state = match (crate::config::secret(need.variable).is_some(), need.required) {
+            (true, _) => "set",
+            (false, true) => "MISSING",
+            (false, false) => "not set (that feature is off)",
+        };
+        writeln!(out, "{}: {state} — for {}", need.variable, need.purpose)?;
+    }
+    paths.config.check_secrets()?;
     writeln!(out, "config ok")?;
     Ok(())
 }

@@ -23,9 +23,107 @@ pub struct Config {
     pub http: HttpConfig,
     #[serde(default)]
     pub log: LogConfig,
+    #[serde(default)]
+    pub chat: ChatConfig,
     /// `[discord]`: present when the bot serves Discord.
     #[serde(default)]
     pub discord: Option<DiscordConfig>,
+    /// `[slack]`: present when the bot serves Slack.
+    #[serde(default)]
+    pub slack: Option<SlackConfig>,
+}
+
+/// `[chat]`: rules shared by every chat platform.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChatConfig {
+    /// Shortest time between two `/ask` of one member ("0s" turns the limit off).
+    #[serde(with = "humantime_serde", default = "default_ask_cooldown")]
+    pub ask_cooldown: std::time::Duration,
+}
+
+impl Default for ChatConfig {
+    fn default() -> Self {
+        ChatConfig { ask_cooldown: default_ask_cooldown() }
+    }
+}
+
+fn default_ask_cooldown() -> std::time::Duration {
+    std::time::Duration::from_secs(3)
+}
+
+/// `[slack]`. Tokens come from `SHIORI_SLACK_BOT_TOKEN`, `SHIORI_SLACK_APP_TOKEN` (Socket Mode)
+/// and `SHIORI_SLACK_SIGNING_SECRET` (HTTP mode), never from this file.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SlackConfig {
+    /// `socket` (default: no public URL needed) or `http` (Slack posts to `/slack/...`).
+    #[serde(default)]
+    pub mode: SlackMode,
+    /// Slash command names, as created in the Slack app.
+    #[serde(default)]
+    pub commands: SlackCommands,
+    /// Member ids (`U…`) allowed to use `/schedule`.
+    #[serde(default)]
+    pub admins: Vec<String>,
+    /// Where Web API calls go (tests point it at a local stub): `https://slack.com/api/` when unset.
+    #[serde(default)]
+    pub api_base: Option<String>,
+}
+
+/// How Slack reaches the bot.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SlackMode {
+    /// Socket Mode: the bot opens a websocket to Slack.
+    #[default]
+    Socket,
+    /// Request URLs: Slack posts slash commands and button clicks to the HTTP server.
+    Http,
+}
+
+/// `[slack.commands]`: the slash command each action answers to.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlackCommands {
+    pub ask: String,
+    pub quiz: String,
+    pub leaderboard: String,
+    pub source: String,
+    pub schedule: String,
+}
+
+impl Default for SlackCommands {
+    fn default() -> Self {
+        SlackCommands {
+            ask: "/ask".into(),
+            quiz: "/quiz".into(),
+            leaderboard: "/leaderboard".into(),
+            source: "/source".into(),
+            schedule: "/schedule".into(),
+        }
+    }
+}
+
+/// Environment variables holding secrets.
+pub const DISCORD_TOKEN: &str = "SHIORI_DISCORD_TOKEN";
+pub const SLACK_BOT_TOKEN: &str = "SHIORI_SLACK_BOT_TOKEN";
+pub const SLACK_APP_TOKEN: &str = "SHIORI_SLACK_APP_TOKEN";
+pub const SLACK_SIGNING_SECRET: &str = "SHIORI_SLACK_SIGNING_SECRET";
+
+/// A secret from the environment (unset and empty are the same).
+pub fn secret(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// One secret the config needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretNeed {
+    pub variable: &'static str,
+    /// Without it the configured platform cannot run at all (otherwise a feature is off).
+    pub required: bool,
+    /// What it is for.
+    pub purpose: &'static str,
 }
 
 /// `[discord]`. The bot token comes from `SHIORI_DISCORD_TOKEN`, never from this file.
@@ -218,6 +316,9 @@ pub enum ConfigError {
     /// A value parses but is not usable (a bad cron pattern, an unknown time zone).
     #[error("{file}: key `{key}`: {message}")]
     Value { file: String, key: String, message: String },
+    /// A secret the configured platform needs is not in the environment.
+    #[error("environment variable {variable} is not set; it is needed for {purpose}")]
+    Secret { variable: &'static str, purpose: &'static str },
 }
 
 impl Config {
@@ -247,19 +348,30 @@ impl Config {
                 key: key.into(),
                 message,
             };
-            if discord.mode == DiscordMode::Gateway {
-                return Err(value(
-                    "discord.mode",
-                    "\"gateway\" is not available in this version yet; use mode = \"http\" with public_key"
-                        .into(),
-                ));
-            }
             let key = discord.public_key.as_deref().unwrap_or_default();
-            if discord_verifier(key).is_none() {
+            if discord.mode == DiscordMode::Http && discord_verifier(key).is_none() {
                 return Err(value(
                     "discord.public_key",
                     "must be the application's 64-character hex public key".into(),
                 ));
+            }
+        }
+        if let Some(slack) = &self.slack {
+            let c = &slack.commands;
+            for (key, name) in [
+                ("ask", &c.ask),
+                ("quiz", &c.quiz),
+                ("leaderboard", &c.leaderboard),
+                ("source", &c.source),
+                ("schedule", &c.schedule),
+            ] {
+                if !name.starts_with('/') || name.len() < 2 || name.contains(char::is_whitespace) {
+                    return Err(ConfigError::Value {
+                        file: file.to_owned(),
+                        key: format!("slack.commands.{key}"),
+                        message: format!("{name:?} is not a slash command such as \"/ask\""),
+                    });
+                }
             }
         }
         if self.quiz.timezone.parse::<chrono_tz::Tz>().is_err() {
@@ -280,6 +392,49 @@ impl Config {
                 key: format!("quiz.schedule[{}].{}", e.index, e.key),
                 message: e.message,
             })
+    }
+
+    /// The secrets the configured platforms read from the environment.
+    pub fn secret_needs(&self) -> Vec<SecretNeed> {
+        let mut needs = Vec::new();
+        if let Some(discord) = &self.discord {
+            needs.push(SecretNeed {
+                variable: DISCORD_TOKEN,
+                required: discord.mode == DiscordMode::Gateway,
+                purpose: match discord.mode {
+                    DiscordMode::Gateway => "the Discord gateway session",
+                    DiscordMode::Http => "command registration and scheduled Discord quizzes",
+                },
+            });
+        }
+        if let Some(slack) = &self.slack {
+            needs.push(SecretNeed {
+                variable: SLACK_BOT_TOKEN,
+                required: slack.mode == SlackMode::Socket,
+                purpose: "Slack Web API calls (scheduled quizzes, delayed answers)",
+            });
+            match slack.mode {
+                SlackMode::Socket => needs.push(SecretNeed {
+                    variable: SLACK_APP_TOKEN,
+                    required: true,
+                    purpose: "the Slack Socket Mode connection (an xapp- token)",
+                }),
+                SlackMode::Http => needs.push(SecretNeed {
+                    variable: SLACK_SIGNING_SECRET,
+                    required: true,
+                    purpose: "checking Slack's request signatures",
+                }),
+            }
+        }
+        needs
+    }
+
+    /// Fails when a required secret is missing, naming its environment variable.
+    pub fn check_secrets(&self) -> Result<(), ConfigError> {
+        match self.secret_needs().into_iter().find(|n| n.required && secret(n.variable).is_none()) {
+            Some(need) => Err(ConfigError::Secret { variable: need.variable, purpose: need.purpose }),
+            None => Ok(()),
+        }
     }
 
     /// The zone leaderboard weeks are counted in (validated by [`Config::validate`]).

@@ -19,7 +19,7 @@ use chrono_tz::Tz;
 use notify::Watcher as _;
 use tokio::sync::{mpsc, watch};
 
-use crate::bot::{Bot, QuizDesk};
+use crate::bot::{Bot, Cooldown, QuizDesk};
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::quiz::game::Quizmaster;
@@ -41,13 +41,36 @@ pub struct ServeOptions {
     pub config: Config,
 }
 
-/// The bot for loaded notes; with the quiz when a store is open.
-pub fn make_bot(loaded: Loaded, store: Option<Arc<Store>>, timezone: Tz) -> Bot {
+/// What every rebuilt bot shares: the store, the leaderboard zone, the `/ask` cooldown, metrics.
+#[derive(Clone)]
+pub struct BotParts {
+    pub store: Option<Arc<Store>>,
+    pub timezone: Tz,
+    pub cooldown: Option<Arc<Cooldown>>,
+    pub metrics: Arc<Metrics>,
+    pub schedules: Vec<Schedule>,
+}
+
+impl BotParts {
+    /// The bot for loaded notes.
+    pub fn bot(&self, loaded: Loaded) -> Bot {
+        let bot = make_bot(loaded, self.store.clone(), self.timezone, self.schedules.clone())
+            .with_metrics(Arc::clone(&self.metrics));
+        match &self.cooldown {
+            Some(c) => bot.with_cooldown(Arc::clone(c)),
+            None => bot,
+        }
+    }
+}
+
+/// The bot for loaded notes; with the quiz when a store is open (`schedules` are the config's,
+/// for `/schedule list`).
+pub fn make_bot(loaded: Loaded, store: Option<Arc<Store>>, timezone: Tz, schedules: Vec<Schedule>) -> Bot {
     let pool = crate::quiz::generate::generate(&loaded.corpus.sections);
     let bot = Bot::new(loaded.searcher, loaded.corpus.sections);
     match store {
         Some(store) => bot.with_quiz(QuizDesk {
-            master: Quizmaster::new(store, pool, Vec::new()),
+            master: Quizmaster::new(store, pool, schedules),
             clock: Arc::new(SystemClock),
             timezone,
         }),
@@ -92,7 +115,14 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
             None
         }
     };
-    let timezone = config.quiz_timezone();
+    let parts = BotParts {
+        store: store.clone(),
+        timezone: config.quiz_timezone(),
+        cooldown: (!config.chat.ask_cooldown.is_zero())
+            .then(|| Arc::new(Cooldown::new(config.chat.ask_cooldown))),
+        metrics: Arc::clone(&live.metrics),
+        schedules: config.validate("").unwrap_or_default(),
+    };
     // Watch before loading, so an edit made while the index loads (or right after ready) is seen.
     let (changes, watcher) = watch_notes(&corpus);
     let (paths, dir) = (corpus.clone(), index.clone());
@@ -101,10 +131,10 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     record_index(&live.metrics, &loaded);
     let scheduler =
         start_scheduler(&config, &loaded, store.clone(), Arc::clone(&live.metrics), stop_rx.clone());
-    live.set(make_bot(loaded, store.clone(), timezone).with_metrics(Arc::clone(&live.metrics)));
+    live.set(parts.bot(loaded));
     tracing::info!("ready");
 
-    let reloader = Reloader { corpus, index, store: store.clone(), timezone, live: Arc::clone(&live) };
+    let reloader = Reloader { corpus, index, parts, live: Arc::clone(&live) };
     let reloading = tokio::spawn(async move { reloader.watch(&mut digest, changes, watcher, stop_rx).await });
 
     shutdown.await;
@@ -139,31 +169,31 @@ fn start_scheduler(
     if let Some(discord) = &config.discord {
         match std::env::var("SHIORI_DISCORD_TOKEN").ok().filter(|t| !t.is_empty()) {
             Some(token) => {
-                let poster = crate::chat::discord::DiscordPoster::new(&token, discord.api_base.as_deref());
+                let http = crate::chat::discord::http_client(
+                    &token,
+                    discord.api_base.as_deref(),
+                    discord.application_id,
+                );
+                let poster = crate::chat::discord::DiscordPoster::new(http);
                 posters.insert("discord".into(), Arc::new(poster));
             }
             None => tracing::warn!("SHIORI_DISCORD_TOKEN is not set: scheduled Discord quizzes are off"),
         }
     }
-    let schedules: Vec<Schedule> = config
-        .validate("")
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|s| {
-            let ready = posters.contains_key(&s.platform);
-            if !ready {
-                tracing::warn!(platform = %s.platform, channel = %s.channel, "quiz schedule skipped: platform not configured");
-            }
-            ready
-        })
-        .collect();
     let store = store?;
-    if schedules.is_empty() {
+    if posters.is_empty() {
         return None;
     }
+    for s in config.validate("").unwrap_or_default() {
+        if !posters.contains_key(&s.platform) {
+            tracing::warn!(platform = %s.platform, channel = %s.channel, "quiz schedule skipped: platform not configured");
+        }
+    }
+    // Schedules of platforms without a poster are left alone (their slots are not claimed).
     let pool = crate::quiz::generate::generate(&loaded.corpus.sections);
-    let quiz = Arc::new(Quizmaster::new(store, pool, schedules));
-    Some(tokio::spawn(runner::run(quiz, posters, Arc::new(SystemClock), metrics, stop)))
+    let quiz = Quizmaster::new(store, pool, config.validate("").unwrap_or_default())
+        .with_platforms(posters.keys().cloned());
+    Some(tokio::spawn(runner::run(Arc::new(quiz), posters, Arc::new(SystemClock), metrics, stop)))
 }
 
 fn record_index(metrics: &Metrics, loaded: &Loaded) {
@@ -176,8 +206,7 @@ fn record_index(metrics: &Metrics, loaded: &Loaded) {
 struct Reloader {
     corpus: Vec<PathBuf>,
     index: PathBuf,
-    store: Option<Arc<Store>>,
-    timezone: Tz,
+    parts: BotParts,
     live: Arc<Live>,
 }
 
@@ -249,10 +278,7 @@ impl Reloader {
                     sections = loaded.corpus.sections.len(),
                     "notes changed: index rebuilt and swapped in"
                 );
-                self.live.set(
-                    make_bot(loaded, self.store.clone(), self.timezone)
-                        .with_metrics(Arc::clone(&self.live.metrics)),
-                );
+                self.live.set(self.parts.bot(loaded));
             }
             Ok(Ok(None)) => {}
             Ok(Err(e)) => {

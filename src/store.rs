@@ -47,6 +47,18 @@ const MIGRATIONS: &[&str] = &[
         last_post_id INTEGER NOT NULL,
         PRIMARY KEY (platform, channel, user_id)
     );",
+    // 2: schedules added in chat with `/schedule add` (the config's live in the config file).
+    "CREATE TABLE schedules (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        cron TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        reveal_after_secs INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX schedules_channel ON schedules (platform, channel);",
 ];
 
 /// Ways the store fails.
@@ -123,10 +135,24 @@ pub struct Standing {
     pub best_streak: u32,
 }
 
+/// A schedule added in chat (`/schedule add`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSchedule {
+    pub id: i64,
+    pub platform: String,
+    pub channel: String,
+    pub cron: String,
+    pub timezone: String,
+    pub reveal_after_secs: u64,
+    pub created_by: String,
+}
+
 /// The SQLite store; one connection behind a mutex (writes are small and rare).
 pub struct Store {
     conn: Mutex<Connection>,
     path: PathBuf,
+    /// Woken when `/schedule` adds or removes a schedule, so the scheduler re-plans at once.
+    schedules_changed: tokio::sync::Notify,
 }
 
 impl Store {
@@ -155,7 +181,11 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn)?;
-        Ok(Store { conn: Mutex::new(conn), path: path.to_owned() })
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path: path.to_owned(),
+            schedules_changed: tokio::sync::Notify::new(),
+        })
     }
 
     /// Where the database lives.
@@ -383,6 +413,67 @@ impl Store {
             },
         )?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Records a schedule added in chat; returns its id.
+    pub fn add_schedule(&self, schedule: &StoredSchedule, now: i64) -> Result<i64, StoreError> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO schedules (platform, channel, cron, timezone, reveal_after_secs, created_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                schedule.platform,
+                schedule.channel,
+                schedule.cron,
+                schedule.timezone,
+                schedule.reveal_after_secs as i64,
+                schedule.created_by,
+                now
+            ],
+        )?;
+        let id = conn.last_insert_rowid();
+        drop(conn);
+        self.schedules_changed.notify_one();
+        Ok(id)
+    }
+
+    /// Removes schedule `id` of a channel; false when the channel has no such schedule.
+    pub fn remove_schedule(&self, platform: &str, channel: &str, id: i64) -> Result<bool, StoreError> {
+        let removed = self.conn().execute(
+            "DELETE FROM schedules WHERE id = ?1 AND platform = ?2 AND channel = ?3",
+            params![id, platform, channel],
+        )?;
+        if removed == 1 {
+            self.schedules_changed.notify_one();
+        }
+        Ok(removed == 1)
+    }
+
+    /// Schedules added in chat, oldest first; only one channel's when `channel` is given.
+    pub fn schedules(&self, channel: Option<(&str, &str)>) -> Result<Vec<StoredSchedule>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, platform, channel, cron, timezone, reveal_after_secs, created_by FROM schedules
+             WHERE ?1 IS NULL OR (platform = ?1 AND channel = ?2) ORDER BY id",
+        )?;
+        let (platform, channel) = channel.unzip();
+        let rows = stmt.query_map(params![platform, channel], |r| {
+            Ok(StoredSchedule {
+                id: r.get(0)?,
+                platform: r.get(1)?,
+                channel: r.get(2)?,
+                cron: r.get(3)?,
+                timezone: r.get(4)?,
+                reveal_after_secs: r.get::<_, i64>(5)?.max(0) as u64,
+                created_by: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Completes when `/schedule` has changed the schedules since the last wait.
+    pub async fn schedules_changed(&self) {
+        self.schedules_changed.notified().await
     }
 
     /// Moves the WAL into the main file, so a backup of the one file is complete (at shutdown).

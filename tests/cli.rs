@@ -220,7 +220,10 @@ fn bad_configs_name_their_key() {
         ("[[quiz.schedule]]\nplatform = \"slack\"\nchannel = \"x\"\n", "quiz.schedule[0]"),
         ("[discrod]\nmode = \"http\"\n", "discrod"),
         ("[discord]\nmode = \"http\"\npublic_key = \"abc\"\n", "discord.public_key"),
-        ("[discord]\nmode = \"gateway\"\n", "discord.mode"),
+        ("[slack]\nmode = \"websocket\"\n", "slack.mode"),
+        ("[slack]\ncommands = { ask = \"ask\" }\n", "slack.commands.ask"),
+        ("[slack]\nadmins = \"U1\"\n", "slack.admins"),
+        ("[chat]\nask_cooldown = \"soon\"\n", "chat.ask_cooldown"),
         ("[discord]\nmode = \"carrier-pigeon\"\n", "discord.mode"),
     ];
     for (text, key) in cases {
@@ -230,6 +233,22 @@ fn bad_configs_name_their_key() {
         assert_eq!(out.status.code(), Some(1), "{text}");
         let err = stderr(&out);
         assert!(err.contains(&format!("key `{key}")) && err.contains("bad.toml"), "{text:?} → {err}");
+    }
+}
+
+#[test]
+fn a_missing_secret_is_named_by_its_variable() {
+    let cases = [
+        ("[slack]\nmode = \"http\"\n", "SHIORI_SLACK_SIGNING_SECRET"),
+        ("[slack]\n", "SHIORI_SLACK_BOT_TOKEN"),
+        ("[discord]\n", "SHIORI_DISCORD_TOKEN"),
+    ];
+    for (text, variable) in cases {
+        let dir = scratch();
+        std::fs::write(dir.path().join("s.toml"), text).unwrap();
+        let out = shiori(dir.path(), &["--config", "s.toml", "check-config"]);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(stderr(&out).contains(variable), "{text:?} → {}", stderr(&out));
     }
 }
 

@@ -249,7 +249,11 @@ fn a_scheduled_quiz_is_posted_and_revealed_through_the_rest_api() {
         pool,
         vec![shiori::quiz::schedule::Schedule::from_config(0, &schedule).unwrap()],
     ));
-    let poster = shiori::chat::discord::DiscordPoster::new("test-token", Some(&base));
+    let poster = shiori::chat::discord::DiscordPoster::new(shiori::chat::discord::http_client(
+        "test-token",
+        Some(&base),
+        None,
+    ));
     let posters: std::collections::HashMap<String, Arc<dyn shiori::quiz::runner::Poster>> =
         [("discord".to_string(), Arc::new(poster) as Arc<dyn shiori::quiz::runner::Poster>)].into();
     let runtime = tokio::runtime::Runtime::new().unwrap();

@@ -249,23 +249,27 @@ fn kill_dash_nine_after_an_answer_loses_nothing() {
     assert_eq!(board[0].answered, 1);
 }
 
-#[test]
-fn the_bot_counts_commands_posts_and_answers() {
-    use shiori::bot::{Block, Command, Context};
+/// The bot over the real notes with `store` (its index in `dir`).
+fn bot_on_notes(dir: &std::path::Path, store: Arc<Store>) -> shiori::bot::Bot {
     let corpus = corpus::load(&[common::notes_dir()]).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let open =
-        shiori::search::index::build(&dir.path().join("index"), &corpus.sections, &corpus.digest).unwrap();
+    let open = shiori::search::index::build(&dir.join("index"), &corpus.sections, &corpus.digest).unwrap();
     let loaded = shiori::search::Loaded {
         searcher: shiori::search::Searcher::new(open).unwrap(),
         corpus,
         rebuild: None,
     };
+    shiori::serve::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, vec![weekday_nine_tokyo()])
+}
+
+#[test]
+fn the_bot_counts_commands_posts_and_answers() {
+    use shiori::bot::{Block, Command, Context};
+    let dir = tempfile::tempdir().unwrap();
     let metrics = Arc::new(shiori::metrics::Metrics::new());
     let store = Arc::new(Store::open_in_memory().unwrap());
-    let bot = shiori::serve::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo)
-        .with_metrics(Arc::clone(&metrics));
-    let ctx = Context { platform: "console".into(), channel: "personal:u".into(), user: "u".into() };
+    let bot = bot_on_notes(dir.path(), store).with_metrics(Arc::clone(&metrics));
+    let ctx =
+        Context { platform: "console".into(), channel: "personal:u".into(), user: "u".into(), admin: false };
     bot.handle(&ctx, Command::Ask { query: "ハイバネーション".into() });
     let reply = bot.handle(&ctx, Command::Quiz);
     let Some(Block::Question { post_id, .. }) = reply.blocks.first() else { panic!("{reply:?}") };
@@ -275,6 +279,61 @@ fn the_bot_counts_commands_posts_and_answers() {
     assert!(text.contains("shiori_requests_total{command=\"ask\",platform=\"console\"} 1"), "{text}");
     assert!(text.contains("shiori_quiz_posts_total 1"), "{text}");
     assert!(text.contains("shiori_quiz_answers_total 1"), "the second click is not an answer: {text}");
+}
+
+#[test]
+fn schedules_added_in_chat_are_for_admins_and_post_without_a_restart() {
+    use shiori::bot::{Command, Context, ScheduleAction};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("s.db")).unwrap());
+    let bot = bot_on_notes(dir.path(), Arc::clone(&store));
+    let member =
+        Context { platform: "discord".into(), channel: "study".into(), user: "m".into(), admin: false };
+    let admin = Context { user: "a".into(), admin: true, ..member.clone() };
+    let add = |cron: &str, tz: Option<&str>| {
+        Command::Schedule(ScheduleAction::Add {
+            cron: cron.into(),
+            timezone: tz.map(Into::into),
+            reveal_after: Some("2h".into()),
+        })
+    };
+
+    let refused = bot.handle(&member, add("30 12 * * *", None)).to_plain();
+    assert!(refused.contains("Manage Server"), "{refused}");
+    assert!(store.schedules(None).unwrap().is_empty(), "a member's /schedule add changed nothing");
+
+    assert!(bot.handle(&admin, add("61 12 * * *", None)).to_plain().starts_with("cron:"));
+    assert!(bot.handle(&admin, add("30 12 * * *", Some("Mars/Base"))).to_plain().starts_with("timezone:"));
+    let added = bot.handle(&admin, add("30 12 * * *", Some("Asia/Tokyo"))).to_plain();
+    assert!(added.contains("#1") && added.contains("Asia/Tokyo"), "{added}");
+
+    let listed = bot.handle(&admin, Command::Schedule(ScheduleAction::List)).to_plain();
+    assert!(
+        listed.contains("設定ファイル: `0 9 * * 1-5`") && listed.contains("#1: `30 12 * * *`"),
+        "{listed}"
+    );
+    let elsewhere = Context { channel: "other".into(), ..admin.clone() };
+    assert!(!bot.handle(&elsewhere, Command::Schedule(ScheduleAction::List)).to_plain().contains("#1"));
+
+    // The scheduler (a Quizmaster over the same store) posts the new slot: 12:30 Tokyo = 03:30 UTC.
+    let quiz = Quizmaster::new(Arc::clone(&store), pool(), Vec::new()).with_platforms(["discord".into()]);
+    assert_eq!(quiz.next_wake(utc("2026-11-24T01:00:00Z")).unwrap(), Some(utc("2026-11-24T03:30:00Z")));
+    let events = quiz.tick(utc("2026-11-24T03:30:00Z")).unwrap();
+    assert!(
+        matches!(&events[..], [Event::Posted { platform, channel, .. }] if platform == "discord" && channel == "study"),
+        "{events:?}"
+    );
+    // A scheduler without a Discord poster leaves the slot alone.
+    let slack_only = Quizmaster::new(Arc::clone(&store), pool(), Vec::new()).with_platforms(["slack".into()]);
+    let events = slack_only.tick(utc("2026-11-25T03:30:00Z")).unwrap();
+    assert!(!events.iter().any(|e| matches!(e, Event::Posted { .. })), "{events:?}");
+
+    let remove = |id| Command::Schedule(ScheduleAction::Remove { id });
+    assert!(bot.handle(&member, remove(1)).to_plain().contains("Manage Server"));
+    assert!(bot.handle(&elsewhere, remove(1)).to_plain().contains("ありません"));
+    assert!(bot.handle(&admin, remove(1)).to_plain().contains("削除しました"));
+    assert!(store.schedules(None).unwrap().is_empty());
+    assert!(quiz.tick(utc("2026-11-26T03:30:00Z")).unwrap().is_empty());
 }
 
 #[tokio::test(start_paused = true)]

@@ -2,20 +2,23 @@
 //! with a [`Context`] (who, where), [`Bot::handle`] decides, and the adapter renders the
 //! platform-neutral [`Reply`].
 
+mod cooldown;
 mod reply;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use chrono_tz::Tz;
 
+pub use cooldown::Cooldown;
 pub use reply::{Block, Reply};
 
 use crate::answer;
 use crate::corpus::{table, Section};
 use crate::metrics::Metrics;
 use crate::quiz::game::{render_leaderboard, AnswerOutcome, Quizmaster, Reveal};
-use crate::quiz::schedule::Clock;
+use crate::quiz::schedule::{Clock, Schedule, ScheduleConfig};
 use crate::quiz::Question;
 use crate::search::{QueryError, Searcher};
 
@@ -32,8 +35,21 @@ pub enum Command {
     Answer { post_id: i64, choice: usize },
     /// `/leaderboard`: this week's, or all time.
     Leaderboard { all_time: bool },
+    /// `/schedule …`: the channel's quiz schedules (admins only).
+    Schedule(ScheduleAction),
     /// `/help`.
     Help,
+}
+
+/// What `/schedule` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScheduleAction {
+    /// The channel's schedules: the config's and those added in chat (with their ids).
+    List,
+    /// Adds a schedule for the channel; zone and reveal delay default like the config's.
+    Add { cron: String, timezone: Option<String>, reveal_after: Option<String> },
+    /// Removes a schedule added in chat.
+    Remove { id: i64 },
 }
 
 impl Command {
@@ -45,6 +61,7 @@ impl Command {
             Command::Quiz => "quiz",
             Command::Answer { .. } => "answer",
             Command::Leaderboard { .. } => "leaderboard",
+            Command::Schedule(_) => "schedule",
             Command::Help => "help",
         }
     }
@@ -56,6 +73,9 @@ pub struct Context {
     pub platform: String,
     pub channel: String,
     pub user: String,
+    /// May manage the channel's schedules: Discord's Manage Server permission, a Slack member
+    /// listed in `slack.admins`. The adapter decides from what the platform says.
+    pub admin: bool,
 }
 
 /// Quiz state the bot needs: the rules, the clock, the leaderboard week's zone.
@@ -71,6 +91,7 @@ pub struct Bot {
     sections: HashMap<String, Section>,
     quiz: Option<QuizDesk>,
     metrics: Option<Arc<Metrics>>,
+    cooldown: Option<Arc<Cooldown>>,
 }
 
 /// Longest section text `/source` shows before trimming.
@@ -79,12 +100,18 @@ const SOURCE_CHARS: usize = 1500;
 impl Bot {
     pub fn new(searcher: Searcher, sections: Vec<Section>) -> Bot {
         let sections = sections.into_iter().map(|s| (s.id.clone(), s)).collect();
-        Bot { searcher, sections, quiz: None, metrics: None }
+        Bot { searcher, sections, quiz: None, metrics: None, cooldown: None }
     }
 
     /// Counts commands, quiz posts and answers in `metrics`.
     pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Bot {
         self.metrics = Some(metrics);
+        self
+    }
+
+    /// Limits each member to one `/ask` per period (shared across reloads by the caller).
+    pub fn with_cooldown(mut self, cooldown: Arc<Cooldown>) -> Bot {
+        self.cooldown = Some(cooldown);
         self
     }
 
@@ -116,13 +143,7 @@ impl Bot {
             m.command(command.name(), &ctx.platform);
         }
         match command {
-            Command::Ask { query } => match answer::ask(&self.searcher, &query) {
-                Ok(answer) => Reply::from_answer(&answer),
-                Err(QueryError::Empty) => {
-                    Reply::notice("質問を入力してください。例: `/ask ハイバネーションとは`")
-                }
-                Err(e @ QueryError::TooLong { .. }) => Reply::notice(format!("質問が長すぎます: {e}")),
-            },
+            Command::Ask { query } => self.ask_command(ctx, &query),
             Command::Source { id } => match self.sections.get(id.trim()) {
                 Some(section) => Reply::from_section(section, SOURCE_CHARS),
                 None => Reply::notice(format!("セクション `{}` は見つかりませんでした。", id.trim())),
@@ -131,6 +152,28 @@ impl Bot {
             Command::Quiz => self.quiz_command(ctx),
             Command::Answer { post_id, choice } => self.answer_command(ctx, post_id, choice),
             Command::Leaderboard { all_time } => self.leaderboard_command(ctx, all_time),
+            Command::Schedule(action) => self.schedule_command(ctx, action),
+        }
+    }
+
+    fn ask_command(&self, ctx: &Context, query: &str) -> Reply {
+        if let Some(cooldown) = &self.cooldown {
+            if let Err(wait) = cooldown.check(&ctx.platform, &ctx.user, Instant::now()) {
+                if let Some(m) = &self.metrics {
+                    m.error("ask_cooldown");
+                }
+                return Reply::notice(format!(
+                    "少し待ってから質問してください（あと {} 秒）。",
+                    wait.as_secs_f64().ceil() as u64
+                ));
+            }
+        }
+        match answer::ask(&self.searcher, query) {
+            Ok(answer) => Reply::from_answer(&answer),
+            Err(QueryError::Empty) => {
+                Reply::notice("質問を入力してください。例: `/ask ハイバネーションとは`")
+            }
+            Err(e @ QueryError::TooLong { .. }) => Reply::notice(format!("質問が長すぎます: {e}")),
         }
     }
 
@@ -206,12 +249,114 @@ impl Bot {
     }
 }
 
+impl Bot {
+    fn schedule_command(&self, ctx: &Context, action: ScheduleAction) -> Reply {
+        if !ctx.admin {
+            return Reply::notice(
+                "/schedule はサーバー管理（Manage Server）権限のあるメンバーだけが使えます。",
+            );
+        }
+        let desk = match self.desk() {
+            Ok(d) => d,
+            Err(reply) => return reply,
+        };
+        let store = &desk.master.store;
+        let now = desk.clock.now();
+        match action {
+            ScheduleAction::List => {
+                let configured: Vec<String> = desk
+                    .master
+                    .schedules
+                    .iter()
+                    .filter(|s| s.platform == ctx.platform && s.channel == ctx.channel)
+                    .map(|s| format!("・設定ファイル: `{}` {}{}", s.cron.pattern, s.timezone, next_at(s, now)))
+                    .collect();
+                let stored = match store.schedules(Some((&ctx.platform, &ctx.channel))) {
+                    Ok(stored) => stored,
+                    Err(e) => return store_failure(e),
+                };
+                let mut lines = configured;
+                for s in &stored {
+                    let next = Schedule::from_stored(s).map(|s| next_at(&s, now)).unwrap_or_default();
+                    lines.push(format!(
+                        "・#{}: `{}` {} 発表 {}{}",
+                        s.id,
+                        s.cron,
+                        s.timezone,
+                        humantime::format_duration(std::time::Duration::from_secs(s.reveal_after_secs)),
+                        next
+                    ));
+                }
+                if lines.is_empty() {
+                    return Reply::notice("このチャンネルのクイズのスケジュールはありません。`/schedule add cron:0 9 * * 1-5` で追加できます。");
+                }
+                Reply::notice(format!("このチャンネルのクイズのスケジュール:\n{}", lines.join("\n")))
+            }
+            ScheduleAction::Add { cron, timezone, reveal_after } => {
+                if ctx.channel.starts_with(crate::quiz::game::PERSONAL) {
+                    return Reply::notice("スケジュールはチャンネルにだけ追加できます。");
+                }
+                let reveal_after = match reveal_after.as_deref().map(humantime::parse_duration) {
+                    None => crate::quiz::schedule::default_reveal_after(),
+                    Some(Ok(d)) => d,
+                    Some(Err(e)) => return Reply::notice(format!("reveal_after を読めません: {e}（例: 8h）")),
+                };
+                let config = ScheduleConfig {
+                    platform: ctx.platform.clone(),
+                    channel: ctx.channel.clone(),
+                    cron: cron.trim().to_owned(),
+                    timezone: timezone.unwrap_or_else(crate::quiz::schedule::default_timezone),
+                    reveal_after,
+                    catch_up: std::time::Duration::from_secs(3600),
+                };
+                let schedule = match Schedule::from_config(0, &config) {
+                    Ok(s) => s,
+                    Err(e) => return Reply::notice(format!("{}: {}", e.key, e.message)),
+                };
+                let stored = crate::store::StoredSchedule {
+                    id: 0,
+                    platform: config.platform,
+                    channel: config.channel,
+                    cron: config.cron,
+                    timezone: config.timezone,
+                    reveal_after_secs: reveal_after.as_secs(),
+                    created_by: ctx.user.clone(),
+                };
+                match store.add_schedule(&stored, now.timestamp_millis()) {
+                    Ok(id) => Reply::notice(format!(
+                        "スケジュール #{id} を追加しました: `{}` {}{}",
+                        stored.cron,
+                        stored.timezone,
+                        next_at(&schedule, now)
+                    )),
+                    Err(e) => store_failure(e),
+                }
+            }
+            ScheduleAction::Remove { id } => match store.remove_schedule(&ctx.platform, &ctx.channel, id) {
+                Ok(true) => Reply::notice(format!("スケジュール #{id} を削除しました。")),
+                Ok(false) => Reply::notice(format!(
+                    "このチャンネルにスケジュール #{id} はありません（設定ファイルのものは設定ファイルで変更してください）。"
+                )),
+                Err(e) => store_failure(e),
+            },
+        }
+    }
+}
+
+/// "（次回 2026-11-26 09:00 Asia/Tokyo）" for a schedule's next slot.
+fn next_at(schedule: &Schedule, now: chrono::DateTime<chrono::Utc>) -> String {
+    schedule
+        .next_slot(now)
+        .map(|t| format!("（次回 {}）", t.with_timezone(&schedule.timezone).format("%Y-%m-%d %H:%M %Z")))
+        .unwrap_or_default()
+}
+
 fn store_failure(e: crate::store::StoreError) -> Reply {
     tracing::error!(error = %e, "quiz store failed");
     Reply::notice("クイズの記録に失敗しました。管理者に連絡してください（/ask は使えます）。")
 }
 
-const HELP: &str = "使い方:\n  /ask 質問 … ノートから答えを探して出典つきで返します\n  /source ID … セクション全文\n  /quiz … 自分用のクイズ（番号で回答）\n  /leaderboard [all] … ランキング（今週／通算）\n  /help … このヘルプ\n  /quit … 終了 (コンソールのみ)";
+const HELP: &str = "使い方:\n  /ask 質問 … ノートから答えを探して出典つきで返します\n  /source ID … セクション全文\n  /quiz … 自分用のクイズ（番号で回答）\n  /leaderboard [all] … ランキング（今週／通算）\n  /schedule list|add|remove … チャンネルのクイズ予定（管理者のみ）\n  /help … このヘルプ\n  /quit … 終了 (コンソールのみ)";
 
 /// Renders a section's text for chat: tables as lines, trimmed to `max_chars`.
 pub fn section_lines(section: &Section, max_chars: usize) -> String {

@@ -54,6 +54,8 @@ pub fn run(
         platform: "console".into(),
         channel: format!("{}{user}", crate::quiz::game::PERSONAL),
         user: user.to_owned(),
+        // The console's user is whoever runs the process.
+        admin: true,
     };
     writeln!(output, "shiori console — /ask 質問, /quiz, /help, /quit")?;
     let mut pending: Option<i64> = None;

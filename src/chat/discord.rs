@@ -7,18 +7,25 @@
 //! buttons, within Discord's limits (title 256, description 4096, field 1024, footer 2048,
 //! 25 fields, custom_id 100).
 
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serenity::builder::{
-    CreateActionRow, CreateAutocompleteResponse, CreateButton, CreateEmbed, CreateEmbedFooter,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, EditMessage,
+    CreateActionRow, CreateAutocompleteResponse, CreateButton, CreateCommand, CreateCommandOption,
+    CreateEmbed, CreateEmbedFooter, CreateInteractionResponse, CreateInteractionResponseMessage,
+    CreateMessage, EditMessage,
 };
+use serenity::http::Http;
 use serenity::interactions_endpoint::Verifier;
+use serenity::model::application::CommandOptionType;
 use serenity::model::application::{
-    CommandDataOptionValue, CommandInteraction, ComponentInteraction, Interaction,
+    CommandDataOption, CommandDataOptionValue, CommandInteraction, ComponentInteraction, Interaction,
 };
+use serenity::model::guild::Member;
+use serenity::model::id::{ApplicationId, GuildId};
+use serenity::model::Permissions;
 
-use crate::bot::{Block, Bot, Command, Context, Reply};
+use crate::bot::{Block, Bot, Command, Context, Reply, ScheduleAction};
 use crate::quiz::game::Reveal;
 use crate::quiz::runner::{PostError, PostFuture, Poster};
 use crate::quiz::Question;
@@ -80,15 +87,43 @@ pub fn respond(bot: &Bot, interaction: &Interaction) -> Option<CreateInteraction
     }
 }
 
-fn context(channel: String, user: String) -> Context {
-    Context { platform: "discord".into(), channel, user }
+fn context(channel: String, user: String, member: Option<&Member>) -> Context {
+    // Discord sends the member's permissions in the channel with every guild interaction; the
+    // bot checks them itself rather than trusting the command's default permissions alone
+    // (a server can override those).
+    let admin = member.and_then(|m| m.permissions).is_some_and(|p| p.manage_guild() || p.administrator());
+    Context { platform: "discord".into(), channel, user, admin }
 }
 
-fn string_option(command: &CommandInteraction, name: &str) -> Option<String> {
-    command.data.options.iter().find(|o| o.name == name).and_then(|o| match &o.value {
+fn string_in(options: &[CommandDataOption], name: &str) -> Option<String> {
+    options.iter().find(|o| o.name == name).and_then(|o| match &o.value {
         CommandDataOptionValue::String(s) => Some(s.clone()),
         _ => None,
     })
+}
+
+fn string_option(command: &CommandInteraction, name: &str) -> Option<String> {
+    string_in(&command.data.options, name)
+}
+
+/// `/schedule list | add cron [timezone] [reveal_after] | remove id`.
+fn schedule_action(command: &CommandInteraction) -> Command {
+    let Some(sub) = command.data.options.first() else { return Command::Help };
+    let CommandDataOptionValue::SubCommand(options) = &sub.value else { return Command::Help };
+    let action = match sub.name.as_str() {
+        "list" => ScheduleAction::List,
+        "add" => ScheduleAction::Add {
+            cron: string_in(options, "cron").unwrap_or_default(),
+            timezone: string_in(options, "timezone"),
+            reveal_after: string_in(options, "reveal_after"),
+        },
+        "remove" => {
+            let id = options.iter().find(|o| o.name == "id").and_then(|o| o.value.as_i64());
+            ScheduleAction::Remove { id: id.unwrap_or(0) }
+        }
+        _ => return Command::Help,
+    };
+    Command::Schedule(action)
 }
 
 fn bool_option(command: &CommandInteraction, name: &str) -> bool {
@@ -102,12 +137,13 @@ fn bool_option(command: &CommandInteraction, name: &str) -> bool {
 
 /// The shared command for a slash command.
 pub fn command_of(command: &CommandInteraction) -> (Context, Command) {
-    let ctx = context(command.channel_id.to_string(), command.user.id.to_string());
+    let ctx = context(command.channel_id.to_string(), command.user.id.to_string(), command.member.as_deref());
     let cmd = match command.data.name.as_str() {
         "ask" => Command::Ask { query: string_option(command, "query").unwrap_or_default() },
         "source" => Command::Source { id: string_option(command, "id").unwrap_or_default() },
         "quiz" => Command::Quiz,
         "leaderboard" => Command::Leaderboard { all_time: bool_option(command, "all_time") },
+        "schedule" => schedule_action(command),
         _ => Command::Help,
     };
     (ctx, cmd)
@@ -116,7 +152,8 @@ pub fn command_of(command: &CommandInteraction) -> (Context, Command) {
 /// The answer a quiz button stands for.
 fn answer_of(component: &ComponentInteraction) -> Option<(Context, Command)> {
     let (post_id, choice) = parse_answer_id(&component.data.custom_id)?;
-    let ctx = context(component.channel_id.to_string(), component.user.id.to_string());
+    let ctx =
+        context(component.channel_id.to_string(), component.user.id.to_string(), component.member.as_ref());
     Some((ctx, Command::Answer { post_id, choice }))
 }
 
@@ -199,21 +236,84 @@ fn parts(reply: &Reply) -> (CreateEmbed, Vec<CreateButton>) {
     (embed.description(clip(&description.join("\n\n"), 4096)), buttons)
 }
 
-/// Posts scheduled quizzes and their reveals through serenity's HTTP client. `api_base` sends
-/// the REST calls to another host (serenity's proxy setting); tests point it at a local stub.
+/// serenity's REST client for the bot token. `api_base` sends the REST calls to another host
+/// (serenity's proxy setting); tests point it at a local stub.
+pub fn http_client(token: &str, api_base: Option<&str>, application_id: Option<u64>) -> Arc<Http> {
+    let mut builder = serenity::http::HttpBuilder::new(token);
+    if let Some(base) = api_base {
+        // serenity 0.12.5 applies the proxy only with its own rate limiter off (its limiter
+        // builds requests without the proxy); a proxy is expected to rate-limit itself.
+        builder = builder.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
+    }
+    if let Some(id) = application_id.filter(|id| *id != 0) {
+        builder = builder.application_id(ApplicationId::new(id));
+    }
+    Arc::new(builder.build())
+}
+
+/// The slash commands shiori answers, as registered with Discord (also written to
+/// `deploy/discord-commands.json` for registering by hand; a test keeps the two equal).
+pub fn commands() -> Vec<CreateCommand> {
+    let text = |kind, name: &str, description: &str| CreateCommandOption::new(kind, name, description);
+    vec![
+        CreateCommand::new("ask").description("ノートから答えを探して出典つきで返します").add_option(
+            text(CommandOptionType::String, "query", "質問")
+                .required(true)
+                .set_autocomplete(true)
+                .max_length(500),
+        ),
+        CreateCommand::new("quiz").description("自分用のクイズを出題します"),
+        CreateCommand::new("leaderboard")
+            .description("このチャンネルのランキング")
+            .add_option(text(CommandOptionType::Boolean, "all_time", "通算で表示").required(false)),
+        CreateCommand::new("source")
+            .description("セクション全文を表示します")
+            .add_option(text(CommandOptionType::String, "id", "セクション ID").required(true)),
+        CreateCommand::new("schedule")
+            .description("このチャンネルのクイズの予定（サーバー管理権限が必要）")
+            .default_member_permissions(Permissions::MANAGE_GUILD)
+            .dm_permission(false)
+            .add_option(text(CommandOptionType::SubCommand, "list", "予定の一覧"))
+            .add_option(
+                text(CommandOptionType::SubCommand, "add", "予定を追加")
+                    .add_sub_option(
+                        text(CommandOptionType::String, "cron", "cron 式（例: 0 9 * * 1-5）")
+                            .required(true)
+                            .max_length(100),
+                    )
+                    .add_sub_option(
+                        text(CommandOptionType::String, "timezone", "タイムゾーン（既定 Asia/Tokyo）")
+                            .max_length(64),
+                    )
+                    .add_sub_option(
+                        text(CommandOptionType::String, "reveal_after", "答えの発表まで（既定 8h）")
+                            .max_length(32),
+                    ),
+            )
+            .add_option(text(CommandOptionType::SubCommand, "remove", "予定を削除").add_sub_option(
+                text(CommandOptionType::Integer, "id", "予定の番号（list で表示）").required(true),
+            )),
+        CreateCommand::new("help").description("使い方"),
+    ]
+}
+
+/// Registers the commands: to `guild_id` when set (instant, for one server), else globally.
+pub async fn register_commands(http: &Http, guild_id: Option<u64>) -> Result<usize, serenity::Error> {
+    let registered = match guild_id.filter(|id| *id != 0) {
+        Some(guild) => GuildId::new(guild).set_commands(http, commands()).await?,
+        None => serenity::model::application::Command::set_global_commands(http, commands()).await?,
+    };
+    Ok(registered.len())
+}
+
+/// Posts scheduled quizzes and their reveals through serenity's HTTP client.
 pub struct DiscordPoster {
-    http: serenity::http::Http,
+    http: Arc<Http>,
 }
 
 impl DiscordPoster {
-    pub fn new(token: &str, api_base: Option<&str>) -> DiscordPoster {
-        let mut builder = serenity::http::HttpBuilder::new(token);
-        if let Some(base) = api_base {
-            // serenity 0.12.5 applies the proxy only with its own rate limiter off (its limiter
-            // builds requests without the proxy); a proxy is expected to rate-limit itself.
-            builder = builder.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
-        }
-        DiscordPoster { http: builder.build() }
+    pub fn new(http: Arc<Http>) -> DiscordPoster {
+        DiscordPoster { http }
     }
 }
 
@@ -284,6 +384,19 @@ mod tests {
         assert_eq!(parse_answer_id("shiori:answer:x:3"), None);
         assert_eq!(parse_answer_id("other:42:3"), None);
         assert!(format!("{ANSWER_PREFIX}{}:{}", i64::MAX, 3).len() <= 100, "custom_id limit");
+    }
+
+    #[test]
+    fn the_deploy_commands_file_is_what_startup_registers() {
+        let file: serde_json::Value =
+            serde_json::from_str(include_str!("../../deploy/discord-commands.json")).unwrap();
+        let registered = serde_json::to_value(commands()).unwrap();
+        assert_eq!(
+            file,
+            registered,
+            "regenerate deploy/discord-commands.json:\n{}",
+            serde_json::to_string_pretty(&registered).unwrap()
+        );
     }
 
     #[test]

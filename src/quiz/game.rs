@@ -23,8 +23,8 @@ use crate::store::{AnswerWrite, NewPost, Post, Standing, Store, StoreError};
 /// Something the scheduler did that a platform must now show.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// A question was claimed for a slot: send it, then record the message id.
-    Posted { post_id: i64, schedule: usize, question: Question },
+    /// A question was claimed for a slot: send it to the channel, then record the message id.
+    Posted { post_id: i64, platform: String, channel: String, question: Question },
     /// A post was closed: edit it or follow up with the answer.
     Revealed(Reveal),
 }
@@ -75,10 +75,16 @@ pub enum AnswerOutcome {
 }
 
 /// Quiz state and rules: the question pool, the schedules and the store.
+///
+/// The schedules are the config's plus those added in chat (`/schedule add`, kept in the store
+/// and read on every tick, so an edit takes effect without a restart). A schedule identical to
+/// another shares its slots, so it never posts twice.
 pub struct Quizmaster {
     pub store: Arc<Store>,
     pub pool: Vec<Question>,
     pub schedules: Vec<Schedule>,
+    /// Platforms that can post; schedules for others are left alone (their slots unclaimed).
+    platforms: Option<Vec<String>>,
 }
 
 fn ms(t: DateTime<Utc>) -> i64 {
@@ -94,7 +100,27 @@ fn salt(platform: &str, channel: &str) -> u64 {
 
 impl Quizmaster {
     pub fn new(store: Arc<Store>, pool: Vec<Question>, schedules: Vec<Schedule>) -> Quizmaster {
-        Quizmaster { store, pool, schedules }
+        Quizmaster { store, pool, schedules, platforms: None }
+    }
+
+    /// Runs only the schedules of these platforms (the ones with a poster).
+    pub fn with_platforms(mut self, platforms: impl IntoIterator<Item = String>) -> Quizmaster {
+        self.platforms = Some(platforms.into_iter().collect());
+        self
+    }
+
+    /// The config's schedules and the store's, for the platforms that can post.
+    pub fn active_schedules(&self) -> Result<Vec<Schedule>, StoreError> {
+        let stored =
+            self.store.schedules(None)?.into_iter().filter_map(|s| match Schedule::from_stored(&s) {
+                Ok(schedule) => Some(schedule),
+                Err(e) => {
+                    tracing::warn!(id = s.id, error = %e, "stored schedule is unusable; skipped");
+                    None
+                }
+            });
+        let live = |s: &Schedule| self.platforms.as_ref().is_none_or(|p| p.contains(&s.platform));
+        Ok(self.schedules.iter().cloned().chain(stored).filter(live).collect())
     }
 
     /// Does everything due at `now`: reveals first (oldest first), then the slot of each schedule
@@ -106,7 +132,7 @@ impl Quizmaster {
                 events.push(Event::Revealed(reveal));
             }
         }
-        for (index, schedule) in self.schedules.iter().enumerate() {
+        for schedule in self.active_schedules()? {
             let Some(slot) = schedule.due_slot(now) else { continue };
             let key = schedule.slot_key(slot);
             if self.store.slot_taken(&schedule.platform, &schedule.channel, &key)? {
@@ -127,7 +153,12 @@ impl Quizmaster {
                 reveal_at: ms(now + schedule.reveal_after),
             };
             if let Some(post_id) = self.store.claim_post(&post)? {
-                events.push(Event::Posted { post_id, schedule: index, question: question.clone() });
+                events.push(Event::Posted {
+                    post_id,
+                    platform: schedule.platform.clone(),
+                    channel: schedule.channel.clone(),
+                    question: question.clone(),
+                });
             }
         }
         Ok(events)
@@ -135,9 +166,9 @@ impl Quizmaster {
 
     /// When the scheduler should next wake: the next slot of any schedule or the next reveal.
     pub fn next_wake(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let slots = self.schedules.iter().filter_map(|s| s.next_slot(now));
+        let slots: Vec<_> = self.active_schedules()?.iter().filter_map(|s| s.next_slot(now)).collect();
         let reveal = self.store.next_reveal_at()?.and_then(|t| Utc.timestamp_millis_opt(t).single());
-        Ok(slots.chain(reveal).min())
+        Ok(slots.into_iter().chain(reveal).min())
     }
 
     /// Closes a post and counts its answers; `None` when it was revealed already.

@@ -98,6 +98,7 @@ pub async fn run(
         };
         tokio::select! {
             _ = tokio::time::sleep(sleep) => {}
+            _ = quiz.store.schedules_changed() => {}
             _ = stopped => return,
         }
     }
@@ -110,13 +111,12 @@ async fn deliver(
     event: Event,
 ) {
     match event {
-        Event::Posted { post_id, schedule, question } => {
-            let s = &quiz.schedules[schedule];
-            let Some(poster) = posters.get(&s.platform) else {
-                tracing::error!(platform = %s.platform, "quiz post dropped: the platform is not configured");
+        Event::Posted { post_id, platform, channel, question } => {
+            let Some(poster) = posters.get(&platform) else {
+                tracing::error!(%platform, "quiz post dropped: the platform is not configured");
                 return;
             };
-            match poster.post(&s.channel, post_id, &question).await {
+            match poster.post(&channel, post_id, &question).await {
                 Ok(message_id) => {
                     metrics.quiz_posts.inc();
                     if let Err(e) = quiz.store.set_message_id(post_id, &message_id) {

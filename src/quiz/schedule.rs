@@ -44,10 +44,10 @@ pub struct ScheduleConfig {
     pub catch_up: Duration,
 }
 
-fn default_timezone() -> String {
+pub fn default_timezone() -> String {
     DEFAULT_TIMEZONE.to_owned()
 }
-fn default_reveal_after() -> Duration {
+pub fn default_reveal_after() -> Duration {
     Duration::from_secs(8 * 3600)
 }
 fn default_catch_up() -> Duration {
@@ -107,6 +107,21 @@ impl Schedule {
             reveal_after: to_chrono(c.reveal_after),
             catch_up: to_chrono(c.catch_up),
         })
+    }
+
+    /// A schedule added in chat (validated when it was added; checked again here).
+    pub fn from_stored(s: &crate::store::StoredSchedule) -> Result<Schedule, ScheduleError> {
+        Schedule::from_config(
+            0,
+            &ScheduleConfig {
+                platform: s.platform.clone(),
+                channel: s.channel.clone(),
+                cron: s.cron.clone(),
+                timezone: s.timezone.clone(),
+                reveal_after: Duration::from_secs(s.reveal_after_secs),
+                catch_up: default_catch_up(),
+            },
+        )
     }
 
     /// The latest fire time at or before `now`.

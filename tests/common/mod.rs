@@ -24,6 +24,15 @@ pub fn shiori_with(scratch: &Path, notes: &Path, args: &[&str], stdin: Option<&s
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiori"));
     cmd.arg("--corpus").arg(notes).arg("--index").arg(scratch.join("index")).args(args);
     cmd.current_dir(scratch).env_remove("SHIORI_LOG");
+    for secret in [
+        "SHIORI_API_TOKEN",
+        "SHIORI_DISCORD_TOKEN",
+        "SHIORI_SLACK_BOT_TOKEN",
+        "SHIORI_SLACK_APP_TOKEN",
+        "SHIORI_SLACK_SIGNING_SECRET",
+    ] {
+        cmd.env_remove(secret);
+    }
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn shiori");
