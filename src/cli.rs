@@ -196,6 +196,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             console::run(&bot, &user, stdin.lock(), out, prompt)?;
         }
         Commands::Serve => {
+            // A platform that cannot start without its secret stops `serve` before it binds.
+            paths.config.check_secrets()?;
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             let options = ServeOptions { corpus: paths.corpus, index: paths.index, config: paths.config };
             runtime.block_on(serve::run(options, serve::shutdown_signal()))?;

@@ -66,9 +66,17 @@ pub struct SlackConfig {
     /// Member ids (`U…`) allowed to use `/schedule`.
     #[serde(default)]
     pub admins: Vec<String>,
-    /// Where Web API calls go (tests point it at a local stub): `https://slack.com/api/` when unset.
+    /// Where Web API calls go (tests point it at a local stub): `https://slack.com/api` when unset.
     #[serde(default)]
     pub api_base: Option<String>,
+    /// How long a slash command may take before the bot acknowledges it and posts the answer to
+    /// `response_url` instead (Slack gives up after 3 s).
+    #[serde(with = "humantime_serde", default = "default_reply_within")]
+    pub reply_within: std::time::Duration,
+}
+
+fn default_reply_within() -> std::time::Duration {
+    std::time::Duration::from_millis(2500)
 }
 
 /// How Slack reaches the bot.

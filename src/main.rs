@@ -7,6 +7,9 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
+    // One TLS crypto provider for every client (serenity's, slack-morphism's), chosen here rather
+    // than left to whichever features the dependency graph happens to enable.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = shiori::cli::Cli::parse();
     init_logging(&cli);
     let stdout = std::io::stdout();

@@ -20,14 +20,21 @@ use notify::Watcher as _;
 use tokio::sync::{mpsc, watch};
 
 use crate::bot::{Bot, Cooldown, QuizDesk};
-use crate::config::Config;
+use crate::chat::discord::DiscordPoster;
+use crate::chat::slack::{SlackApp, SlackPoster};
+use crate::config::{
+    secret, Config, DiscordConfig, DiscordMode, SlackConfig, SlackMode, DISCORD_TOKEN, SLACK_APP_TOKEN,
+    SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
+};
 use crate::metrics::Metrics;
 use crate::quiz::game::Quizmaster;
 use crate::quiz::runner::{self, Poster};
 use crate::quiz::schedule::{Schedule, SystemClock};
 use crate::search::{self, Loaded};
-use crate::server::{self, AppState, Live};
+use crate::server::{self, AppState, Live, SlackHttp};
 use crate::store::Store;
+use slack_morphism::prelude::SlackSigningSecret;
+use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
 
 /// Quiet period after a change before the notes are re-read (editors write in bursts).
 const DEBOUNCE: Duration = Duration::from_millis(300);
@@ -88,13 +95,10 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     println!("listening on http://{local}");
 
     let live = Arc::new(Live::new(Metrics::new()));
-    let discord = config
-        .discord
-        .as_ref()
-        .and_then(|d| d.public_key.as_deref())
-        .and_then(crate::config::discord_verifier)
-        .map(Arc::new);
-    let state = AppState { live: Arc::clone(&live), api_token: config.http.token().map(Into::into), discord };
+    let platforms = Platforms::new(&config, &live);
+    let mut state = AppState::new(Arc::clone(&live), config.http.token().map(Into::into));
+    state.discord = platforms.discord_verifier.clone();
+    state.slack = platforms.slack_http.clone();
     let app = server::router(state, config.http.max_body_bytes);
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut server_stop = stop_rx.clone();
@@ -129,10 +133,17 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     let loaded = tokio::task::spawn_blocking(move || search::open_or_build(&paths, &dir, false)).await??;
     let mut digest = loaded.corpus.digest.clone();
     record_index(&live.metrics, &loaded);
-    let scheduler =
-        start_scheduler(&config, &loaded, store.clone(), Arc::clone(&live.metrics), stop_rx.clone());
+    let scheduler = start_scheduler(
+        &config,
+        &loaded,
+        store.clone(),
+        platforms.posters(),
+        Arc::clone(&live.metrics),
+        stop_rx.clone(),
+    );
     live.set(parts.bot(loaded));
-    tracing::info!("ready");
+    let sessions = platforms.start(&stop_rx);
+    tracing::info!("index loaded");
 
     let reloader = Reloader { corpus, index, parts, live: Arc::clone(&live) };
     let reloading = tokio::spawn(async move { reloader.watch(&mut digest, changes, watcher, stop_rx).await });
@@ -148,6 +159,9 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     if let Some(scheduler) = scheduler {
         let _ = scheduler.await;
     }
+    for session in sessions {
+        let _ = session.await;
+    }
     if let Some(store) = store {
         store.checkpoint().context("flushing the store")?;
     }
@@ -155,31 +169,153 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     Ok(())
 }
 
-/// Starts the quiz scheduler for the schedules whose platform has a poster (Discord with
-/// `[discord]` and `SHIORI_DISCORD_TOKEN`; Slack plugs in the same way). A schedule for a platform
-/// that is not configured is reported and left out, so its slots are not claimed for nothing.
+/// The chat platforms the config names, with the secrets each reads from the environment.
+struct Platforms {
+    live: Arc<Live>,
+    discord: Option<DiscordConfig>,
+    discord_token: Option<String>,
+    discord_verifier: Option<Arc<serenity::interactions_endpoint::Verifier>>,
+    slack: Option<SlackConfig>,
+    slack_app: Option<Arc<SlackApp>>,
+    slack_http: Option<SlackHttp>,
+    slack_bot_token: Option<String>,
+}
+
+impl Platforms {
+    /// Reads the platforms; a platform that connects out (gateway, Socket Mode) is not ready
+    /// until it has connected.
+    fn new(config: &Config, live: &Arc<Live>) -> Platforms {
+        let discord = config.discord.clone();
+        let discord_verifier = discord
+            .as_ref()
+            .filter(|d| d.mode == DiscordMode::Http)
+            .and_then(|d| d.public_key.as_deref())
+            .and_then(crate::config::discord_verifier)
+            .map(Arc::new);
+        if discord.as_ref().is_some_and(|d| d.mode == DiscordMode::Gateway) {
+            live.platform_ready("discord", false);
+        }
+        let slack = config.slack.clone();
+        let slack_app = slack.as_ref().map(|c| {
+            let client = Arc::new(crate::chat::slack::client(c.api_base.as_deref()));
+            Arc::new(SlackApp::new(Arc::clone(live), client, c))
+        });
+        let slack_http = match (&slack, &slack_app) {
+            (Some(c), Some(app)) if c.mode == SlackMode::Http => {
+                secret(SLACK_SIGNING_SECRET).map(|s| SlackHttp {
+                    app: Arc::clone(app),
+                    verifier: Arc::new(SlackEventSignatureVerifier::new(&SlackSigningSecret::new(s))),
+                })
+            }
+            _ => None,
+        };
+        if slack.as_ref().is_some_and(|c| c.mode == SlackMode::Socket) {
+            live.platform_ready("slack", false);
+        }
+        Platforms {
+            live: Arc::clone(live),
+            discord_token: discord.as_ref().and_then(|_| secret(DISCORD_TOKEN)),
+            discord,
+            discord_verifier,
+            slack_bot_token: slack.as_ref().and_then(|_| secret(SLACK_BOT_TOKEN)),
+            slack,
+            slack_app,
+            slack_http,
+        }
+    }
+
+    /// serenity's REST client for the bot token, with `discord.api_base` and the application id.
+    fn discord_rest(&self, token: &str) -> serenity::http::Http {
+        let d = self.discord.as_ref();
+        crate::chat::discord::http(
+            token,
+            d.and_then(|d| d.api_base.as_deref()),
+            d.and_then(|d| d.application_id),
+        )
+    }
+
+    /// Posters for scheduled quizzes: each platform whose bot token is set.
+    fn posters(&self) -> HashMap<String, Arc<dyn Poster>> {
+        let mut posters: HashMap<String, Arc<dyn Poster>> = HashMap::new();
+        match &self.discord_token {
+            Some(token) => {
+                posters.insert(
+                    "discord".into(),
+                    Arc::new(DiscordPoster::new(Arc::new(self.discord_rest(token)))),
+                );
+            }
+            None if self.discord.is_some() => {
+                tracing::warn!("{DISCORD_TOKEN} is not set: scheduled Discord quizzes are off")
+            }
+            None => {}
+        }
+        match (&self.slack_app, &self.slack_bot_token) {
+            (Some(app), Some(token)) => {
+                posters.insert("slack".into(), Arc::new(SlackPoster::new(Arc::clone(&app.client), token)));
+            }
+            (Some(_), None) => {
+                tracing::warn!("{SLACK_BOT_TOKEN} is not set: scheduled Slack quizzes are off")
+            }
+            _ => {}
+        }
+        posters
+    }
+
+    /// Starts the sessions that connect out (Discord's gateway, Slack's Socket Mode) and, in
+    /// Discord HTTP mode, registers the commands (a failure is logged, not fatal).
+    fn start(&self, stop: &watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut sessions = Vec::new();
+        if let (Some(discord), Some(token)) = (&self.discord, &self.discord_token) {
+            let http = self.discord_rest(token);
+            let (live, guild, mode, stop) =
+                (Arc::clone(&self.live), discord.guild_id, discord.mode, stop.clone());
+            sessions.push(tokio::spawn(async move {
+                match mode {
+                    DiscordMode::Gateway => {
+                        if let Err(e) = crate::chat::gateway::run(Arc::clone(&live), http, guild, stop).await {
+                            live.metrics.error("discord_gateway");
+                            tracing::error!(error = %e, "discord gateway session failed");
+                        }
+                    }
+                    DiscordMode::Http => match crate::chat::discord::register_commands(&http, guild).await {
+                        Ok(n) => tracing::info!(commands = n, "discord commands registered"),
+                        Err(e) => {
+                            live.metrics.error("discord_register");
+                            tracing::error!(error = %e, "discord command registration failed (the endpoint still answers)");
+                        }
+                    },
+                }
+            }));
+        }
+        if let (Some(slack), Some(app)) = (&self.slack, &self.slack_app) {
+            if slack.mode == SlackMode::Socket {
+                if let Some(token) = secret(SLACK_APP_TOKEN) {
+                    let (app, stop) = (Arc::clone(app), stop.clone());
+                    sessions.push(tokio::spawn(async move {
+                        if let Err(e) =
+                            crate::chat::slack::run_socket_mode(Arc::clone(&app), token, stop).await
+                        {
+                            app.live.metrics.error("slack_socket");
+                            tracing::error!(error = %e, "slack socket mode failed");
+                        }
+                    }));
+                }
+            }
+        }
+        sessions
+    }
+}
+
+/// Starts the quiz scheduler over `posters` (one per platform with a bot token). A schedule for
+/// a platform without one is reported and left out, so its slots are not claimed for nothing.
 fn start_scheduler(
     config: &Config,
     loaded: &Loaded,
     store: Option<Arc<Store>>,
+    posters: HashMap<String, Arc<dyn Poster>>,
     metrics: Arc<Metrics>,
     stop: watch::Receiver<bool>,
 ) -> Option<tokio::task::JoinHandle<()>> {
-    let mut posters: HashMap<String, Arc<dyn Poster>> = HashMap::new();
-    if let Some(discord) = &config.discord {
-        match std::env::var("SHIORI_DISCORD_TOKEN").ok().filter(|t| !t.is_empty()) {
-            Some(token) => {
-                let http = crate::chat::discord::http_client(
-                    &token,
-                    discord.api_base.as_deref(),
-                    discord.application_id,
-                );
-                let poster = crate::chat::discord::DiscordPoster::new(http);
-                posters.insert("discord".into(), Arc::new(poster));
-            }
-            None => tracing::warn!("SHIORI_DISCORD_TOKEN is not set: scheduled Discord quizzes are off"),
-        }
-    }
     let store = store?;
     if posters.is_empty() {
         return None;

@@ -109,10 +109,11 @@ fn slash(name: &str, options: Value) -> Value {
     )
 }
 
-/// A click on a button of a message the bot posted.
+/// A click on a button of a message the bot posted; every click is its own interaction.
 fn click(custom_id: &str) -> Value {
-    let mut click =
-        interaction(3, "1200000000000000002", json!({"custom_id": custom_id, "component_type": 2}));
+    static CLICKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let id = 1200000000000000100 + CLICKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut click = interaction(3, &id.to_string(), json!({"custom_id": custom_id, "component_type": 2}));
     click["message"] = bot_message();
     click
 }
@@ -180,9 +181,15 @@ fn forged_unsigned_and_stale_requests_get_401() {
         400,
         "signed but malformed"
     );
+    // A request captured and sent again inside the five minutes: the same signature, refused.
+    let captured = slash("ask", json!([{"name": "query", "type": 3, "value": "S3"}]));
+    let signed_at = now();
+    assert_eq!(post(&server, &captured, Some(&app_key()), signed_at).0, 200);
+    assert_eq!(post(&server, &captured, Some(&app_key()), signed_at).0, 401, "replayed");
     let (_, metrics) =
         (0, ureq::get(&format!("{}/metrics", server.base)).call().unwrap().into_string().unwrap());
     assert!(metrics.contains("shiori_errors_total{kind=\"discord_unauthorized\"} 3"), "{metrics}");
+    assert!(metrics.contains("shiori_errors_total{kind=\"discord_replayed\"} 1"), "{metrics}");
 }
 
 /// A local stand-in for Discord's REST API: records every request and answers message calls

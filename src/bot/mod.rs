@@ -39,6 +39,8 @@ pub enum Command {
     Schedule(ScheduleAction),
     /// `/help`.
     Help,
+    /// A command typed wrong: the message says how to type it.
+    Usage(String),
 }
 
 /// What `/schedule` does.
@@ -52,6 +54,48 @@ pub enum ScheduleAction {
     Remove { id: i64 },
 }
 
+impl ScheduleAction {
+    /// Reads `/schedule` typed as text (Slack, the console): `list`,
+    /// `add <5 or 6 cron fields> [time zone] [reveal after]`, `remove <id>`.
+    pub fn parse(text: &str) -> Result<ScheduleAction, String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        match words.as_slice() {
+            [] | ["list"] => Ok(ScheduleAction::List),
+            ["remove", id] => id
+                .trim_start_matches('#')
+                .parse()
+                .map(|id| ScheduleAction::Remove { id })
+                .map_err(|_| format!("{id:?} is not a schedule number")),
+            ["add", rest @ ..] => {
+                // Cron fields are digits and `*,-/?LW#` or names (MON, JAN); a zone has a `/` and
+                // letters, or is UTC; a delay ends in a unit.
+                let is_zone =
+                    |w: &str| w.parse::<chrono_tz::Tz>().is_ok() && w.chars().any(char::is_alphabetic);
+                let zone_at = rest.iter().position(|w| is_zone(w));
+                let (cron, extra) = rest.split_at(zone_at.unwrap_or(rest.len()));
+                let (cron, reveal_after) = match (zone_at, cron) {
+                    // Without a zone, a last word like `8h` is the reveal delay.
+                    (None, [fields @ .., last])
+                        if fields.len() >= 5 && humantime::parse_duration(last).is_ok() =>
+                    {
+                        (fields.to_vec(), Some(last.to_string()))
+                    }
+                    _ => (cron.to_vec(), extra.get(1).map(|s| s.to_string())),
+                };
+                if !(5..=6).contains(&cron.len()) {
+                    return Err("usage: /schedule add 0 9 * * 1-5 [Asia/Tokyo] [8h]".into());
+                }
+                Ok(ScheduleAction::Add {
+                    cron: cron.join(" "),
+                    timezone: extra.first().map(|s| s.to_string()),
+                    reveal_after,
+                })
+            }
+            _ => Err("usage: /schedule list | add 0 9 * * 1-5 [Asia/Tokyo] [8h] | remove 1".into()),
+        }
+    }
+}
+
 impl Command {
     /// The command's name, as a metrics label.
     pub fn name(&self) -> &'static str {
@@ -63,6 +107,7 @@ impl Command {
             Command::Leaderboard { .. } => "leaderboard",
             Command::Schedule(_) => "schedule",
             Command::Help => "help",
+            Command::Usage(_) => "usage",
         }
     }
 }
@@ -149,6 +194,7 @@ impl Bot {
                 None => Reply::notice(format!("セクション `{}` は見つかりませんでした。", id.trim())),
             },
             Command::Help => Reply::notice(HELP),
+            Command::Usage(usage) => Reply::notice(usage),
             Command::Quiz => self.quiz_command(ctx),
             Command::Answer { post_id, choice } => self.answer_command(ctx, post_id, choice),
             Command::Leaderboard { all_time } => self.leaderboard_command(ctx, all_time),
@@ -400,5 +446,32 @@ impl Reply {
             )));
         }
         Reply { blocks, ephemeral }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedule_text_is_read() {
+        let add = |cron: &str, tz: Option<&str>, reveal: Option<&str>| ScheduleAction::Add {
+            cron: cron.into(),
+            timezone: tz.map(Into::into),
+            reveal_after: reveal.map(Into::into),
+        };
+        assert_eq!(ScheduleAction::parse(""), Ok(ScheduleAction::List));
+        assert_eq!(ScheduleAction::parse(" list "), Ok(ScheduleAction::List));
+        assert_eq!(ScheduleAction::parse("remove #3"), Ok(ScheduleAction::Remove { id: 3 }));
+        assert_eq!(ScheduleAction::parse("add 0 9 * * 1-5"), Ok(add("0 9 * * 1-5", None, None)));
+        assert_eq!(
+            ScheduleAction::parse("add 0 9 * * 1-5 Asia/Tokyo 8h"),
+            Ok(add("0 9 * * 1-5", Some("Asia/Tokyo"), Some("8h")))
+        );
+        assert_eq!(ScheduleAction::parse("add 0 9 * * MON 2h"), Ok(add("0 9 * * MON", None, Some("2h"))));
+        assert_eq!(ScheduleAction::parse("add 0 0 9 * * * UTC"), Ok(add("0 0 9 * * *", Some("UTC"), None)));
+        assert!(ScheduleAction::parse("add 9 *").is_err());
+        assert!(ScheduleAction::parse("remove x").is_err());
+        assert!(ScheduleAction::parse("drop table").is_err());
     }
 }

@@ -238,7 +238,7 @@ fn parts(reply: &Reply) -> (CreateEmbed, Vec<CreateButton>) {
 
 /// serenity's REST client for the bot token. `api_base` sends the REST calls to another host
 /// (serenity's proxy setting); tests point it at a local stub.
-pub fn http_client(token: &str, api_base: Option<&str>, application_id: Option<u64>) -> Arc<Http> {
+pub fn http(token: &str, api_base: Option<&str>, application_id: Option<u64>) -> Http {
     let mut builder = serenity::http::HttpBuilder::new(token);
     if let Some(base) = api_base {
         // serenity 0.12.5 applies the proxy only with its own rate limiter off (its limiter
@@ -248,7 +248,12 @@ pub fn http_client(token: &str, api_base: Option<&str>, application_id: Option<u
     if let Some(id) = application_id.filter(|id| *id != 0) {
         builder = builder.application_id(ApplicationId::new(id));
     }
-    Arc::new(builder.build())
+    builder.build()
+}
+
+/// [`http`], shared.
+pub fn http_client(token: &str, api_base: Option<&str>, application_id: Option<u64>) -> Arc<Http> {
+    Arc::new(http(token, api_base, application_id))
 }
 
 /// The slash commands shiori answers, as registered with Discord (also written to

@@ -3,3 +3,6 @@
 
 pub mod console;
 pub mod discord;
+pub mod gateway;
+pub mod replay;
+pub mod slack;

@@ -1,0 +1,69 @@
+//! Refuses a signed request seen before. A signature covers the timestamp and the body, and the
+//! timestamp must be within five minutes, so remembering each accepted signature for a little
+//! longer than that window is enough to turn every replay into a 401: a captured request sent
+//! again inside the window is caught here, and after it the timestamp check catches it.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// How long a signature is remembered, in seconds: the five-minute window on either side.
+const REMEMBER_SECS: i64 = 2 * 300 + 60;
+/// Signatures remembered at most; past this (far beyond any real platform's rate), expired ones
+/// are swept and, if still full, the oldest half is forgotten.
+const CAPACITY: usize = 100_000;
+
+/// The signatures accepted recently.
+#[derive(Debug, Default)]
+pub struct ReplayGuard {
+    seen: Mutex<HashMap<String, i64>>,
+}
+
+impl ReplayGuard {
+    pub fn new() -> ReplayGuard {
+        ReplayGuard::default()
+    }
+
+    /// Records `signature`, accepted at `now` (Unix seconds); false when it was seen before.
+    pub fn first_time(&self, signature: &str, now: i64) -> bool {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.get(signature).is_some_and(|at| now - at < REMEMBER_SECS) {
+            return false;
+        }
+        if seen.len() >= CAPACITY {
+            seen.retain(|_, at| now - *at < REMEMBER_SECS);
+            if seen.len() >= CAPACITY {
+                let mut times: Vec<i64> = seen.values().copied().collect();
+                times.sort_unstable();
+                let median = times[times.len() / 2];
+                seen.retain(|_, at| *at > median);
+            }
+        }
+        seen.insert(signature.to_owned(), now);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_is_accepted_once_inside_the_window() {
+        let guard = ReplayGuard::new();
+        assert!(guard.first_time("sig-a", 1000));
+        assert!(!guard.first_time("sig-a", 1000 + 299));
+        assert!(guard.first_time("sig-b", 1000 + 299));
+        // Long after, the timestamp check refuses it anyway; the guard may forget it.
+        assert!(guard.first_time("sig-a", 1000 + REMEMBER_SECS));
+    }
+
+    #[test]
+    fn memory_stays_bounded() {
+        let guard = ReplayGuard::new();
+        for i in 0..CAPACITY + 10 {
+            guard.first_time(&i.to_string(), i as i64 / 1000);
+        }
+        assert!(guard.seen.lock().unwrap().len() <= CAPACITY);
+        assert!(!guard.first_time(&(CAPACITY + 9).to_string(), (CAPACITY / 1000) as i64));
+    }
+}

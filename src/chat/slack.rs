@@ -1,0 +1,512 @@
+//! Slack, through slack-morphism: slash commands and Block Kit buttons over Socket Mode
+//! (`slack.mode = "socket"`, the default: the bot dials out, no public URL) or request URLs
+//! (`slack.mode = "http"`: `POST /slack/commands`, `POST /slack/interactions`).
+//!
+//! **Signatures (HTTP mode).** `X-Slack-Signature` is `v0=` + HMAC-SHA256 over
+//! `v0:{timestamp}:{body}` with the signing secret; slack-morphism's verifier compares it in
+//! constant time. A timestamp more than five minutes off, a bad signature and a signature seen
+//! before (a replay inside the window) all get 401.
+//!
+//! **Three seconds.** Slack shows an error when a command is not answered within 3 s. The
+//! command runs on a blocking thread; when it is done within `slack.reply_within` the answer goes
+//! inline (the HTTP response, or the Socket Mode ack), otherwise the bot acknowledges at once
+//! and posts the answer to the command's `response_url` when it is ready.
+//!
+//! **Limits.** A text object holds at most 3000 characters and a message 50 blocks: long text
+//! is split over several section blocks at line ends, and past 50 blocks the rest is cut with a
+//! note, never sent for Slack to reject.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use slack_morphism::prelude::*;
+use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
+
+use crate::bot::{Block, Command, Context, Reply, ScheduleAction};
+use crate::config::{SlackCommands, SlackConfig};
+use crate::quiz::game::Reveal;
+use crate::quiz::runner::{PostError, PostFuture, Poster};
+use crate::quiz::Question;
+use crate::server::Live;
+
+/// The longest text of one Block Kit text object.
+pub const MAX_TEXT: usize = 3000;
+/// The most blocks one message may have.
+pub const MAX_BLOCKS: usize = 50;
+/// Oldest (or furthest in the future) signed timestamp accepted, in seconds.
+pub const MAX_SKEW_SECS: i64 = 300;
+/// `action_id` of quiz answer buttons: `shiori:answer:<post id>:<choice>` (as on Discord).
+const ANSWER_PREFIX: &str = "shiori:answer:";
+
+/// The Slack Web API client (slack-morphism over hyper and rustls). `api_base` (no trailing
+/// slash needed) sends calls elsewhere; tests point it at a local stub over plain HTTP.
+pub fn client(api_base: Option<&str>) -> SlackHyperClient {
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .enable_http2()
+        .build();
+    let connector = SlackClientHyperConnector::from(connector);
+    let connector = match api_base {
+        Some(base) => connector.with_slack_api_url(base.trim_end_matches('/')),
+        None => connector,
+    };
+    SlackClient::new(connector)
+}
+
+/// Why a request was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("missing signature headers")]
+    Unsigned,
+    #[error("signature timestamp is not a number or is more than five minutes off")]
+    Stale,
+    #[error("bad signature")]
+    BadSignature,
+    #[error("this request was already received (replay)")]
+    Replayed,
+}
+
+/// Checks a request's v0 signature; `now` is the current Unix time in seconds.
+pub fn verify(
+    verifier: &SlackEventSignatureVerifier,
+    signature: Option<&str>,
+    timestamp: Option<&str>,
+    body: &[u8],
+    now: i64,
+) -> Result<(), Refused> {
+    let (Some(signature), Some(timestamp)) = (signature, timestamp) else { return Err(Refused::Unsigned) };
+    let signed_at: i64 = timestamp.parse().map_err(|_| Refused::Stale)?;
+    if (now - signed_at).abs() > MAX_SKEW_SECS {
+        return Err(Refused::Stale);
+    }
+    // Slack's bodies are form-encoded ASCII; anything else cannot carry a valid signature.
+    let body = std::str::from_utf8(body).map_err(|_| Refused::BadSignature)?;
+    verifier.verify(signature, body, timestamp).map_err(|_| Refused::BadSignature)
+}
+
+/// What both transports need to answer Slack.
+pub struct SlackApp {
+    pub live: Arc<Live>,
+    pub client: Arc<SlackHyperClient>,
+    pub commands: SlackCommands,
+    pub admins: Vec<String>,
+    pub reply_within: Duration,
+}
+
+impl SlackApp {
+    pub fn new(live: Arc<Live>, client: Arc<SlackHyperClient>, config: &SlackConfig) -> SlackApp {
+        SlackApp {
+            live,
+            client,
+            commands: config.commands.clone(),
+            admins: config.admins.clone(),
+            reply_within: config.reply_within,
+        }
+    }
+
+    /// The shared command for a slash command.
+    pub fn command_of(&self, event: &SlackCommandEvent) -> (Context, Command) {
+        let user = event.user_id.to_string();
+        let ctx = Context {
+            platform: "slack".into(),
+            channel: event.channel_id.to_string(),
+            admin: self.admins.contains(&user),
+            user,
+        };
+        let text = event.text.as_deref().unwrap_or_default().trim().to_owned();
+        let name = event.command.to_string();
+        let names = &self.commands;
+        let command = if name == names.ask {
+            Command::Ask { query: text }
+        } else if name == names.quiz {
+            Command::Quiz
+        } else if name == names.leaderboard {
+            Command::Leaderboard { all_time: matches!(text.as_str(), "all" | "通算") }
+        } else if name == names.source {
+            Command::Source { id: text }
+        } else if name == names.schedule {
+            match ScheduleAction::parse(&text) {
+                Ok(action) => Command::Schedule(action),
+                Err(usage) => return (ctx, Command::Usage(usage)),
+            }
+        } else {
+            Command::Help
+        };
+        (ctx, command)
+    }
+
+    /// Answers a slash command within Slack's three seconds: the reply itself when ready in
+    /// time, otherwise an acknowledgement, with the reply following through `response_url`.
+    pub async fn answer_command(self: &Arc<Self>, event: SlackCommandEvent) -> SlackCommandEventResponse {
+        let Some(bot) = self.live.bot() else {
+            return response(&Reply::notice("起動中です。少し待ってからもう一度どうぞ。"));
+        };
+        let (ctx, command) = self.command_of(&event);
+        let mut work = tokio::task::spawn_blocking(move || bot.handle(&ctx, command));
+        match tokio::time::timeout(self.reply_within, &mut work).await {
+            Ok(Ok(reply)) => response(&reply),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "slack command failed");
+                response(&Reply::notice("処理に失敗しました。"))
+            }
+            Err(_) => {
+                let app = Arc::clone(self);
+                let url = event.response_url.clone();
+                tokio::spawn(async move {
+                    let reply = match work.await {
+                        Ok(reply) => reply,
+                        Err(_) => Reply::notice("処理に失敗しました。"),
+                    };
+                    app.respond(&url, &reply, false).await;
+                });
+                response(&Reply::notice("考え中です…（答えはまもなく届きます）"))
+            }
+        }
+    }
+
+    /// Handles a Block Kit interaction: a quiz button click is recorded by the quiz rules and
+    /// confirmed to the member alone through `response_url`. Returns once the work is started.
+    pub fn answer_interaction(self: &Arc<Self>, event: SlackInteractionEvent) {
+        let SlackInteractionEvent::BlockActions(actions) = event else { return };
+        let Some(url) = actions.response_url.clone() else { return };
+        let (Some(user), Some(action)) =
+            (actions.user.as_ref(), actions.actions.as_ref().and_then(|a| a.first()))
+        else {
+            return;
+        };
+        let channel = actions
+            .channel
+            .as_ref()
+            .map(|c| c.id.to_string())
+            .or_else(|| match &actions.container {
+                SlackInteractionActionContainer::Message(m) => m.channel_id.as_ref().map(|c| c.to_string()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let user = user.id.to_string();
+        let ctx = Context { platform: "slack".into(), channel, admin: self.admins.contains(&user), user };
+        let parsed = super::discord::parse_answer_id(action.action_id.as_ref());
+        let app = Arc::clone(self);
+        tokio::spawn(async move {
+            let reply = match (parsed, app.live.bot()) {
+                (Some((post_id, choice)), Some(bot)) => {
+                    tokio::task::spawn_blocking(move || bot.handle(&ctx, Command::Answer { post_id, choice }))
+                        .await
+                        .unwrap_or_else(|_| Reply::notice("処理に失敗しました。"))
+                }
+                (None, _) => Reply::notice("このボタンは使えません。"),
+                (_, None) => Reply::notice("起動中です。少し待ってからもう一度どうぞ。"),
+            };
+            app.respond(&url, &reply, false).await;
+        });
+    }
+
+    /// Posts a reply to a `response_url` (ephemeral unless the reply is public).
+    async fn respond(&self, url: &SlackResponseUrl, reply: &Reply, replace_original: bool) {
+        let request =
+            SlackApiPostWebhookMessageRequest::new(content(reply)).with_replace_original(replace_original);
+        if let Err(e) = self.client.respond_to_event(url, &request).await {
+            self.live.metrics.error("slack_respond");
+            tracing::error!(error = %e, "could not post to Slack's response_url");
+        }
+    }
+}
+
+/// The response to a slash command: ephemeral unless the reply is for the channel.
+pub fn response(reply: &Reply) -> SlackCommandEventResponse {
+    let kind = if reply.ephemeral {
+        SlackMessageResponseType::Ephemeral
+    } else {
+        SlackMessageResponseType::InChannel
+    };
+    SlackCommandEventResponse::new(content(reply)).with_response_type(kind)
+}
+
+/// A reply as message content: Block Kit blocks and a plain-text fallback for notifications.
+pub fn content(reply: &Reply) -> SlackMessageContent {
+    SlackMessageContent::new().with_text(clip(&reply.to_plain(), MAX_TEXT)).with_blocks(blocks(reply))
+}
+
+/// Escapes the three characters mrkdwn gives meaning to.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Cuts `text` to at most `max` characters, ending with `…` when cut.
+fn clip(text: &str, max: usize) -> String {
+    super::discord::clip(text, max)
+}
+
+/// Splits text into pieces of at most `max` characters, at line ends where possible.
+pub fn split(text: &str, max: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    let mut count = 0;
+    for line in text.split_inclusive('\n') {
+        let mut line_chars = line.chars().count();
+        if count + line_chars > max && count > 0 {
+            pieces.push(std::mem::take(&mut current));
+            count = 0;
+        }
+        let mut rest = line;
+        while line_chars > max {
+            let cut = rest.char_indices().nth(max).map(|(i, _)| i).unwrap_or(rest.len());
+            pieces.push(rest[..cut].to_owned());
+            rest = &rest[cut..];
+            line_chars -= max;
+        }
+        current.push_str(rest);
+        count += line_chars;
+    }
+    if !current.trim().is_empty() {
+        pieces.push(current);
+    }
+    pieces
+}
+
+fn mrkdwn(text: String) -> SlackBlockText {
+    SlackBlockMarkDownText::new(text).into()
+}
+
+/// A context block with one mrkdwn text.
+fn context_block(text: &str) -> SlackBlock {
+    SlackContextBlock::new(vec![SlackBlockMarkDownText::new(clip(text, MAX_TEXT)).into()]).into()
+}
+
+/// Section blocks for a (possibly long) mrkdwn text.
+fn sections(text: &str) -> Vec<SlackBlock> {
+    split(text, MAX_TEXT)
+        .into_iter()
+        .map(|piece| SlackSectionBlock::new().with_text(mrkdwn(piece)).into())
+        .collect()
+}
+
+/// The reply as Block Kit: titles and passages as sections (matched words in bold), the
+/// citation and related sections as context, quiz choices as buttons.
+pub fn blocks(reply: &Reply) -> Vec<SlackBlock> {
+    let mut out: Vec<SlackBlock> = Vec::new();
+    for block in &reply.blocks {
+        match block {
+            Block::Title(t) => out.extend(sections(&format!("*{}*", escape(t)))),
+            Block::Quote { marked, .. } => {
+                let quoted: Vec<String> =
+                    escape(marked).replace("**", "*").lines().map(|l| format!("> {l}")).collect();
+                out.extend(sections(&quoted.join("\n")));
+            }
+            Block::Text(t) => out.extend(sections(&escape(t))),
+            Block::Citation(c) => out.push(context_block(&format!("出典: {}", escape(&c.to_string())))),
+            Block::Sections { label, sections } => {
+                let titles: Vec<String> =
+                    sections.iter().map(|s| format!("{} (L{})", escape(&s.title), s.line_start)).collect();
+                out.push(context_block(&format!("{}: {}", escape(label), titles.join(" / "))));
+            }
+            Block::Question { post_id, text, choices } => {
+                let mut lines = vec![format!("*{}*", escape(text))];
+                lines.extend(choices.iter().enumerate().map(|(i, c)| format!("*{}.* {}", i + 1, escape(c))));
+                out.extend(sections(&lines.join("\n")));
+                let buttons: Vec<SlackActionBlockElement> = (0..choices.len().min(25))
+                    .map(|i| {
+                        let id = format!("{ANSWER_PREFIX}{post_id}:{i}");
+                        SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from((i + 1).to_string()))
+                            .with_action_id(id.clone().into())
+                            .with_value(id)
+                            .into()
+                    })
+                    .collect();
+                out.push(SlackActionsBlock::new(buttons).into());
+            }
+        }
+    }
+    if out.len() > MAX_BLOCKS {
+        out.truncate(MAX_BLOCKS - 1);
+        out.push(context_block("…（長いため省略しました）"));
+    }
+    out
+}
+
+/// Answers Socket Mode envelopes with the same handlers as HTTP mode.
+mod socket {
+    use super::*;
+
+    fn app(
+        state: &SlackClientEventsUserState,
+    ) -> impl std::future::Future<Output = Option<Arc<SlackApp>>> + '_ {
+        async move { state.read().await.get_user_state::<Arc<SlackApp>>().cloned() }
+    }
+
+    pub async fn on_command(
+        event: SlackCommandEvent,
+        _client: Arc<SlackHyperClient>,
+        state: SlackClientEventsUserState,
+    ) -> UserCallbackResult<SlackCommandEventResponse> {
+        match app(&state).await {
+            Some(app) => Ok(app.answer_command(event).await),
+            None => Ok(response(&Reply::notice("起動中です。"))),
+        }
+    }
+
+    pub async fn on_interaction(
+        event: SlackInteractionEvent,
+        _client: Arc<SlackHyperClient>,
+        state: SlackClientEventsUserState,
+    ) -> UserCallbackResult<()> {
+        if let Some(app) = app(&state).await {
+            app.answer_interaction(event);
+        }
+        Ok(())
+    }
+
+    /// A malformed envelope is logged and acknowledged (200), so Slack does not resend it.
+    pub fn on_error(
+        error: Box<dyn std::error::Error + Send + Sync>,
+        _client: Arc<SlackHyperClient>,
+        _state: SlackClientEventsUserState,
+    ) -> axum::http::StatusCode {
+        tracing::warn!(error = %error, "slack socket mode: event not handled");
+        axum::http::StatusCode::OK
+    }
+}
+
+/// Runs Socket Mode until `stop` turns true: opens the connection with the app token
+/// (`apps.connections.open`), answers envelopes, reconnects when Slack asks.
+pub async fn run_socket_mode(
+    app: Arc<SlackApp>,
+    app_token: String,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let environment = Arc::new(
+        SlackClientEventsListenerEnvironment::new(Arc::clone(&app.client))
+            .with_error_handler(socket::on_error)
+            .with_user_state(Arc::clone(&app)),
+    );
+    let callbacks = SlackSocketModeListenerCallbacks::new()
+        .with_hello_events(|_event, _client, state| async move {
+            if let Some(app) = state.read().await.get_user_state::<Arc<SlackApp>>() {
+                app.live.platform_ready("slack", true);
+                tracing::info!("slack socket mode connected");
+            }
+        })
+        .with_command_events(socket::on_command)
+        .with_interaction_events(socket::on_interaction);
+    let listener = SlackClientSocketModeListener::new(
+        &SlackClientSocketModeConfig::new().with_max_connections_count(1),
+        environment,
+        callbacks,
+    );
+    listener.listen_for(&SlackApiToken::new(app_token.into())).await?;
+    listener.start().await;
+    let _ = stop.wait_for(|s| *s).await;
+    listener.shutdown().await;
+    app.live.platform_ready("slack", false);
+    Ok(())
+}
+
+/// Posts scheduled quizzes with `chat.postMessage` and reveals them with `chat.update`.
+pub struct SlackPoster {
+    client: Arc<SlackHyperClient>,
+    token: SlackApiToken,
+}
+
+impl SlackPoster {
+    pub fn new(client: Arc<SlackHyperClient>, bot_token: &str) -> SlackPoster {
+        SlackPoster { client, token: SlackApiToken::new(bot_token.to_owned().into()) }
+    }
+}
+
+fn post_error(e: impl std::fmt::Display) -> PostError {
+    PostError { platform: "slack".into(), message: e.to_string() }
+}
+
+impl Poster for SlackPoster {
+    fn post<'a>(&'a self, channel: &'a str, post_id: i64, question: &'a Question) -> PostFuture<'a, String> {
+        Box::pin(async move {
+            let mut reply = Reply::question(post_id, question, false);
+            reply.blocks.insert(0, Block::Title("今日のクイズ".into()));
+            let request = SlackApiChatPostMessageRequest::new(channel.to_owned().into(), content(&reply));
+            let session = self.client.open_session(&self.token);
+            let sent = session.chat_post_message(&request).await.map_err(post_error)?;
+            Ok(sent.ts.to_string())
+        })
+    }
+
+    /// Replaces the quiz message (its buttons go) with the answer, explanation, citation and
+    /// the share who got it right; without a message ts it posts the reveal instead.
+    fn reveal<'a>(
+        &'a self,
+        channel: &'a str,
+        message_id: Option<&'a str>,
+        reveal: &'a Reveal,
+    ) -> PostFuture<'a, ()> {
+        Box::pin(async move {
+            let mut reply = Reply::reveal(None, reveal, false);
+            reply.blocks.insert(0, Block::Text(format!("Q. {}", reveal.post.question.question)));
+            let session = self.client.open_session(&self.token);
+            match message_id.filter(|m| !m.is_empty()) {
+                Some(ts) => {
+                    let request = SlackApiChatUpdateRequest::new(
+                        channel.to_owned().into(),
+                        content(&reply),
+                        ts.to_owned().into(),
+                    );
+                    session.chat_update(&request).await.map_err(post_error)?;
+                }
+                None => {
+                    let request =
+                        SlackApiChatPostMessageRequest::new(channel.to_owned().into(), content(&reply));
+                    session.chat_post_message(&request).await.map_err(post_error)?;
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_lengths(blocks: &[SlackBlock]) -> Vec<usize> {
+        let json = serde_json::to_value(blocks).unwrap();
+        json.as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|b| b["text"]["text"].as_str())
+            .map(|t| t.chars().count())
+            .collect()
+    }
+
+    #[test]
+    fn long_text_is_split_into_blocks_within_limits() {
+        let long = "あ".repeat(7000);
+        let reply = Reply { blocks: vec![Block::Text(long)], ephemeral: false };
+        let blocks = blocks(&reply);
+        let lengths = text_lengths(&blocks);
+        assert_eq!(lengths, vec![3000, 3000, 1000]);
+        let many = Reply { blocks: (0..80).map(|i| Block::Text(i.to_string())).collect(), ephemeral: false };
+        let blocks = super::blocks(&many);
+        assert_eq!(blocks.len(), MAX_BLOCKS);
+        let last = serde_json::to_value(&blocks[MAX_BLOCKS - 1]).unwrap();
+        assert!(last.to_string().contains("省略"), "{last}");
+    }
+
+    #[test]
+    fn mrkdwn_is_escaped_and_highlights_are_bold() {
+        let reply = Reply {
+            blocks: vec![Block::Quote { text: "<b> & x".into(), marked: "<b> & **x**".into() }],
+            ephemeral: false,
+        };
+        let json = serde_json::to_value(blocks(&reply)).unwrap();
+        assert_eq!(json[0]["text"]["text"], "> &lt;b&gt; &amp; *x*");
+        assert_eq!(json[0]["text"]["type"], "mrkdwn");
+    }
+
+    #[test]
+    fn split_keeps_every_character() {
+        let text = format!("{}\n{}\n{}", "a".repeat(2999), "b".repeat(10), "c".repeat(6500));
+        let pieces = split(&text, MAX_TEXT);
+        assert!(pieces.iter().all(|p| p.chars().count() <= MAX_TEXT));
+        assert_eq!(pieces.concat(), text);
+    }
+}
