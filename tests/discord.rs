@@ -6,7 +6,7 @@ mod common;
 use common::Server;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ed25519_dalek::{Signer, SigningKey};
@@ -23,29 +23,12 @@ fn app_key() -> SigningKey {
 
 fn serve(dir: &std::path::Path) -> Server {
     let config = format!(
-        "[http]\nlisten = \"127.0.0.1:0\"\n[discord]\nmode = \"http\"\npublic_key = \"{}\"\napplication_id = 1100000000000000000\n",
+        "[discord]\nmode = \"http\"\npublic_key = \"{}\"\napplication_id = 1100000000000000000\n",
         hex(app_key().verifying_key().as_bytes())
     );
-    std::fs::write(dir.join("shiori.toml"), config).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shiori"))
-        .arg("--corpus")
-        .arg(common::notes_dir())
-        .args(["--index", "index", "serve"])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base = line.trim().strip_prefix("listening on ").unwrap().to_owned();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while ureq::get(&format!("{base}/readyz")).call().is_err() {
-        assert!(Instant::now() < deadline, "not ready");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Server { child, base }
+    let server = common::serve_with(dir, &common::notes_dir(), &config, &[], Stdio::null());
+    common::wait_ready(&server.base);
+    server
 }
 
 fn now() -> i64 {

@@ -3,62 +3,16 @@
 
 mod common;
 
-use common::Server;
+use common::{get, q, serve_with, wait_ready, Server};
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Starts `shiori serve` on a free port with `notes` and an extra config, and waits for the
-/// "listening" line.
 fn serve(dir: &Path, notes: &Path, extra_config: &str) -> Server {
     serve_with(dir, notes, extra_config, &[], Stdio::null())
-}
-
-/// [`serve`] with extra environment variables and a chosen stderr.
-fn serve_with(dir: &Path, notes: &Path, extra_config: &str, env: &[(&str, &str)], stderr: Stdio) -> Server {
-    let config = format!("[http]\nlisten = \"127.0.0.1:0\"\n{extra_config}");
-    std::fs::write(dir.join("shiori.toml"), config).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shiori"))
-        .arg("--corpus")
-        .arg(notes)
-        .args(["--index", "index", "serve"])
-        .current_dir(dir)
-        .env_remove("SHIORI_API_TOKEN")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(stderr)
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let base = line.trim().strip_prefix("listening on ").expect("listening line").to_owned();
-    Server { child, base }
-}
-
-fn get(url: &str) -> (u16, String) {
-    match ureq::get(url).timeout(Duration::from_secs(5)).call() {
-        Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
-        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
-        Err(e) => (0, e.to_string()),
-    }
-}
-
-fn wait_ready(base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while get(&format!("{base}/readyz")).0 != 200 {
-        assert!(Instant::now() < deadline, "not ready in time");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn q(text: &str) -> String {
-    text.bytes().map(|b| format!("%{b:02X}")).collect()
 }
 
 #[test]
@@ -144,16 +98,7 @@ fn sigterm_lets_requests_in_flight_finish_and_exits_zero() {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(300));
-    let pid = server.child.id().to_string();
-    let sent = Instant::now();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(sent.elapsed() < Duration::from_secs(5), "still running 5 s after SIGTERM");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = common::terminate(&mut server, Duration::from_secs(5));
     stop.store(true, Ordering::Relaxed);
     workers.into_iter().for_each(|w| w.join().unwrap());
     assert!(status.success(), "exit status {status:?}");

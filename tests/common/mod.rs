@@ -15,6 +15,15 @@ pub fn notes_lines() -> Vec<String> {
 }
 
 /// Runs `shiori` with the real notes and a fresh index directory inside `scratch`.
+/// Every environment variable shiori reads a secret from.
+pub const SECRETS: [&str; 5] = [
+    "SHIORI_API_TOKEN",
+    "SHIORI_DISCORD_TOKEN",
+    "SHIORI_SLACK_BOT_TOKEN",
+    "SHIORI_SLACK_APP_TOKEN",
+    "SHIORI_SLACK_SIGNING_SECRET",
+];
+
 pub fn shiori(scratch: &Path, args: &[&str]) -> Output {
     shiori_with(scratch, &notes_dir(), args, None)
 }
@@ -24,13 +33,7 @@ pub fn shiori_with(scratch: &Path, notes: &Path, args: &[&str], stdin: Option<&s
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiori"));
     cmd.arg("--corpus").arg(notes).arg("--index").arg(scratch.join("index")).args(args);
     cmd.current_dir(scratch).env_remove("SHIORI_LOG");
-    for secret in [
-        "SHIORI_API_TOKEN",
-        "SHIORI_DISCORD_TOKEN",
-        "SHIORI_SLACK_BOT_TOKEN",
-        "SHIORI_SLACK_APP_TOKEN",
-        "SHIORI_SLACK_SIGNING_SECRET",
-    ] {
+    for secret in SECRETS {
         cmd.env_remove(secret);
     }
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
@@ -67,5 +70,73 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Starts `shiori serve` on a free port with `notes` and `extra_config` after an `[http]` table,
+/// only the environment variables in `env` among shiori's secrets, and waits for the
+/// "listening" line.
+pub fn serve_with(
+    dir: &Path,
+    notes: &Path,
+    extra_config: &str,
+    env: &[(&str, &str)],
+    stderr: Stdio,
+) -> Server {
+    use std::io::{BufRead, BufReader};
+    let config = format!("[http]\nlisten = \"127.0.0.1:0\"\n{extra_config}");
+    std::fs::write(dir.join("shiori.toml"), config).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiori"));
+    cmd.arg("--corpus").arg(notes).args(["--index", "index", "serve"]).current_dir(dir);
+    for secret in SECRETS {
+        cmd.env_remove(secret);
+    }
+    cmd.env_remove("SHIORI_LOG").envs(env.iter().copied());
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(stderr).spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let base = line.trim().strip_prefix("listening on ").expect("listening line").to_owned();
+    Server { child, base }
+}
+
+/// GET `url`: status and body (status 0 with the error when there was no response).
+pub fn get(url: &str) -> (u16, String) {
+    match ureq::get(url).timeout(std::time::Duration::from_secs(5)).call() {
+        Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
+        Err(e) => (0, e.to_string()),
+    }
+}
+
+/// Waits (at most 20 s) until `/readyz` says 200.
+pub fn wait_ready(base: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while get(&format!("{base}/readyz")).0 != 200 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not ready in time: {:?}",
+            get(&format!("{base}/readyz"))
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Percent-encodes every byte (for query strings).
+pub fn q(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+/// Sends SIGTERM to the server and waits (at most `within`) for it to exit; its exit status.
+pub fn terminate(server: &mut Server, within: std::time::Duration) -> std::process::ExitStatus {
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(std::time::Instant::now() < deadline, "still running {within:?} after SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
