@@ -145,7 +145,12 @@ impl SlackApp {
         };
         let (ctx, command) = self.command_of(&event);
         let mut work = tokio::task::spawn_blocking(move || bot.handle(&ctx, command));
-        match tokio::time::timeout(self.reply_within, &mut work).await {
+        // `reply_within = "0s"` always acknowledges first.
+        let inline = match self.reply_within.is_zero() {
+            true => Err(()),
+            false => tokio::time::timeout(self.reply_within, &mut work).await.map_err(|_| ()),
+        };
+        match inline {
             Ok(Ok(reply)) => response(&reply),
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "slack command failed");
