@@ -1,10 +1,14 @@
 //! Property tests: any note text parses without panicking and every non-empty line lands in
 //! exactly one section; any question is answered or refused, never a panic.
 
+mod common;
+
 use std::sync::OnceLock;
 
+use common::covers_every_line as check;
+
 use proptest::prelude::*;
-use shiori::corpus::{markdown, text, Section};
+use shiori::corpus::{markdown, text};
 use shiori::search::{index, Searcher};
 
 /// Lines that look like the notes' constructs, mixed with arbitrary text.
@@ -25,23 +29,6 @@ fn note_line() -> impl Strategy<Value = String> {
         Just("```".to_string()),
         any::<String>(),
     ]
-}
-
-fn check(sections: &[Section], lines: &[&str]) -> Result<(), TestCaseError> {
-    for (i, line) in lines.iter().enumerate() {
-        let no = i + 1;
-        let holders = sections.iter().filter(|s| s.line_start <= no && no <= s.line_end).count();
-        if line.trim().is_empty() {
-            prop_assert!(holders <= 1);
-        } else {
-            prop_assert_eq!(holders, 1, "line {} {:?}", no, line);
-        }
-    }
-    for s in sections {
-        prop_assert!(s.line_start <= s.line_end && s.line_end <= lines.len().max(1));
-        prop_assert_eq!(s.path.last(), Some(&s.title));
-    }
-    Ok(())
 }
 
 proptest! {

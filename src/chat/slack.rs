@@ -171,16 +171,13 @@ impl SlackApp {
         }
     }
 
-    /// Handles a Block Kit interaction: a quiz button click is recorded by the quiz rules and
-    /// confirmed to the member alone through `response_url`. Returns once the work is started.
-    pub fn answer_interaction(self: &Arc<Self>, event: SlackInteractionEvent) {
-        let SlackInteractionEvent::BlockActions(actions) = event else { return };
-        let Some(url) = actions.response_url.clone() else { return };
-        let (Some(user), Some(action)) =
-            (actions.user.as_ref(), actions.actions.as_ref().and_then(|a| a.first()))
-        else {
-            return;
-        };
+    /// The shared command for a Block Kit button click: a quiz answer, or a notice for a button
+    /// shiori did not make. `None` for interactions without a member or a `response_url`.
+    pub fn click_of(&self, event: &SlackInteractionEvent) -> Option<(Context, Command, SlackResponseUrl)> {
+        let SlackInteractionEvent::BlockActions(actions) = event else { return None };
+        let url = actions.response_url.clone()?;
+        let user = actions.user.as_ref()?.id.to_string();
+        let action = actions.actions.as_ref()?.first()?;
         let channel = actions
             .channel
             .as_ref()
@@ -190,19 +187,25 @@ impl SlackApp {
                 _ => None,
             })
             .unwrap_or_default();
-        let user = user.id.to_string();
         let ctx = Context { platform: "slack".into(), channel, admin: self.admins.contains(&user), user };
-        let parsed = super::discord::parse_answer_id(action.action_id.as_ref());
+        let command = match super::discord::parse_answer_id(action.action_id.as_ref()) {
+            Some((post_id, choice)) => Command::Answer { post_id, choice },
+            None => Command::Usage("このボタンは使えません。".into()),
+        };
+        Some((ctx, command, url))
+    }
+
+    /// Handles a Block Kit interaction: a quiz button click is recorded by the quiz rules and
+    /// confirmed to the member alone through `response_url`. Returns once the work is started.
+    pub fn answer_interaction(self: &Arc<Self>, event: SlackInteractionEvent) {
+        let Some((ctx, command, url)) = self.click_of(&event) else { return };
         let app = Arc::clone(self);
         tokio::spawn(async move {
-            let reply = match (parsed, app.live.bot()) {
-                (Some((post_id, choice)), Some(bot)) => {
-                    tokio::task::spawn_blocking(move || bot.handle(&ctx, Command::Answer { post_id, choice }))
-                        .await
-                        .unwrap_or_else(|_| Reply::notice("処理に失敗しました。"))
-                }
-                (None, _) => Reply::notice("このボタンは使えません。"),
-                (_, None) => Reply::notice("起動中です。少し待ってからもう一度どうぞ。"),
+            let reply = match app.live.bot() {
+                Some(bot) => tokio::task::spawn_blocking(move || bot.handle(&ctx, command))
+                    .await
+                    .unwrap_or_else(|_| Reply::notice("処理に失敗しました。")),
+                None => Reply::notice("起動中です。少し待ってからもう一度どうぞ。"),
             };
             app.respond(&url, &reply, false).await;
         });

@@ -140,3 +140,25 @@ pub fn terminate(server: &mut Server, within: std::time::Duration) -> std::proce
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// Every non-empty line of a note is in exactly one section, and sections are well formed.
+pub fn covers_every_line(
+    sections: &[shiori::corpus::Section],
+    lines: &[&str],
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    use proptest::{prop_assert, prop_assert_eq};
+    for (i, line) in lines.iter().enumerate() {
+        let no = i + 1;
+        let holders = sections.iter().filter(|s| s.line_start <= no && no <= s.line_end).count();
+        if line.trim().is_empty() {
+            prop_assert!(holders <= 1);
+        } else {
+            prop_assert_eq!(holders, 1, "line {} {:?}", no, line);
+        }
+    }
+    for s in sections {
+        prop_assert!(s.line_start <= s.line_end && s.line_end <= lines.len().max(1));
+        prop_assert_eq!(s.path.last(), Some(&s.title));
+    }
+    Ok(())
+}
