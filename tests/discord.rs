@@ -55,17 +55,22 @@ fn post(server: &Server, body: &Value, key: Option<&SigningKey>, timestamp: i64)
     }
 }
 
-fn user() -> Value {
-    json!({"id": "300000000000000001", "username": "hanako", "discriminator": "0", "global_name": "Hanako", "avatar": null, "public_flags": 0})
+fn user(id: u64) -> Value {
+    json!({"id": id.to_string(), "username": "hanako", "discriminator": "0", "global_name": "Hanako", "avatar": null, "public_flags": 0})
 }
 
 /// The fields every interaction in a DM with the bot carries, for interaction `kind`.
 fn interaction(kind: u8, id: &str, data: Value) -> Value {
+    interaction_from(kind, id, 300000000000000001, data)
+}
+
+/// [`interaction`] from member `user`.
+fn interaction_from(kind: u8, id: &str, user_id: u64, data: Value) -> Value {
     json!({
         "type": kind, "id": id, "application_id": "1100000000000000000",
         "token": format!("token-{id}"), "version": 1,
         "channel_id": "400000000000000001", "channel": {"id": "400000000000000001", "type": 1},
-        "user": user(), "locale": "ja", "app_permissions": "2248473465835073",
+        "user": user(user_id), "locale": "ja", "app_permissions": "2248473465835073",
         "entitlements": [], "authorizing_integration_owners": {"1": "300000000000000001"},
         "context": 1, "attachment_size_limit": 10485760,
         "data": data
@@ -94,9 +99,15 @@ fn slash(name: &str, options: Value) -> Value {
 
 /// A click on a button of a message the bot posted; every click is its own interaction.
 fn click(custom_id: &str) -> Value {
+    click_by(custom_id, 300000000000000001)
+}
+
+/// [`click`] by member `user_id`.
+fn click_by(custom_id: &str, user_id: u64) -> Value {
     static CLICKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     let id = 1200000000000000100 + CLICKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut click = interaction(3, &id.to_string(), json!({"custom_id": custom_id, "component_type": 2}));
+    let data = json!({"custom_id": custom_id, "component_type": 2});
+    let mut click = interaction_from(3, &id.to_string(), user_id, data);
     click["message"] = bot_message();
     click
 }
@@ -272,4 +283,173 @@ fn a_scheduled_quiz_is_posted_and_revealed_through_the_rest_api() {
     assert!(footer.contains("aws-notes.txt"), "{footer}");
     assert!(body["embeds"][0]["description"].as_str().unwrap().contains("正解率"), "{body}");
     assert!(store.post(1).unwrap().unwrap().message_id.as_deref() == Some("700000000000000001"));
+}
+
+/// Opens the server's store and records a channel quiz post open for answers; its id.
+fn open_post(dir: &std::path::Path) -> (std::sync::Arc<shiori::store::Store>, i64, usize) {
+    let store = std::sync::Arc::new(shiori::store::Store::open(&dir.join("data/shiori.db")).unwrap());
+    let corpus = shiori::corpus::load(&[common::notes_dir()]).unwrap();
+    let question = shiori::quiz::generate::generate(&corpus.sections).remove(0);
+    let post = shiori::store::NewPost {
+        platform: "discord",
+        channel: "400000000000000001",
+        question: &question,
+        slot: None,
+        posted_at: 0,
+        reveal_at: i64::MAX,
+    };
+    let id = store.claim_post(&post).unwrap().unwrap();
+    (store, id, question.answer_index)
+}
+
+fn description(response: &Value) -> &str {
+    response["data"]["embeds"][0]["description"].as_str().unwrap_or_default()
+}
+
+#[test]
+fn two_hundred_concurrent_asks_and_a_thousand_clicks_from_five_hundred_members() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path());
+    let key = app_key();
+
+    // 200 members ask at the same moment; each is answered with a cited embed.
+    let results = common::concurrently(200, |i| {
+        let body = interaction_from(
+            2,
+            &(1200000000000010000 + i as u64).to_string(),
+            300000000000010000 + i as u64,
+            json!({"id": "1300000000000000001", "name": "ask", "type": 1,
+                   "options": [{"name": "query", "type": 3, "value": "スポットインスタンスの中断を減らすには？"}]}),
+        );
+        let started = Instant::now();
+        let (status, response) = post(&server, &body, Some(&key), now());
+        (status, response, started.elapsed())
+    });
+    let mut latencies: Vec<Duration> = results.iter().map(|r| r.2).collect();
+    for (status, response, _) in &results {
+        assert_eq!(*status, 200, "{response}");
+        assert!(response["data"]["embeds"][0]["footer"]["text"].as_str().unwrap().contains("aws-notes.txt"));
+    }
+    let p99 = common::report("discord /ask x200 concurrent", &mut latencies, 99.0);
+    assert!(p99 < Duration::from_secs(3), "Discord waits 3 s for an answer: p99 {p99:?}");
+
+    // 500 members click twice each (1,000 clicks) on one channel quiz within 10 s: the first
+    // click of each is recorded, once.
+    let (store, post_id, _) = open_post(dir.path());
+    let started = Instant::now();
+    let outcomes = common::concurrently(50, |t| {
+        let mut out = Vec::new();
+        for u in 0..10u64 {
+            let user = 300000000000020000 + (t as u64) * 10 + u;
+            let first = (user % 4) as usize;
+            for choice in [first, (first + 1) % 4] {
+                let (status, response) = post(
+                    &server,
+                    &click_by(&format!("shiori:answer:{post_id}:{choice}"), user),
+                    Some(&key),
+                    now(),
+                );
+                out.push((user, choice, status, description(&response).to_owned()));
+            }
+        }
+        out
+    });
+    let took = started.elapsed();
+    eprintln!("1,000 clicks from 500 members: {took:?}");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    let outcomes: Vec<_> = outcomes.into_iter().flatten().collect();
+    assert_eq!(outcomes.len(), 1000);
+    assert!(outcomes.iter().all(|o| o.2 == 200));
+    let accepted = outcomes.iter().filter(|o| o.3.contains("受け付けました")).count();
+    let repeated = outcomes.iter().filter(|o| o.3.contains("回答済み")).count();
+    assert_eq!((accepted, repeated), (500, 500));
+    let answers = store.answers(post_id).unwrap();
+    assert_eq!(answers.len(), 500, "every member's answer recorded exactly once");
+    for (user, choice, _) in answers {
+        let user: u64 = user.parse().unwrap();
+        assert_eq!(choice, (user % 4) as usize, "the first click stands for {user}");
+    }
+}
+
+#[test]
+fn kill_9_during_a_burst_of_answers_loses_none_that_were_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = serve(dir.path());
+    let (store, post_id, _) = open_post(dir.path());
+    drop(store);
+    let key = app_key();
+    let acknowledged = std::sync::Mutex::new(Vec::new());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let base = server.base.clone();
+    std::thread::scope(|scope| {
+        for t in 0..8u64 {
+            let (acknowledged, stop, base, key) = (&acknowledged, &stop, &base, &key);
+            scope.spawn(move || {
+                for u in 0.. {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    let user = 300000000000030000 + t * 100_000 + u;
+                    let body = click_by(&format!("shiori:answer:{post_id}:1"), user);
+                    let signed = serde_json::to_vec(&body).unwrap();
+                    let ts = now().to_string();
+                    let signature = key.sign(&[ts.as_bytes(), &signed].concat());
+                    let sent = ureq::post(&format!("{base}/discord/interactions"))
+                        .set("X-Signature-Ed25519", &hex(&signature.to_bytes()))
+                        .set("X-Signature-Timestamp", &ts)
+                        .timeout(Duration::from_secs(5))
+                        .send_bytes(&signed);
+                    match sent.ok().and_then(|r| r.into_string().ok()) {
+                        Some(text) if text.contains("受け付けました") => {
+                            acknowledged.lock().unwrap().push(user)
+                        }
+                        _ => {}
+                    }
+                }
+            });
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while acknowledged.lock().unwrap().len() < 300 {
+            assert!(Instant::now() < deadline, "too few answers acknowledged");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        server.child.kill().unwrap(); // SIGKILL, mid-burst
+        server.child.wait().unwrap();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    let acknowledged = acknowledged.into_inner().unwrap();
+    let store = shiori::store::Store::open(&dir.path().join("data/shiori.db")).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let recorded: std::collections::HashSet<String> =
+        store.answers(post_id).unwrap().into_iter().map(|(user, _, _)| user).collect();
+    let lost: Vec<_> = acknowledged.iter().filter(|u| !recorded.contains(&u.to_string())).collect();
+    eprintln!("kill -9 after {} acknowledged answers; {} in the store", acknowledged.len(), recorded.len());
+    assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+}
+
+#[test]
+fn oversized_and_garbage_bodies_get_4xx() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path());
+    let url = format!("{}/discord/interactions", server.base);
+    let status = |r: Result<ureq::Response, ureq::Error>| match r {
+        Ok(r) => r.status(),
+        Err(ureq::Error::Status(code, _)) => code,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(
+        common::raw_post(&server.base, "/discord/interactions", &vec![b'{'; 1 << 20]),
+        413,
+        "over the limit"
+    );
+    assert_eq!(status(ureq::post(&url).send_bytes(&[0xff, 0x00, 0x13])), 401);
+    assert_eq!(status(ureq::post(&url).send_bytes(b"")), 401);
+    let garbage = b"\x00not json at all";
+    let ts = now().to_string();
+    let signature = app_key().sign(&[ts.as_bytes(), &garbage[..]].concat());
+    let signed = ureq::post(&url)
+        .set("X-Signature-Ed25519", &hex(&signature.to_bytes()))
+        .set("X-Signature-Timestamp", &ts)
+        .send_bytes(garbage);
+    assert_eq!(status(signed), 400, "signed garbage");
 }

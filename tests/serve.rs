@@ -186,3 +186,22 @@ fn secrets_never_reach_a_log_line_even_at_trace() {
     assert!(!logs.contains(secret), "the token appeared in the logs");
     assert!(!logs.contains("very-secret"));
 }
+
+#[test]
+fn two_hundred_concurrent_api_asks_are_all_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path(), &common::notes_dir(), "");
+    wait_ready(&server.base);
+    let url = format!("{}/api/ask?q={}", server.base, q("スポットインスタンスの中断を減らすには？"));
+    let results = common::concurrently(200, |_| {
+        let started = Instant::now();
+        let (status, body) = get(&url);
+        (status, body, started.elapsed())
+    });
+    let mut latencies: Vec<Duration> = results.iter().map(|r| r.2).collect();
+    for (status, body, _) in &results {
+        assert_eq!(*status, 200, "{body}");
+        assert!(body.contains("aws-notes.txt"));
+    }
+    common::report("/api/ask x200 concurrent", &mut latencies, 99.0);
+}

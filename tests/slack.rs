@@ -482,3 +482,26 @@ fn serde_urlencoded_pairs(body: &str) -> Value {
         .collect();
     Value::Object(pairs.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
 }
+
+#[test]
+fn two_hundred_concurrent_signed_asks_are_all_answered_inline() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let seen = Seen::default();
+    let api = stub_api(&runtime, &seen, "");
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_http(dir.path(), &api, "");
+    let respond = format!("{api}/respond/load");
+    let results = common::concurrently(200, |i| {
+        let body = slash("/ask", "スポットインスタンスの中断を減らすには？", &format!("U{i:05}"), &respond);
+        post(&server.base, "/slack/commands", &body, Some(SIGNING_SECRET), now())
+    });
+    let mut latencies: Vec<Duration> = results.iter().map(|r| r.2).collect();
+    for (status, answer, _) in &results {
+        assert_eq!(*status, 200, "{answer}");
+        assert!(texts(&answer["blocks"]).contains("aws-notes.txt"), "answered inline, cited: {answer}");
+    }
+    let p99 = common::report("slack /ask x200 concurrent", &mut latencies, 99.0);
+    assert!(p99 < Duration::from_secs(3), "Slack waits 3 s: p99 {p99:?}");
+    assert!(seen.lock().unwrap().is_empty(), "nothing needed response_url");
+    assert_eq!(common::raw_post(&server.base, "/slack/commands", &vec![b'a'; 1 << 20]), 413);
+}

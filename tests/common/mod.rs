@@ -162,3 +162,55 @@ pub fn covers_every_line(
     }
     Ok(())
 }
+
+/// Runs `f(0..n)` on `n` threads released at the same moment; the results in order.
+pub fn concurrently<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let barrier = std::sync::Barrier::new(n);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                let (barrier, f) = (&barrier, &f);
+                scope.spawn(move || {
+                    barrier.wait();
+                    f(i)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// The `p`-th percentile (0–100) of `latencies`, and prints a summary line for the test log.
+pub fn report(label: &str, latencies: &mut [std::time::Duration], p: f64) -> std::time::Duration {
+    latencies.sort_unstable();
+    let at = |q: f64| {
+        latencies[((latencies.len() as f64 * q / 100.0).ceil() as usize).clamp(1, latencies.len()) - 1]
+    };
+    eprintln!(
+        "{label}: {} requests, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        latencies.len(),
+        at(50.0).as_secs_f64() * 1000.0,
+        at(99.0).as_secs_f64() * 1000.0,
+        latencies.last().unwrap().as_secs_f64() * 1000.0
+    );
+    at(p)
+}
+
+/// POSTs `body` over a plain socket and returns the status code: unlike an HTTP client, it
+/// still reads the answer when the server refuses the body before it is all sent (413).
+pub fn raw_post(base: &str, path: &str, body: &[u8]) -> u16 {
+    use std::io::{Read, Write};
+    let addr = base.strip_prefix("http://").unwrap();
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let _ = stream.write_all(body); // the server may stop reading early
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response);
+    text.split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or(0)
+}
