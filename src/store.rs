@@ -482,6 +482,18 @@ impl Store {
         Ok(())
     }
 
+    /// Caps the database at `pages` pages (SQLite's `max_page_count`): past it every write fails
+    /// as it would on a full disk. Tests use it to make the disk "full".
+    pub fn cap_pages(&self, pages: u64) -> Result<(), StoreError> {
+        self.conn().query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// The database's size in pages.
+    pub fn page_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn().query_row("PRAGMA page_count", [], |r| r.get::<_, i64>(0))?.max(0) as u64)
+    }
+
     /// Runs SQLite's own consistency check; "ok" when the file is sound.
     pub fn integrity_check(&self) -> Result<String, StoreError> {
         Ok(self.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0))?)

@@ -143,6 +143,37 @@ fn non_utf8_note_is_skipped_with_a_warning_naming_it() {
 }
 
 #[test]
+fn binary_empty_huge_line_and_mixed_encoding_notes_are_handled() {
+    let dir = scratch();
+    let notes = dir.path().join("notes");
+    std::fs::create_dir(&notes).unwrap();
+    std::fs::copy(common::notes_dir().join("aws-notes.txt"), notes.join("aws-notes.txt")).unwrap();
+    // A PNG saved with a .txt name, an empty note, a UTF-8 note with a Latin-1 byte in the
+    // middle, and a note whose one line is 1 MB long (a pasted log).
+    std::fs::write(notes.join("screenshot.txt"), b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe").unwrap();
+    std::fs::write(notes.join("empty.md"), b"").unwrap();
+    std::fs::write(notes.join("mixed.txt"), b"Lambda\n\xe9\xa0\x85\xe7\x9b\xae caf\xe9\n").unwrap();
+    let line = format!("ゼブラフィッシュ観察ログ {}", "x".repeat(1 << 20));
+    std::fs::write(notes.join("huge-line.md"), format!("# 観察\n\n{line}\n")).unwrap();
+    let out = shiori_with(dir.path(), &notes, &["index"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    for skipped in ["screenshot.txt", "mixed.txt"] {
+        assert!(all.contains(skipped), "{skipped} is named: {all}");
+    }
+    assert!(!all.contains("empty.md"), "an empty note is not an error: {all}");
+    // Found by its heading. (Its body words rank low: BM25 divides by the section's length.)
+    let v = json(&shiori_with(dir.path(), &notes, &["search", "--json", "観察"], None));
+    assert_eq!(v[0]["source"], "huge-line.md", "{v}");
+    assert!(
+        v[0]["snippet"].as_str().unwrap().chars().count() < 1000,
+        "the snippet is a window, not the line"
+    );
+    let v = json(&shiori_with(dir.path(), &notes, &["search", "--json", "ハイバネーション"], None));
+    assert_eq!(v[0]["line_start"], 138, "the real notes still answer: {v}");
+}
+
+#[test]
 fn index_is_rebuilt_when_notes_change() {
     let dir = scratch();
     let notes = dir.path().join("notes");

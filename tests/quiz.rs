@@ -282,6 +282,43 @@ fn the_bot_counts_commands_posts_and_answers() {
 }
 
 #[test]
+fn a_full_disk_fails_quiz_writes_clearly_while_ask_keeps_answering() {
+    use shiori::bot::{Command, Context};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("s.db")).unwrap());
+    let bot = bot_on_notes(dir.path(), Arc::clone(&store));
+    let ctx = Context { platform: "discord".into(), channel: "study".into(), user: "u".into(), admin: false };
+    let question = pool().remove(0);
+    let post = shiori::store::NewPost {
+        platform: "discord",
+        channel: "study",
+        question: &question,
+        slot: None,
+        posted_at: 0,
+        reveal_at: i64::MAX,
+    };
+    let post_id = &store.claim_post(&post).unwrap().unwrap();
+    // Fill the "disk": no page may be added; the answers table must grow to take an answer.
+    store.cap_pages(store.page_count().unwrap()).unwrap();
+    let mut failed = None;
+    for i in 0..2000 {
+        let other = Context { user: format!("member-{i}-{}", "x".repeat(200)), ..ctx.clone() };
+        let reply = bot.handle(&other, Command::Answer { post_id: *post_id, choice: 0 }).to_plain();
+        if !reply.contains("受け付けました") && !reply.contains("正解") {
+            failed = Some(reply);
+            break;
+        }
+    }
+    let failed = failed.expect("the capped store ran out of room");
+    assert!(failed.contains("記録に失敗") && failed.contains("/ask は使えます"), "{failed}");
+    let err = store.record_answer(*post_id, &"late".repeat(5000), 0, false, 0).unwrap_err().to_string();
+    assert!(err.contains("full"), "SQLite says why: {err}");
+    let answer = bot.handle(&ctx, Command::Ask { query: "ハイバネーション".into() }).to_plain();
+    assert!(answer.contains("aws-notes.txt") && answer.contains("L138"), "{answer}");
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
 fn schedules_added_in_chat_are_for_admins_and_post_without_a_restart() {
     use shiori::bot::{Command, Context, ScheduleAction};
     let dir = tempfile::tempdir().unwrap();
