@@ -233,7 +233,7 @@ fn slack_check(
     slack: &SlackHttp,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(), Response> {
+) -> Result<(), Box<Response>> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let signature = header("x-slack-signature");
     let now = crate::chat::discord::unix_now();
@@ -247,7 +247,7 @@ fn slack_check(
         });
     checked.map_err(|refused| {
         state.live.metrics.error("slack_unauthorized");
-        error(StatusCode::UNAUTHORIZED, refused.to_string())
+        Box::new(error(StatusCode::UNAUTHORIZED, refused.to_string()))
     })
 }
 
@@ -258,7 +258,7 @@ async fn slack_commands(State(state): State<AppState>, headers: HeaderMap, body:
         return error(StatusCode::NOT_FOUND, "Slack is not configured in HTTP mode");
     };
     if let Err(refused) = slack_check(&state, &slack, &headers, &body) {
-        return refused;
+        return *refused;
     }
     let event: SlackCommandEvent = match serde_urlencoded::from_bytes(&body) {
         Ok(e) => e,
@@ -284,7 +284,7 @@ async fn slack_interactions(State(state): State<AppState>, headers: HeaderMap, b
         return error(StatusCode::NOT_FOUND, "Slack is not configured in HTTP mode");
     };
     if let Err(refused) = slack_check(&state, &slack, &headers, &body) {
-        return refused;
+        return *refused;
     }
     let event = serde_urlencoded::from_bytes::<Form>(&body)
         .map_err(|e| e.to_string())

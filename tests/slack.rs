@@ -423,7 +423,7 @@ fn socket_mode_connects_out_answers_envelopes_and_acks_them() {
         .unwrap()
         .iter()
         .find(|b| b["type"] == "actions")
-        .expect(&ack.to_string())
+        .unwrap_or_else(|| panic!("{ack}"))
         .clone();
     let action_id = actions["elements"][0]["action_id"].as_str().unwrap();
     let clicked = format!("{api}/respond/socket-click");
@@ -460,26 +460,7 @@ fn socket_mode_connects_out_answers_envelopes_and_acks_them() {
 
 /// A form body as the JSON object Socket Mode carries in `payload`.
 fn serde_urlencoded_pairs(body: &str) -> Value {
-    let pairs: Vec<(String, String)> = body
-        .split('&')
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap();
-            let bytes: Vec<u8> = v
-                .split('%')
-                .enumerate()
-                .flat_map(|(i, chunk)| {
-                    if i == 0 {
-                        chunk.as_bytes().to_vec()
-                    } else {
-                        let mut out = vec![u8::from_str_radix(&chunk[..2], 16).unwrap()];
-                        out.extend_from_slice(chunk[2..].as_bytes());
-                        out
-                    }
-                })
-                .collect();
-            (k.to_owned(), String::from_utf8(bytes).unwrap())
-        })
-        .collect();
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap();
     Value::Object(pairs.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
 }
 

@@ -338,10 +338,8 @@ pub fn blocks(reply: &Reply) -> Vec<SlackBlock> {
 mod socket {
     use super::*;
 
-    fn app(
-        state: &SlackClientEventsUserState,
-    ) -> impl std::future::Future<Output = Option<Arc<SlackApp>>> + '_ {
-        async move { state.read().await.get_user_state::<Arc<SlackApp>>().cloned() }
+    async fn app(state: &SlackClientEventsUserState) -> Option<Arc<SlackApp>> {
+        state.read().await.get_user_state::<Arc<SlackApp>>().cloned()
     }
 
     pub async fn on_command(
