@@ -133,7 +133,7 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     let loaded = tokio::task::spawn_blocking(move || search::open_or_build(&paths, &dir, false)).await??;
     let mut digest = loaded.corpus.digest.clone();
     record_index(&live.metrics, &loaded);
-    let scheduler = start_scheduler(
+    let (scheduler, scheduled) = start_scheduler(
         &config,
         &loaded,
         store.clone(),
@@ -145,7 +145,7 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     let sessions = platforms.start(&stop_rx);
     tracing::info!("index loaded");
 
-    let reloader = Reloader { corpus, index, parts, live: Arc::clone(&live) };
+    let reloader = Reloader { corpus, index, parts, live: Arc::clone(&live), scheduled };
     let reloading = tokio::spawn(async move { reloader.watch(&mut digest, changes, watcher, stop_rx).await });
 
     shutdown.await;
@@ -308,6 +308,7 @@ impl Platforms {
 
 /// Starts the quiz scheduler over `posters` (one per platform with a bot token). A schedule for
 /// a platform without one is reported and left out, so its slots are not claimed for nothing.
+/// Returns the task and the quiz rules it runs (the reloader swaps their question pool).
 fn start_scheduler(
     config: &Config,
     loaded: &Loaded,
@@ -315,11 +316,8 @@ fn start_scheduler(
     posters: HashMap<String, Arc<dyn Poster>>,
     metrics: Arc<Metrics>,
     stop: watch::Receiver<bool>,
-) -> Option<tokio::task::JoinHandle<()>> {
-    let store = store?;
-    if posters.is_empty() {
-        return None;
-    }
+) -> (Option<tokio::task::JoinHandle<()>>, Option<Arc<Quizmaster>>) {
+    let Some(store) = store.filter(|_| !posters.is_empty()) else { return (None, None) };
     for s in config.validate("").unwrap_or_default() {
         if !posters.contains_key(&s.platform) {
             tracing::warn!(platform = %s.platform, channel = %s.channel, "quiz schedule skipped: platform not configured");
@@ -327,9 +325,12 @@ fn start_scheduler(
     }
     // Schedules of platforms without a poster are left alone (their slots are not claimed).
     let pool = crate::quiz::generate::generate(&loaded.corpus.sections);
-    let quiz = Quizmaster::new(store, pool, config.validate("").unwrap_or_default())
-        .with_platforms(posters.keys().cloned());
-    Some(tokio::spawn(runner::run(Arc::new(quiz), posters, Arc::new(SystemClock), metrics, stop)))
+    let quiz = Arc::new(
+        Quizmaster::new(store, pool, config.validate("").unwrap_or_default())
+            .with_platforms(posters.keys().cloned()),
+    );
+    let task = tokio::spawn(runner::run(Arc::clone(&quiz), posters, Arc::new(SystemClock), metrics, stop));
+    (Some(task), Some(quiz))
 }
 
 fn record_index(metrics: &Metrics, loaded: &Loaded) {
@@ -344,6 +345,8 @@ struct Reloader {
     index: PathBuf,
     parts: BotParts,
     live: Arc<Live>,
+    /// The scheduler's quiz rules, whose question pool follows the notes.
+    scheduled: Option<Arc<Quizmaster>>,
 }
 
 /// Starts watching the note paths; each change sends a unit (coalesced while one is pending).
@@ -414,6 +417,9 @@ impl Reloader {
                     sections = loaded.corpus.sections.len(),
                     "notes changed: index rebuilt and swapped in"
                 );
+                if let Some(quiz) = &self.scheduled {
+                    quiz.replace_pool(crate::quiz::generate::generate(&loaded.corpus.sections));
+                }
                 self.live.set(self.parts.bot(loaded));
             }
             Ok(Ok(None)) => {}

@@ -282,6 +282,28 @@ fn the_bot_counts_commands_posts_and_answers() {
 }
 
 #[test]
+fn a_reloaded_pool_is_what_the_next_slot_draws_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let quiz = master(&dir.path().join("s.db"));
+    // The notes after an edit that kept only the CloudFront part.
+    let mut edited = corpus::load(&[common::notes_dir()]).unwrap().sections;
+    edited.retain(|s| s.path.iter().any(|p| p == "Cloud Front"));
+    let pool = generate::generate(&edited);
+    assert!(pool.len() > 5, "{}", pool.len());
+    quiz.replace_pool(pool.clone());
+    for day in ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"] {
+        let events = quiz.tick(utc(&format!("{day}T00:00:00Z"))).unwrap();
+        let Some(Event::Posted { question, .. }) =
+            events.into_iter().find(|e| matches!(e, Event::Posted { .. }))
+        else {
+            panic!("no post on {day}")
+        };
+        assert!(pool.iter().any(|q| q.id == question.id), "{question:?} is from the reloaded notes");
+        assert!(question.source.path.iter().any(|p| p == "Cloud Front"), "{:?}", question.source);
+    }
+}
+
+#[test]
 fn a_full_disk_fails_quiz_writes_clearly_while_ask_keeps_answering() {
     use shiori::bot::{Command, Context};
     let dir = tempfile::tempdir().unwrap();

@@ -81,7 +81,8 @@ pub enum AnswerOutcome {
 /// another shares its slots, so it never posts twice.
 pub struct Quizmaster {
     pub store: Arc<Store>,
-    pub pool: Vec<Question>,
+    /// Questions from the notes; replaced when the notes are reloaded.
+    pool: std::sync::RwLock<Arc<Vec<Question>>>,
     pub schedules: Vec<Schedule>,
     /// Platforms that can post; schedules for others are left alone (their slots unclaimed).
     platforms: Option<Vec<String>>,
@@ -100,7 +101,17 @@ fn salt(platform: &str, channel: &str) -> u64 {
 
 impl Quizmaster {
     pub fn new(store: Arc<Store>, pool: Vec<Question>, schedules: Vec<Schedule>) -> Quizmaster {
-        Quizmaster { store, pool, schedules, platforms: None }
+        Quizmaster { store, pool: std::sync::RwLock::new(Arc::new(pool)), schedules, platforms: None }
+    }
+
+    /// The current question pool.
+    pub fn pool(&self) -> Arc<Vec<Question>> {
+        Arc::clone(&self.pool.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Swaps in questions generated from reloaded notes; posts already made keep their own copy.
+    pub fn replace_pool(&self, pool: Vec<Question>) {
+        *self.pool.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(pool);
     }
 
     /// Runs only the schedules of these platforms (the ones with a poster).
@@ -132,6 +143,7 @@ impl Quizmaster {
                 events.push(Event::Revealed(reveal));
             }
         }
+        let pool = self.pool();
         for schedule in self.active_schedules()? {
             let Some(slot) = schedule.due_slot(now) else { continue };
             let key = schedule.slot_key(slot);
@@ -139,8 +151,7 @@ impl Quizmaster {
                 continue;
             }
             let history = self.store.channel_history(&schedule.platform, &schedule.channel)?;
-            let Some(question) =
-                deck::next(&self.pool, &history, salt(&schedule.platform, &schedule.channel))
+            let Some(question) = deck::next(&pool, &history, salt(&schedule.platform, &schedule.channel))
             else {
                 continue;
             };
@@ -222,7 +233,8 @@ impl Quizmaster {
     ) -> Result<Option<(i64, Question)>, StoreError> {
         let channel = format!("{PERSONAL}{user}");
         let history = self.store.channel_history(platform, &channel)?;
-        let Some(question) = deck::next(&self.pool, &history, salt(platform, &channel)) else {
+        let pool = self.pool();
+        let Some(question) = deck::next(&pool, &history, salt(platform, &channel)) else {
             return Ok(None);
         };
         let post = NewPost {
