@@ -453,3 +453,53 @@ fn oversized_and_garbage_bodies_get_4xx() {
         .send_bytes(garbage);
     assert_eq!(status(signed), 400, "signed garbage");
 }
+
+#[test]
+fn http_mode_registers_commands_at_startup_and_survives_a_failed_registration() {
+    // Registration against a stub that records it.
+    let (base, seen) = stub_rest();
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[discord]\nmode = \"http\"\npublic_key = \"{}\"\napplication_id = 1100000000000000000\napi_base = \"{base}\"\n",
+        hex(app_key().verifying_key().as_bytes())
+    );
+    let env = [("SHIORI_DISCORD_TOKEN", "test-token")];
+    let server = common::serve_with(dir.path(), &common::notes_dir(), &config, &env, Stdio::null());
+    common::wait_ready(&server.base);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !seen
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|(m, p, _)| m == "PUT" && p == "/api/v10/applications/1100000000000000000/commands")
+    {
+        assert!(Instant::now() < deadline, "{:?}", seen.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(server);
+
+    // Registration against nothing at all: logged, and the endpoint answers anyway.
+    let dir = tempfile::tempdir().unwrap();
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_base = format!("http://{}", dead.local_addr().unwrap());
+    drop(dead);
+    let config = config.replace(&base, &dead_base);
+    let server = common::serve_with(dir.path(), &common::notes_dir(), &config, &env, Stdio::null());
+    common::wait_ready(&server.base);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, metrics) = common::get(&format!("{}/metrics", server.base));
+        if metrics.contains("shiori_errors_total{kind=\"discord_register\"} 1") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{metrics}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (status, pong) = post(
+        &server,
+        &json!({"type": 1, "id": "1", "application_id": "1100000000000000000", "token": "t", "version": 1}),
+        Some(&app_key()),
+        now(),
+    );
+    assert_eq!((status, pong), (200, json!({"type": 1})));
+}
