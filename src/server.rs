@@ -21,7 +21,7 @@ use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
 
 use crate::answer;
 use crate::bot::Bot;
-use crate::chat::replay::ReplayGuard;
+use crate::chat::signature::{Refused, ReplayGuard};
 use crate::chat::slack::{self, SlackApp};
 use crate::metrics::Metrics;
 use crate::search::QueryError;
@@ -242,7 +242,7 @@ fn slack_check(
             if state.replays.first_time(signature.unwrap_or_default(), now) {
                 Ok(())
             } else {
-                Err(slack::Refused::Replayed)
+                Err(Refused::Replayed)
             }
         });
     checked.map_err(|refused| {

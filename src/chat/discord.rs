@@ -25,28 +25,16 @@ use serenity::model::guild::Member;
 use serenity::model::id::{ApplicationId, GuildId};
 use serenity::model::Permissions;
 
+use super::signature::{fresh, Refused};
 use crate::bot::{Block, Bot, Command, Context, Reply, ScheduleAction};
 use crate::quiz::game::Reveal;
 use crate::quiz::runner::{PostError, PostFuture, Poster};
 use crate::quiz::Question;
 
-/// Oldest (or furthest in the future) signed timestamp accepted, in seconds.
-pub const MAX_SKEW_SECS: i64 = 300;
 /// Prefix of the custom_id of quiz answer buttons: `shiori:answer:<post id>:<choice>`.
 const ANSWER_PREFIX: &str = "shiori:answer:";
 
-/// Why a request was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refused {
-    #[error("missing signature headers")]
-    Unsigned,
-    #[error("signature timestamp is not a number or is more than five minutes off")]
-    Stale,
-    #[error("bad signature")]
-    BadSignature,
-}
-
-/// Checks a request's signature; `now` is the current Unix time in seconds.
+/// Checks a request's Ed25519 signature; `now` is the current Unix time in seconds.
 pub fn verify(
     verifier: &Verifier,
     signature: Option<&str>,
@@ -54,11 +42,7 @@ pub fn verify(
     body: &[u8],
     now: i64,
 ) -> Result<(), Refused> {
-    let (Some(signature), Some(timestamp)) = (signature, timestamp) else { return Err(Refused::Unsigned) };
-    let signed_at: i64 = timestamp.parse().map_err(|_| Refused::Stale)?;
-    if (now - signed_at).abs() > MAX_SKEW_SECS {
-        return Err(Refused::Stale);
-    }
+    let (signature, timestamp) = fresh(signature, timestamp, now)?;
     verifier.verify(signature, timestamp, body).map_err(|()| Refused::BadSignature)
 }
 

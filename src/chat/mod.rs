@@ -4,5 +4,5 @@
 pub mod console;
 pub mod discord;
 pub mod gateway;
-pub mod replay;
+pub mod signature;
 pub mod slack;

@@ -22,6 +22,7 @@ use std::time::Duration;
 use slack_morphism::prelude::*;
 use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
 
+use super::signature::{fresh, Refused};
 use crate::bot::{Block, Command, Context, Reply, ScheduleAction};
 use crate::config::{SlackCommands, SlackConfig};
 use crate::quiz::game::Reveal;
@@ -31,8 +32,6 @@ use crate::server::Live;
 
 pub use blocks::{blocks, content, escape, response, split, MAX_BLOCKS, MAX_TEXT};
 
-/// Oldest (or furthest in the future) signed timestamp accepted, in seconds.
-pub const MAX_SKEW_SECS: i64 = 300;
 /// `action_id` of quiz answer buttons: `shiori:answer:<post id>:<choice>` (as on Discord).
 pub(crate) const ANSWER_PREFIX: &str = "shiori:answer:";
 
@@ -53,19 +52,6 @@ pub fn client(api_base: Option<&str>) -> SlackHyperClient {
     SlackClient::new(connector)
 }
 
-/// Why a request was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refused {
-    #[error("missing signature headers")]
-    Unsigned,
-    #[error("signature timestamp is not a number or is more than five minutes off")]
-    Stale,
-    #[error("bad signature")]
-    BadSignature,
-    #[error("this request was already received (replay)")]
-    Replayed,
-}
-
 /// Checks a request's v0 signature; `now` is the current Unix time in seconds.
 pub fn verify(
     verifier: &SlackEventSignatureVerifier,
@@ -74,11 +60,7 @@ pub fn verify(
     body: &[u8],
     now: i64,
 ) -> Result<(), Refused> {
-    let (Some(signature), Some(timestamp)) = (signature, timestamp) else { return Err(Refused::Unsigned) };
-    let signed_at: i64 = timestamp.parse().map_err(|_| Refused::Stale)?;
-    if (now - signed_at).abs() > MAX_SKEW_SECS {
-        return Err(Refused::Stale);
-    }
+    let (signature, timestamp) = fresh(signature, timestamp, now)?;
     // Slack's bodies are form-encoded ASCII; anything else cannot carry a valid signature.
     let body = std::str::from_utf8(body).map_err(|_| Refused::BadSignature)?;
     verifier.verify(signature, body, timestamp).map_err(|_| Refused::BadSignature)

@@ -1,10 +1,44 @@
-//! Refuses a signed request seen before. A signature covers the timestamp and the body, and the
-//! timestamp must be within five minutes, so remembering each accepted signature for a little
-//! longer than that window is enough to turn every replay into a 401: a captured request sent
-//! again inside the window is caught here, and after it the timestamp check catches it.
+//! What Discord's and Slack's signed requests share: both headers present, a timestamp at most
+//! five minutes off, and a signature not seen before. (Each platform checks its own signature:
+//! Ed25519 for Discord, HMAC-SHA256 for Slack.)
+//!
+//! **Replays.** A signature covers the timestamp and the body, and the timestamp must be within
+//! five minutes, so remembering each accepted signature for a little longer than that window is
+//! enough to turn every replay into a 401: a captured request sent again inside the window is
+//! caught by [`ReplayGuard`], and after it the timestamp check catches it.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+
+/// Oldest (or furthest in the future) signed timestamp accepted, in seconds.
+pub const MAX_SKEW_SECS: i64 = 300;
+
+/// Why a signed request was refused (every one is a 401).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("missing signature headers")]
+    Unsigned,
+    #[error("signature timestamp is not a number or is more than five minutes off")]
+    Stale,
+    #[error("bad signature")]
+    BadSignature,
+    #[error("this request was already received (replay)")]
+    Replayed,
+}
+
+/// Both headers, with a timestamp within [`MAX_SKEW_SECS`] of `now` (Unix seconds).
+pub fn fresh<'a>(
+    signature: Option<&'a str>,
+    timestamp: Option<&'a str>,
+    now: i64,
+) -> Result<(&'a str, &'a str), Refused> {
+    let (Some(signature), Some(timestamp)) = (signature, timestamp) else { return Err(Refused::Unsigned) };
+    let signed_at: i64 = timestamp.parse().map_err(|_| Refused::Stale)?;
+    if (now - signed_at).abs() > MAX_SKEW_SECS {
+        return Err(Refused::Stale);
+    }
+    Ok((signature, timestamp))
+}
 
 /// How long a signature is remembered, in seconds: the five-minute window on either side.
 const REMEMBER_SECS: i64 = 2 * 300 + 60;
