@@ -273,6 +273,7 @@ fn a_scheduled_quiz_is_posted_and_revealed_through_the_rest_api() {
     let requests = seen.lock().unwrap().clone();
     let (method, path, body) = &requests[0];
     assert_eq!((method.as_str(), path.as_str()), ("POST", "/api/v10/channels/123456789012345678/messages"));
+    assert_eq!(body["embeds"][0]["title"], "今日のクイズ");
     let buttons = body["components"][0]["components"].as_array().unwrap();
     assert_eq!(buttons.len(), 4);
     assert!(buttons[0]["custom_id"].as_str().unwrap().starts_with("shiori:answer:"));
@@ -281,7 +282,11 @@ fn a_scheduled_quiz_is_posted_and_revealed_through_the_rest_api() {
     assert_eq!(body["components"], json!([]), "the buttons are removed on reveal");
     let footer = body["embeds"][0]["footer"]["text"].as_str().unwrap();
     assert!(footer.contains("aws-notes.txt"), "{footer}");
-    assert!(body["embeds"][0]["description"].as_str().unwrap().contains("正解率"), "{body}");
+    let revealed = body["embeds"][0]["description"].as_str().unwrap();
+    assert!(
+        revealed.starts_with("Q. ") && revealed.contains("正解率"),
+        "the question stays, with the share: {body}"
+    );
     assert!(store.post(1).unwrap().unwrap().message_id.as_deref() == Some("700000000000000001"));
 }
 

@@ -167,12 +167,7 @@ fn a_gateway_session_registers_commands_and_answers_guild_members() {
     );
     let env = [("SHIORI_DISCORD_TOKEN", TOKEN), ("SHIORI_LOG", "trace")];
     let mut server = common::serve_with(dir.path(), &common::notes_dir(), &config, &env, Stdio::piped());
-    let mut stderr = server.child.stderr.take().unwrap();
-    let logs = std::thread::spawn(move || {
-        let mut logs = String::new();
-        std::io::Read::read_to_string(&mut stderr, &mut logs).unwrap();
-        logs
-    });
+    let logs = common::capture_stderr(&mut server);
 
     // The index loads, but the server is not ready until the gateway session is.
     let readyz = format!("{}/readyz", server.base);

@@ -386,12 +386,7 @@ fn socket_mode_connects_out_answers_envelopes_and_acks_them() {
         ("SHIORI_LOG", "trace"),
     ];
     let mut server = common::serve_with(dir.path(), &common::notes_dir(), &config, &env, Stdio::piped());
-    let mut stderr = server.child.stderr.take().unwrap();
-    let logs = std::thread::spawn(move || {
-        let mut logs = String::new();
-        std::io::Read::read_to_string(&mut stderr, &mut logs).unwrap();
-        logs
-    });
+    let logs = common::capture_stderr(&mut server);
     common::wait_ready(&server.base);
     let (auth, _) = wait_for(&seen, "/api/apps.connections.open");
     assert_eq!(auth, format!("Bearer {APP_TOKEN}"), "the connection is opened with the app token");

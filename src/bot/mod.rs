@@ -274,6 +274,20 @@ impl Reply {
         }
     }
 
+    /// A scheduled quiz as posted to a channel: a heading, then the question and its buttons.
+    pub fn scheduled_question(post_id: i64, question: &Question) -> Reply {
+        let mut reply = Reply::question(post_id, question, false);
+        reply.blocks.insert(0, Block::Title("今日のクイズ".into()));
+        reply
+    }
+
+    /// A scheduled quiz's reveal, replacing the question: the question again, then the reveal.
+    pub fn scheduled_reveal(reveal: &Reveal) -> Reply {
+        let mut reply = Reply::reveal(None, reveal, false);
+        reply.blocks.insert(0, Block::Text(format!("Q. {}", reveal.post.question.question)));
+        reply
+    }
+
     /// The reveal of a quiz post, with an optional verdict for the member who answered.
     pub fn reveal(verdict: Option<&str>, reveal: &Reveal, ephemeral: bool) -> Reply {
         let q = &reveal.post.question;

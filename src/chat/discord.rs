@@ -322,10 +322,9 @@ fn channel_id(channel: &str) -> Result<serenity::model::id::ChannelId, PostError
 impl Poster for DiscordPoster {
     fn post<'a>(&'a self, channel: &'a str, post_id: i64, question: &'a Question) -> PostFuture<'a, String> {
         Box::pin(async move {
-            let (embed, buttons) = parts(&Reply::question(post_id, question, false));
-            let message = CreateMessage::new()
-                .embed(embed.title("今日のクイズ"))
-                .components(vec![CreateActionRow::Buttons(buttons)]);
+            let (embed, buttons) = parts(&Reply::scheduled_question(post_id, question));
+            let message =
+                CreateMessage::new().embed(embed).components(vec![CreateActionRow::Buttons(buttons)]);
             let sent = channel_id(channel)?.send_message(&self.http, message).await.map_err(post_error)?;
             Ok(sent.id.to_string())
         })
@@ -341,7 +340,7 @@ impl Poster for DiscordPoster {
     ) -> PostFuture<'a, ()> {
         Box::pin(async move {
             let channel = channel_id(channel)?;
-            let (embed, _) = parts(&Reply::reveal(None, reveal, false));
+            let (embed, _) = parts(&Reply::scheduled_reveal(reveal));
             let message = message_id.and_then(|m| m.parse::<u64>().ok()).filter(|m| *m != 0);
             match message {
                 Some(id) => {

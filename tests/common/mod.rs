@@ -214,3 +214,14 @@ pub fn raw_post(base: &str, path: &str, body: &[u8]) -> u16 {
     let text = String::from_utf8_lossy(&response);
     text.split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or(0)
 }
+
+/// Reads the server's stderr (it must have been started with `Stdio::piped()`) on a thread;
+/// join it after the server exits to get every log line.
+pub fn capture_stderr(server: &mut Server) -> std::thread::JoinHandle<String> {
+    let mut stderr = server.child.stderr.take().expect("stderr piped");
+    std::thread::spawn(move || {
+        let mut logs = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut logs).unwrap();
+        logs
+    })
+}

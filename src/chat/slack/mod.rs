@@ -23,7 +23,7 @@ use slack_morphism::prelude::*;
 use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
 
 use super::signature::{fresh, Refused};
-use crate::bot::{Block, Command, Context, Reply, ScheduleAction};
+use crate::bot::{Command, Context, Reply, ScheduleAction};
 use crate::config::{SlackCommands, SlackConfig};
 use crate::quiz::game::Reveal;
 use crate::quiz::runner::{PostError, PostFuture, Poster};
@@ -296,8 +296,7 @@ fn post_error(e: impl std::fmt::Display) -> PostError {
 impl Poster for SlackPoster {
     fn post<'a>(&'a self, channel: &'a str, post_id: i64, question: &'a Question) -> PostFuture<'a, String> {
         Box::pin(async move {
-            let mut reply = Reply::question(post_id, question, false);
-            reply.blocks.insert(0, Block::Title("今日のクイズ".into()));
+            let reply = Reply::scheduled_question(post_id, question);
             let request = SlackApiChatPostMessageRequest::new(channel.to_owned().into(), content(&reply));
             let session = self.client.open_session(&self.token);
             let sent = session.chat_post_message(&request).await.map_err(post_error)?;
@@ -314,8 +313,7 @@ impl Poster for SlackPoster {
         reveal: &'a Reveal,
     ) -> PostFuture<'a, ()> {
         Box::pin(async move {
-            let mut reply = Reply::reveal(None, reveal, false);
-            reply.blocks.insert(0, Block::Text(format!("Q. {}", reveal.post.question.question)));
+            let reply = Reply::scheduled_reveal(reveal);
             let session = self.client.open_session(&self.token);
             match message_id.filter(|m| !m.is_empty()) {
                 Some(ts) => {
