@@ -159,7 +159,7 @@ pub struct DiscordConfig {
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum DiscordMode {
-    /// A gateway (websocket) session: DESIGN's default, not available yet in this version.
+    /// A gateway (websocket) session (the default): the bot dials out, no public URL needed.
     #[default]
     Gateway,
     /// The HTTP interactions endpoint.

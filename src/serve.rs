@@ -1,12 +1,14 @@
-//! `shiori serve`: the HTTP server, the index (loaded, then rebuilt when the notes change), and an
-//! orderly shutdown.
+//! `shiori serve`: the HTTP server, the index (loaded, then rebuilt when the notes change), the
+//! chat platforms and the quiz scheduler, and an orderly shutdown.
 //!
 //! Start-up order: bind and serve `/healthz` at once (not ready), load or build the index off the
-//! async threads, then mark ready. A watcher (notify) reports note changes; after a short quiet
+//! async threads, start the scheduler and the platform sessions (Discord gateway, Slack Socket
+//! Mode; each marks itself ready once connected), then ready. A watcher (notify) reports note changes; after a short quiet
 //! period the notes are re-read and, if their digest changed, a new index generation is built
 //! beside the live one and swapped in. A rebuild that fails leaves the old index serving and logs
 //! why. Shutdown (SIGTERM, ctrl-c, or the future a test passes) stops accepting connections,
-//! lets requests in flight finish, stops the watcher, checkpoints the store and returns.
+//! lets requests in flight finish, stops the watcher, the scheduler and the platform sessions,
+//! checkpoints the store and returns.
 
 use std::collections::HashMap;
 use std::future::Future;

@@ -1,4 +1,5 @@
-//! The HTTP server (axum): health, readiness, Prometheus metrics and the JSON API.
+//! The HTTP server (axum): health, readiness, Prometheus metrics, the JSON API, and the Discord
+//! and Slack HTTP-mode endpoints (signature, freshness and replay checked before any parsing).
 //!
 //! Requests read the live [`Bot`] through [`Live`], which the reloader swaps when the notes change:
 //! a request holds its own `Arc` of the bot it started with, so searches during a rebuild answer
