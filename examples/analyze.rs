@@ -11,7 +11,7 @@ fn main() -> anyhow::Result<()> {
         "normalized: {}\nmorph: {:?}\nbigrams: {:?}\nsubject: {:?}",
         a.normalized, a.morph, a.bigrams, a.subject_typed
     );
-    for hit in searcher.search_analyzed(&a, 5) {
+    for hit in searcher.search_analyzed(&a, 5)? {
         println!("{:.2} {}", hit.score, hit.section.citation());
     }
     Ok(())

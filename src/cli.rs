@@ -269,7 +269,8 @@ pub fn log_config(cli: &Cli) -> crate::config::LogConfig {
 
 /// Exit code for an error: 2 for input the user can fix by asking differently, 1 otherwise.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
-    if error.downcast_ref::<search::QueryError>().is_some() {
+    if error.downcast_ref::<search::QueryError>().is_some_and(|e| !matches!(e, search::QueryError::Failed(_)))
+    {
         2
     } else {
         1

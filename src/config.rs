@@ -144,15 +144,50 @@ pub struct DiscordConfig {
     /// The application's public key (hex), from the Developer Portal; required in `http` mode.
     #[serde(default)]
     pub public_key: Option<String>,
-    /// The application id (for registering commands).
-    #[serde(default)]
+    /// The application id (for registering commands), quoted or bare.
+    #[serde(default, deserialize_with = "snowflake::optional")]
     pub application_id: Option<u64>,
-    /// Register commands to this guild only (instant) instead of globally.
-    #[serde(default)]
+    /// Register commands to this guild only (instant) instead of globally; quoted or bare.
+    #[serde(default, deserialize_with = "snowflake::optional")]
     pub guild_id: Option<u64>,
     /// Where REST calls go (tests point it at a local stub); Discord's API when unset.
     #[serde(default)]
     pub api_base: Option<String>,
+}
+
+/// Discord ids ("snowflakes") as people paste them: `1100000000000000000` or
+/// `"1100000000000000000"` (Discord shows them as strings, and `channel` is written quoted).
+pub mod snowflake {
+    use serde::{de, Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Bare(u64),
+        Quoted(String),
+    }
+
+    fn parse<E: de::Error>(written: Written) -> Result<u64, E> {
+        match written {
+            Written::Bare(id) => Ok(id),
+            Written::Quoted(text) => text.trim().parse().map_err(|_| {
+                E::custom(format!("{text:?} is not a Discord id (digits only, quoted or bare)"))
+            }),
+        }
+    }
+
+    /// An optional id, quoted or bare.
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        Option::<Written>::deserialize(d)?.map(parse).transpose()
+    }
+
+    /// A channel id kept as text (Slack's are letters, Discord's digits), quoted or bare.
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        match Written::deserialize(d)? {
+            Written::Bare(id) => Ok(id.to_string()),
+            Written::Quoted(text) => Ok(text),
+        }
+    }
 }
 
 /// How Discord reaches the bot.
@@ -511,6 +546,23 @@ mod tests {
         let text = "[[quiz.schedule]]\nplatform = \"discord\"\nchannel = \"1\"\ncron = \"0 9 * * 1-5\"\nreveal_after = \"eight hours\"\n";
         let err = Config::parse(text, "shiori.toml").unwrap_err().to_string();
         assert!(err.contains("quiz.schedule[0].reveal_after"), "{err}");
+    }
+
+    #[test]
+    fn discord_ids_are_read_quoted_or_bare() {
+        for id in ["1100000000000000000", "\"1100000000000000000\""] {
+            let text = format!(
+                "[discord]\nmode = \"http\"\napplication_id = {id}\nguild_id = {id}\n\n[[quiz.schedule]]\nplatform = \"discord\"\nchannel = {id}\ncron = \"0 9 * * *\"\n"
+            );
+            let config = Config::parse(&text, "shiori.toml").unwrap();
+            let discord = config.discord.unwrap();
+            assert_eq!(discord.application_id, Some(1_100_000_000_000_000_000), "{text}");
+            assert_eq!(discord.guild_id, Some(1_100_000_000_000_000_000), "{text}");
+            assert_eq!(config.quiz.schedule[0].channel, "1100000000000000000");
+        }
+        let e =
+            Config::parse("[discord]\napplication_id = \"12ab\"\n", "shiori.toml").unwrap_err().to_string();
+        assert!(e.contains("discord.application_id") && e.contains("not a Discord id"), "{e}");
     }
 
     #[test]

@@ -133,8 +133,16 @@ fn not_ready() -> Response {
     error(StatusCode::SERVICE_UNAVAILABLE, "the index is still loading")
 }
 
-fn query_error(e: QueryError) -> Response {
-    error(StatusCode::BAD_REQUEST, e.to_string())
+/// 400 for a question the member can fix; 500 (logged and counted) when the index failed.
+fn query_error(live: &Live, e: QueryError) -> Response {
+    match e {
+        QueryError::Failed(_) => {
+            tracing::error!(error = %e, "search failed");
+            live.metrics.error("search");
+            error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+        }
+        _ => error(StatusCode::BAD_REQUEST, e.to_string()),
+    }
 }
 
 async fn api_search(
@@ -154,7 +162,7 @@ async fn api_search(
     state.live.metrics.answer_seconds.observe(started.elapsed().as_secs_f64());
     match result {
         Ok((_, hits)) => Json(hits).into_response(),
-        Err(e) => query_error(e),
+        Err(e) => query_error(&state.live, e),
     }
 }
 
@@ -181,7 +189,7 @@ async fn api_ask(
     state.live.metrics.answer_seconds.observe(started.elapsed().as_secs_f64());
     match result {
         Ok(answer) => Json(answer).into_response(),
-        Err(e) => query_error(e),
+        Err(e) => query_error(&state.live, e),
     }
 }
 

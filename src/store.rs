@@ -11,10 +11,17 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::quiz::Question;
 
+/// One schema upgrade: SQL, or code for what SQL cannot say.
+enum Migration {
+    Sql(&'static str),
+    Code(fn(&rusqlite::Transaction) -> Result<(), StoreError>),
+}
+
 /// Each entry upgrades the schema by one version; never edit one that has shipped.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Migration] = &[
     // 1: quiz posts, answers, streaks.
-    "CREATE TABLE quiz_posts (
+    Migration::Sql(
+        "CREATE TABLE quiz_posts (
         id INTEGER PRIMARY KEY,
         platform TEXT NOT NULL,
         channel TEXT NOT NULL,
@@ -47,8 +54,10 @@ const MIGRATIONS: &[&str] = &[
         last_post_id INTEGER NOT NULL,
         PRIMARY KEY (platform, channel, user_id)
     );",
+    ),
     // 2: schedules added in chat with `/schedule add` (the config's live in the config file).
-    "CREATE TABLE schedules (
+    Migration::Sql(
+        "CREATE TABLE schedules (
         id INTEGER PRIMARY KEY,
         platform TEXT NOT NULL,
         channel TEXT NOT NULL,
@@ -59,6 +68,11 @@ const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL
     );
     CREATE INDEX schedules_channel ON schedules (platform, channel);",
+    ),
+    // 3: slot keys in whole seconds. Version 0.1.0 wrote the wake-up's fraction of a second into
+    // the key, so one slot could be stored under several keys; an upgraded store must still see
+    // its last slot as posted.
+    Migration::Code(normalize_slot_keys),
 ];
 
 /// Ways the store fails.
@@ -81,6 +95,13 @@ pub enum StoreError {
     /// A query failed (disk full, read-only file, corruption).
     #[error("store error: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// A question could not be written as JSON (it is never stored half-written).
+    #[error("cannot encode the question {id} for the store: {source}")]
+    Encode {
+        id: String,
+        #[source]
+        source: serde_json::Error,
+    },
     /// A stored question could not be read back.
     #[error("stored question for post {post} is unreadable: {source}")]
     Question {
@@ -123,6 +144,17 @@ pub enum AnswerWrite {
     Recorded,
     /// The user had answered already; the first answer stands.
     AlreadyAnswered { choice: usize },
+    /// The post was revealed before the answer could be written: not recorded.
+    Closed,
+    /// There is no such post: not recorded.
+    NoSuchPost,
+}
+
+/// A revealed post's answers, counted in the transaction that closed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub answered: usize,
+    pub correct: usize,
 }
 
 /// One line of a leaderboard.
@@ -204,25 +236,33 @@ impl Store {
         Ok(self.conn().query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize)
     }
 
-    /// Records a post. For a scheduled slot that was already recorded, returns `None`: the slot
-    /// is claimed before anything is sent, so two processes or a restart never post it twice.
+    /// Records a post and returns its id. For a scheduled slot that was already recorded,
+    /// returns `None`: the slot is claimed before anything is sent, so two processes or a
+    /// restart never post it twice. The id comes from the INSERT itself (`RETURNING`), so a
+    /// concurrent insert can never hand back another row's id.
     pub fn claim_post(&self, post: &NewPost) -> Result<Option<i64>, StoreError> {
-        let json = serde_json::to_string(post.question).unwrap_or_default();
-        let changed = self.conn().execute(
-            "INSERT OR IGNORE INTO quiz_posts
-                (platform, channel, question_id, question_json, slot, posted_at, reveal_at, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open')",
-            params![
-                post.platform,
-                post.channel,
-                post.question.id,
-                json,
-                post.slot,
-                post.posted_at,
-                post.reveal_at
-            ],
-        )?;
-        Ok((changed == 1).then(|| self.conn().last_insert_rowid()))
+        let json = serde_json::to_string(post.question)
+            .map_err(|source| StoreError::Encode { id: post.question.id.clone(), source })?;
+        let id = self
+            .conn()
+            .query_row(
+                "INSERT OR IGNORE INTO quiz_posts
+                    (platform, channel, question_id, question_json, slot, posted_at, reveal_at, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open')
+                 RETURNING id",
+                params![
+                    post.platform,
+                    post.channel,
+                    post.question.id,
+                    json,
+                    post.slot,
+                    post.posted_at,
+                    post.reveal_at
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(id)
     }
 
     /// Remembers the platform's id for a post's message (to edit it on reveal).
@@ -284,7 +324,9 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// Records a user's answer; the first answer per user and post stands.
+    /// Records a user's answer; the first answer per user and post stands. The post's state is
+    /// read in the same transaction, so an answer can never land on a post that a concurrent
+    /// reveal has closed (it would count on the leaderboard but not in the reveal).
     pub fn record_answer(
         &self,
         post_id: i64,
@@ -293,20 +335,32 @@ impl Store {
         correct: bool,
         now: i64,
     ) -> Result<AnswerWrite, StoreError> {
-        let conn = self.conn();
-        let changed = conn.execute(
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let state: Option<String> = tx
+            .query_row("SELECT state FROM quiz_posts WHERE id = ?1", params![post_id], |r| r.get(0))
+            .optional()?;
+        match state.as_deref() {
+            None => return Ok(AnswerWrite::NoSuchPost),
+            Some("open") => {}
+            Some(_) => return Ok(AnswerWrite::Closed),
+        }
+        let changed = tx.execute(
             "INSERT OR IGNORE INTO answers (post_id, user_id, choice, correct, answered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![post_id, user, choice as i64, correct, now],
         )?;
-        if changed == 1 {
-            return Ok(AnswerWrite::Recorded);
-        }
-        let choice: i64 = conn.query_row(
-            "SELECT choice FROM answers WHERE post_id = ?1 AND user_id = ?2",
-            params![post_id, user],
-            |r| r.get(0),
-        )?;
-        Ok(AnswerWrite::AlreadyAnswered { choice: choice as usize })
+        let write = if changed == 1 {
+            AnswerWrite::Recorded
+        } else {
+            let choice: i64 = tx.query_row(
+                "SELECT choice FROM answers WHERE post_id = ?1 AND user_id = ?2",
+                params![post_id, user],
+                |r| r.get(0),
+            )?;
+            AnswerWrite::AlreadyAnswered { choice: choice as usize }
+        };
+        tx.commit()?;
+        Ok(write)
     }
 
     /// Every answer to a post: (user, choice, correct).
@@ -320,17 +374,24 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// Closes a post and updates the channel's streaks, in one transaction. Returns false when the
-    /// post was already revealed (so a reveal after a restart is not counted twice).
-    pub fn reveal(&self, post_id: i64, share: Option<f64>) -> Result<bool, StoreError> {
+    /// Closes a post and updates the channel's streaks, in one transaction; returns its answers
+    /// counted in that transaction (so the reveal's count is exactly what was scored). `None`
+    /// when the post was already revealed (so a reveal after a restart is not counted twice).
+    pub fn reveal(&self, post_id: i64) -> Result<Option<Tally>, StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let (answered, correct): (i64, i64) = tx.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM answers WHERE post_id = ?1",
+            params![post_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let share = (answered > 0).then(|| correct as f64 / answered as f64);
         let changed = tx.execute(
             "UPDATE quiz_posts SET state = 'revealed', correct_share = ?2 WHERE id = ?1 AND state = 'open'",
             params![post_id, share],
         )?;
         if changed == 0 {
-            return Ok(false);
+            return Ok(None);
         }
         let (platform, channel): (String, String) =
             tx.query_row("SELECT platform, channel FROM quiz_posts WHERE id = ?1", params![post_id], |r| {
@@ -371,7 +432,7 @@ impl Store {
             )?;
         }
         tx.commit()?;
-        Ok(true)
+        Ok(Some(Tally { answered: answered as usize, correct: correct as usize }))
     }
 
     /// The channel's leaderboard over revealed posts since `since` (all time when `None`), best first.
@@ -549,13 +610,55 @@ impl RawPost {
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
         let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
+        match step {
+            Migration::Sql(sql) => tx.execute_batch(sql)?,
+            Migration::Code(run) => run(&tx)?,
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }
     Ok(())
+}
+
+/// Migration 3: rewrites `schedule@2026-11-23T00:00:00.360346820+00:00` as
+/// `schedule@2026-11-23T00:00:00+00:00`. When one slot was posted under several keys, the first
+/// post keeps the slot and the others are marked `…#duplicate-<id>` (kept for the history).
+fn normalize_slot_keys(tx: &rusqlite::Transaction) -> Result<(), StoreError> {
+    let rows: Vec<(i64, String, String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, platform, channel, slot FROM quiz_posts WHERE slot IS NOT NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut taken = std::collections::HashSet::new();
+    for (id, platform, channel, slot) in rows {
+        let normalized = normalized_slot_key(&slot);
+        let key = if taken.insert((platform, channel, normalized.clone())) {
+            normalized
+        } else {
+            format!("{normalized}#duplicate-{id}")
+        };
+        if key != slot {
+            tx.execute("UPDATE quiz_posts SET slot = ?2 WHERE id = ?1", params![id, key])?;
+        }
+    }
+    Ok(())
+}
+
+/// A slot key with its time in whole seconds; keys that do not end in an RFC 3339 time are
+/// returned as they are.
+fn normalized_slot_key(slot: &str) -> String {
+    let Some((schedule, time)) = slot.rsplit_once('@') else { return slot.to_owned() };
+    match chrono::DateTime::parse_from_rfc3339(time) {
+        Ok(t) => {
+            let t = crate::quiz::schedule::whole_seconds(t.with_timezone(&chrono::Utc));
+            format!("{schedule}@{}", t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        }
+        Err(_) => slot.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -632,8 +735,9 @@ mod tests {
         for correct in [true, true, false, true] {
             let id = store.claim_post(&post(&q, None)).unwrap().unwrap();
             store.record_answer(id, "alice", 2, correct, 1).unwrap();
-            assert!(store.reveal(id, Some(1.0)).unwrap());
-            assert!(!store.reveal(id, Some(1.0)).unwrap(), "second reveal is a no-op");
+            let tally = store.reveal(id).unwrap();
+            assert_eq!(tally, Some(Tally { answered: 1, correct: usize::from(correct) }));
+            assert_eq!(store.reveal(id).unwrap(), None, "second reveal is a no-op");
             ids.push(id);
         }
         let board = store.leaderboard("discord", "c1", None, 10).unwrap();
@@ -641,5 +745,66 @@ mod tests {
             board[0],
             Standing { user: "alice".into(), correct: 3, answered: 4, streak: 1, best_streak: 2 }
         );
+    }
+
+    #[test]
+    fn an_answer_after_the_reveal_is_refused_and_not_scored() {
+        let store = Store::open_in_memory().unwrap();
+        let q = question();
+        let id = store.claim_post(&post(&q, None)).unwrap().unwrap();
+        store.record_answer(id, "alice", 2, true, 1).unwrap();
+        assert_eq!(store.reveal(id).unwrap(), Some(Tally { answered: 1, correct: 1 }));
+        assert_eq!(store.record_answer(id, "bob", 2, true, 2).unwrap(), AnswerWrite::Closed);
+        assert_eq!(store.record_answer(999, "bob", 2, true, 2).unwrap(), AnswerWrite::NoSuchPost);
+        assert_eq!(store.answers(id).unwrap().len(), 1);
+        let board = store.leaderboard("discord", "c1", None, 10).unwrap();
+        assert_eq!(board.iter().map(|s| s.user.as_str()).collect::<Vec<_>>(), ["alice"]);
+    }
+
+    #[test]
+    fn fractional_slot_keys_from_0_1_0_are_normalized_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            // A version-2 store as 0.1.0 left it: one slot posted three times under three keys.
+            let mut conn = Connection::open(&path).unwrap();
+            for step in &MIGRATIONS[..2] {
+                let Migration::Sql(sql) = step else { unreachable!() };
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            let tx = conn.transaction().unwrap();
+            for (i, slot) in [
+                "discord/c1/* * * * */UTC@2026-11-23T02:00:00.360346820+00:00",
+                "discord/c1/* * * * */UTC@2026-11-23T02:00:00.361895116+00:00",
+                "discord/c1/* * * * */UTC@2026-11-23T02:00:00.400000000+00:00",
+                "discord/c1/* * * * */UTC@2026-11-23T02:01:00+00:00",
+                "no time here",
+            ]
+            .iter()
+            .enumerate()
+            {
+                tx.execute(
+                    "INSERT INTO quiz_posts (platform, channel, question_id, question_json, slot, posted_at, reveal_at, state)
+                     VALUES ('discord', 'c1', 'q', '{}', ?1, ?2, 0, 'open')",
+                    params![slot, i as i64],
+                )
+                .unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
+        let slot = "discord/c1/* * * * */UTC@2026-11-23T02:00:00+00:00";
+        assert!(store.slot_taken("discord", "c1", slot).unwrap(), "the last slot stays posted");
+        assert!(store
+            .slot_taken("discord", "c1", "discord/c1/* * * * */UTC@2026-11-23T02:01:00+00:00")
+            .unwrap());
+        assert!(store.slot_taken("discord", "c1", "no time here").unwrap());
+        let conn = store.conn();
+        let dups: i64 = conn
+            .query_row("SELECT COUNT(*) FROM quiz_posts WHERE slot LIKE '%#duplicate-%'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(dups, 2, "the later copies are kept, marked");
     }
 }

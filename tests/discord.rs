@@ -5,7 +5,6 @@ mod common;
 
 use common::Server;
 
-use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -79,13 +78,7 @@ fn interaction_from(kind: u8, id: &str, user_id: u64, data: Value) -> Value {
 
 /// A message the bot posted, as Discord describes it.
 fn bot_message() -> Value {
-    json!({
-        "id": "700000000000000001", "channel_id": "123456789012345678", "type": 0,
-        "author": {"id": "1100000000000000000", "username": "shiori", "discriminator": "0", "avatar": null, "bot": true},
-        "content": "", "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
-        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
-        "embeds": [], "pinned": false, "components": []
-    })
+    common::discord_message(700000000000000001)
 }
 
 /// A slash command as Discord delivers it in a DM with the bot.
@@ -186,51 +179,13 @@ fn forged_unsigned_and_stale_requests_get_401() {
     assert!(metrics.contains("shiori_errors_total{kind=\"discord_replayed\"} 1"), "{metrics}");
 }
 
+/// Requests the stub saw: method, path, JSON body.
+type Seen = common::Seen;
+
 /// A local stand-in for Discord's REST API: records every request and answers message calls
 /// with a message object as Discord does.
-/// Requests the stub saw: method, path, JSON body.
-type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Value)>>>;
-
 fn stub_rest() -> (String, Seen) {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let seen: Seen = Default::default();
-    let record = std::sync::Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request_line = String::new();
-            if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
-                continue;
-            }
-            let mut length = 0;
-            loop {
-                let mut header = String::new();
-                reader.read_line(&mut header).unwrap();
-                if header.trim().is_empty() {
-                    break;
-                }
-                if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            let mut parts = request_line.split_whitespace();
-            let (method, path) =
-                (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
-            record.lock().unwrap().push((method, path, serde_json::from_slice(&body).unwrap_or(Value::Null)));
-            let message = bot_message().to_string();
-            let response = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{message}",
-                message.len()
-            );
-            let mut stream = stream;
-            let _ = stream.write_all(response.as_bytes());
-        }
-    });
-    (base, seen)
+    common::discord_rest_stub()
 }
 
 #[test]
@@ -507,4 +462,132 @@ fn http_mode_registers_commands_at_startup_and_survives_a_failed_registration() 
         now(),
     );
     assert_eq!((status, pong), (200, json!({"type": 1})));
+}
+
+/// The bot's main job on real time, the way a group runs it: `shiori serve` in HTTP mode with an
+/// every-minute schedule against the stub REST API for over two minutes, two members clicking
+/// at once, and a restart a few seconds into a minute with a reveal pending. One post per
+/// minute, each revealed exactly once (with both clicks counted).
+#[test]
+fn an_every_minute_schedule_on_real_time_posts_once_a_minute_across_a_restart() {
+    let (api, seen, times) = common::discord_rest_stub_timed();
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[discord]\nmode = \"http\"\npublic_key = \"{}\"\napplication_id = \"1100000000000000000\"\napi_base = \"{api}\"\n\n\
+         [[quiz.schedule]]\nplatform = \"discord\"\nchannel = 123456789012345678\ncron = \"* * * * *\"\n\
+         timezone = \"Asia/Tokyo\"\nreveal_after = \"10s\"\n",
+        hex(app_key().verifying_key().as_bytes())
+    );
+    let env = [("SHIORI_DISCORD_TOKEN", "test-token")];
+    let start = |dir: &std::path::Path| {
+        let server = common::serve_with(dir, &common::notes_dir(), &config, &env, Stdio::null());
+        common::wait_ready(&server.base);
+        server
+    };
+    let posts = || -> Vec<(SystemTime, Value)> {
+        let seen = seen.lock().unwrap();
+        let times = times.lock().unwrap();
+        seen.iter()
+            .zip(times.iter())
+            .filter(|((m, p, _), _)| m == "POST" && p == "/api/v10/channels/123456789012345678/messages")
+            .map(|((_, _, body), t)| (*t, body.clone()))
+            .collect()
+    };
+    let patches = || -> Vec<(String, Value)> {
+        seen.lock()
+            .unwrap()
+            .iter()
+            .filter(|(m, _, _)| m == "PATCH")
+            .map(|(_, p, b)| (p.clone(), b.clone()))
+            .collect()
+    };
+    let wait = |what: &str, secs: u64, done: &dyn Fn() -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while !done() {
+            assert!(Instant::now() < deadline, "{what} within {secs} s: {:?}", seen.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+
+    let mut server = start(dir.path());
+    // The current minute's slot at once (it is within catch_up), then the next minute's.
+    wait("the first post", 20, &|| !posts().is_empty());
+    wait("the second post", 75, &|| posts().len() >= 2);
+    // Two members click the second post's buttons at the same moment.
+    let buttons = posts()[1].1["components"][0]["components"].as_array().unwrap().clone();
+    let custom_ids: Vec<String> =
+        buttons.iter().take(2).map(|b| b["custom_id"].as_str().unwrap().to_owned()).collect();
+    let statuses = common::concurrently(2, |i| {
+        post(&server, &click_by(&custom_ids[i], 300000000000000011 + i as u64), Some(&app_key()), now()).0
+    });
+    assert_eq!(statuses, [200, 200]);
+    // A restart a few seconds into the minute, before the second post's reveal.
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(common::terminate(&mut server, Duration::from_secs(10)).success());
+    let mut server = start(dir.path());
+    wait("two more posts after the restart", 150, &|| posts().len() >= 4);
+    wait("the fourth reveal", 20, &|| patches().len() >= 4);
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(common::terminate(&mut server, Duration::from_secs(10)).success());
+
+    let posts = posts();
+    let minutes: Vec<u64> =
+        posts.iter().map(|(t, _)| t.duration_since(UNIX_EPOCH).unwrap().as_secs() / 60).collect();
+    assert_eq!(minutes.len(), 4, "one post a minute, no more: {minutes:?}");
+    assert!(minutes.windows(2).all(|w| w[1] == w[0] + 1), "consecutive minutes, one post each: {minutes:?}");
+    let mut revealed: Vec<String> = patches().iter().map(|(path, _)| path.clone()).collect();
+    revealed.sort();
+    let want: Vec<String> = (1..=4)
+        .map(|i| format!("/api/v10/channels/123456789012345678/messages/70000000000000000{i}"))
+        .collect();
+    assert_eq!(revealed, want, "each post revealed once");
+    let second = &patches().into_iter().find(|(p, _)| p.ends_with("0002")).unwrap().1;
+    let text = second["embeds"][0]["description"].as_str().unwrap();
+    assert!(text.contains("/2 ("), "both clicks counted in the reveal: {text}");
+}
+
+/// Damages every stored section of the index under `dir` in place (same length, so the running
+/// bot's mapped files stay mapped): any search that reads a section now fails.
+fn damage_index(dir: &std::path::Path) -> usize {
+    let mut damaged = 0;
+    for generation in std::fs::read_dir(dir.join("index")).unwrap().flatten() {
+        let Ok(files) = std::fs::read_dir(generation.path()) else { continue };
+        for file in files.flatten().map(|f| f.path()) {
+            if file.extension().is_some_and(|e| e == "store") {
+                let len = std::fs::metadata(&file).unwrap().len() as usize;
+                let mut f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+                std::io::Write::write_all(&mut f, &vec![0xA5; len]).unwrap();
+                damaged += 1;
+            }
+        }
+    }
+    damaged
+}
+
+#[test]
+fn a_failing_index_says_the_search_failed_and_logs_and_counts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[discord]\nmode = \"http\"\npublic_key = \"{}\"\napplication_id = 1100000000000000000\n",
+        hex(app_key().verifying_key().as_bytes())
+    );
+    let mut server = common::serve_with(dir.path(), &common::notes_dir(), &config, &[], Stdio::piped());
+    let logs = common::capture_stderr(&mut server);
+    common::wait_ready(&server.base);
+    assert!(damage_index(dir.path()) > 0, "the index has stored sections");
+
+    let ask = slash("ask", json!([{"name": "query", "type": 3, "value": "ハイバネーションとは"}]));
+    let (status, reply) = post(&server, &ask, Some(&app_key()), now());
+    assert_eq!(status, 200);
+    let text = description(&reply);
+    assert!(text.contains("検索に失敗しました"), "not \"nothing found\": {reply}");
+    let (status, body) =
+        common::get(&format!("{}/api/ask?q={}", server.base, common::q("ハイバネーションとは")));
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("the search failed"), "{body}");
+    let (_, metrics) = common::get(&format!("{}/metrics", server.base));
+    assert!(metrics.contains("shiori_errors_total{kind=\"search\"} 2"), "{metrics}");
+    assert!(common::terminate(&mut server, Duration::from_secs(10)).success());
+    let logs = logs.join().unwrap();
+    assert!(logs.contains("search failed") && logs.contains("ERROR"), "{logs}");
 }

@@ -247,6 +247,9 @@ fn quiz_buttons_schedule_admin_and_late_answers_through_response_url() {
     assert_eq!(auth, "", "response_url needs no token");
     let delivered_text = texts(&delivered["blocks"]);
     assert!(delivered_text.contains("aws-notes.txt") && delivered_text.contains("L138"), "{delivered}");
+    // A late answer is shown like an in-time one: to the channel (Slack shows a response_url
+    // message without `response_type` to the asker alone).
+    assert_eq!(delivered["response_type"], "in_channel", "{delivered}");
 
     // /quiz: an ephemeral question with one button per choice, named after the post.
     let quiz_url = format!("{api}/respond/quiz");
@@ -276,6 +279,7 @@ fn quiz_buttons_schedule_admin_and_late_answers_through_response_url() {
     let text = texts(&confirmation["blocks"]);
     assert!(text.contains("正解") && text.contains("aws-notes.txt"), "{text}");
     assert_eq!(confirmation["replace_original"], false);
+    assert_eq!(confirmation["response_type"], "ephemeral", "a click is confirmed to the member alone");
     let (_, _, _) = click("U0001", &format!("{api}/respond/click2"));
     assert!(texts(&wait_for(&seen, "/respond/click2").1["blocks"]).contains("締め切"));
     let stale_button =

@@ -169,6 +169,13 @@ impl Bot {
                 Reply::notice("質問を入力してください。例: `/ask ハイバネーションとは`")
             }
             Err(e @ QueryError::TooLong { .. }) => Reply::notice(format!("質問が長すぎます: {e}")),
+            Err(e @ QueryError::Failed(_)) => {
+                tracing::error!(error = %e, query, "search failed");
+                if let Some(m) = &self.metrics {
+                    m.error("search");
+                }
+                Reply::notice(SEARCH_FAILED)
+            }
         }
     }
 
@@ -243,6 +250,11 @@ impl Bot {
         }
     }
 }
+
+/// What a member sees when the index itself fails (not "nothing found": the notes may well
+/// answer, the bot could not look).
+pub const SEARCH_FAILED: &str =
+    "検索に失敗しました（ノートの索引を読めませんでした）。少し待ってからもう一度試すか、管理者に連絡してください。";
 
 fn store_failure(e: crate::store::StoreError) -> Reply {
     tracing::error!(error = %e, "quiz store failed");

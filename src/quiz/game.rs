@@ -185,14 +185,9 @@ impl Quizmaster {
     /// Closes a post and counts its answers; `None` when it was revealed already.
     pub fn reveal(&self, post_id: i64) -> Result<Option<Reveal>, StoreError> {
         let Some(post) = self.store.post(post_id)? else { return Ok(None) };
-        let answers = self.store.answers(post_id)?;
-        let correct = answers.iter().filter(|(_, _, c)| *c).count();
-        let share = (!answers.is_empty()).then(|| correct as f64 / answers.len() as f64);
-        if !self.store.reveal(post_id, share)? {
-            return Ok(None);
-        }
+        let Some(tally) = self.store.reveal(post_id)? else { return Ok(None) };
         let post = Post { revealed: true, ..post };
-        Ok(Some(Reveal { post, answered: answers.len(), correct }))
+        Ok(Some(Reveal { post, answered: tally.answered, correct: tally.correct }))
     }
 
     /// Records a member's answer to a post by the rules in the module docs.
@@ -213,6 +208,8 @@ impl Quizmaster {
         let correct = choice == post.question.answer_index;
         match self.store.record_answer(post_id, user, choice, correct, ms(now))? {
             AnswerWrite::AlreadyAnswered { choice } => Ok(AnswerOutcome::AlreadyAnswered { choice }),
+            AnswerWrite::Closed => Ok(AnswerOutcome::Closed),
+            AnswerWrite::NoSuchPost => Ok(AnswerOutcome::NotFound),
             AnswerWrite::Recorded => {
                 let reveal = if post.channel.starts_with(PERSONAL) {
                     self.reveal(post_id)?.map(Box::new)

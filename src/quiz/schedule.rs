@@ -13,7 +13,7 @@ use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, SecondsFormat, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
 use serde::Deserialize;
@@ -29,7 +29,8 @@ const MAX_REVEAL_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
 pub struct ScheduleConfig {
     /// `discord` or `slack`.
     pub platform: String,
-    /// The channel id to post in.
+    /// The channel id to post in (a Discord id may be written bare or quoted).
+    #[serde(deserialize_with = "crate::config::snowflake::text")]
     pub channel: String,
     /// Cron pattern: minute hour day-of-month month day-of-week (an optional seconds field first).
     pub cron: String,
@@ -124,16 +125,19 @@ impl Schedule {
         )
     }
 
-    /// The latest fire time at or before `now`.
+    /// The latest fire time at or before `now`, in whole seconds.
+    ///
+    /// croner keeps the sub-second part of the time it is asked about, so `now` is truncated
+    /// first: a wake-up at 09:00:00.36 and one at 09:00:10.71 must name the same slot.
     pub fn latest_slot(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let local = self.timezone.from_utc_datetime(&now.naive_utc());
-        self.cron.find_previous_occurrence(&local, true).ok().map(|t| t.with_timezone(&Utc))
+        let local = self.timezone.from_utc_datetime(&whole_seconds(now).naive_utc());
+        self.cron.find_previous_occurrence(&local, true).ok().map(|t| whole_seconds(t.with_timezone(&Utc)))
     }
 
-    /// The first fire time after `now`.
+    /// The first fire time after `now`, in whole seconds.
     pub fn next_slot(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let local = self.timezone.from_utc_datetime(&now.naive_utc());
-        self.cron.find_next_occurrence(&local, false).ok().map(|t| t.with_timezone(&Utc))
+        let local = self.timezone.from_utc_datetime(&whole_seconds(now).naive_utc());
+        self.cron.find_next_occurrence(&local, false).ok().map(|t| whole_seconds(t.with_timezone(&Utc)))
     }
 
     /// The slot due now, if any: the latest fire time, when it is recent enough to post.
@@ -141,10 +145,16 @@ impl Schedule {
         self.latest_slot(now).filter(|slot| now - *slot <= self.catch_up)
     }
 
-    /// The key a slot is recorded under, so it is posted once.
+    /// The key a slot is recorded under, so it is posted once: the schedule's key and the slot
+    /// in RFC 3339 with whole seconds (`…@2026-11-23T00:00:00+00:00`).
     pub fn slot_key(&self, slot: DateTime<Utc>) -> String {
-        format!("{}@{}", self.key, slot.to_rfc3339())
+        format!("{}@{}", self.key, whole_seconds(slot).to_rfc3339_opts(SecondsFormat::Secs, false))
     }
+}
+
+/// `t` without its fraction of a second. Slots are whole seconds (cron has no finer field).
+pub fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.with_nanosecond(0).unwrap_or(t)
 }
 
 /// Where time comes from.
@@ -212,6 +222,21 @@ mod tests {
         assert_eq!(s.latest_slot(utc("2026-11-23T00:00:00Z")), Some(utc("2026-11-23T00:00:00Z")));
         // Friday's slot is followed by Monday's.
         assert_eq!(s.next_slot(utc("2026-11-27T00:00:00Z")), Some(utc("2026-11-30T00:00:00Z")));
+    }
+
+    #[test]
+    fn wake_ups_within_a_second_name_the_same_whole_second_slot() {
+        let s = Schedule::from_config(0, &config("* * * * *")).unwrap();
+        let slot = utc("2026-11-23T02:00:00Z");
+        for wake in
+            ["2026-11-23T02:00:00.360346820Z", "2026-11-23T02:00:00.361895116Z", "2026-11-23T02:00:10.999Z"]
+        {
+            assert_eq!(s.latest_slot(utc(wake)), Some(slot), "{wake}");
+            assert_eq!(s.slot_key(s.latest_slot(utc(wake)).unwrap()), s.slot_key(slot));
+        }
+        assert!(s.slot_key(slot).ends_with("@2026-11-23T02:00:00+00:00"), "{}", s.slot_key(slot));
+        assert_eq!(s.next_slot(utc("2026-11-23T02:00:00.36Z")), Some(utc("2026-11-23T02:01:00Z")));
+        assert_eq!(s.next_slot(utc("2026-11-23T01:59:59.5Z")), Some(slot));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //!   Latin/digits. It finds the parts of compounds the dictionary keeps whole (IPADIC reads the
 //!   unknown `オリジンフェイルオーバー` as one token, so `フェイルオーバー` alone would miss it).
 
+use lindera::error::LinderaError;
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
 use lindera_analysis::token_filter::japanese_base_form::JapaneseBaseFormTokenFilter;
@@ -165,10 +166,8 @@ fn is_noise(token: &mut lindera::token::Token<'_>) -> bool {
 /// The question with its noise tokens blanked out (spaces of the same byte length, so offsets
 /// are kept), so its character bigrams do not straddle a particle (`スの`, `には`) and match
 /// sections at random.
-pub fn content_only(segmenter: &Segmenter, normalized: &str) -> String {
-    let Ok(mut tokens) = segmenter.segment(std::borrow::Cow::Borrowed(normalized)) else {
-        return normalized.to_owned();
-    };
+pub fn content_only(segmenter: &Segmenter, normalized: &str) -> Result<String, LinderaError> {
+    let mut tokens = segmenter.segment(std::borrow::Cow::Borrowed(normalized))?;
     let mut out = String::with_capacity(normalized.len());
     let mut cursor = 0;
     for token in tokens.iter_mut() {
@@ -183,7 +182,7 @@ pub fn content_only(segmenter: &Segmenter, normalized: &str) -> String {
         cursor = token.byte_end;
     }
     out.push_str(&normalized[cursor.min(normalized.len())..]);
-    out
+    Ok(out)
 }
 
 /// Markers of a definition question: 「Xとは」「Xって何」「Xについて」.
@@ -192,21 +191,21 @@ const DEFINITION_MARKERS: &[&str] = &["とは", "って", "について"];
 /// What a definition question asks about: X in 「Xとは？」「Xって何ですか」「Xについて教えて」,
 /// or the whole question when it is only a name (no particle, no verb). `None` for any other
 /// question, including 「Xとは何のためにある？」 whose tail asks something more specific.
-pub fn subject(segmenter: &Segmenter, normalized: &str) -> Option<String> {
+pub fn subject(segmenter: &Segmenter, normalized: &str) -> Result<Option<String>, LinderaError> {
     let text = normalized.trim();
     for marker in DEFINITION_MARKERS {
         if let Some(at) = text.find(marker) {
             let (head, tail) = (text[..at].trim(), &text[at + marker.len()..]);
-            let tail_is_boilerplate = content_only(segmenter, tail).chars().all(|c| !c.is_alphanumeric());
-            return (!head.is_empty() && tail_is_boilerplate).then(|| head.to_owned());
+            let tail_is_boilerplate = content_only(segmenter, tail)?.chars().all(|c| !c.is_alphanumeric());
+            return Ok((!head.is_empty() && tail_is_boilerplate).then(|| head.to_owned()));
         }
     }
-    let mut tokens = segmenter.segment(std::borrow::Cow::Borrowed(text)).ok()?;
+    let mut tokens = segmenter.segment(std::borrow::Cow::Borrowed(text))?;
     let only_names = tokens.iter_mut().all(|t| {
         let pos = t.details().first().map(|p| p.to_string()).unwrap_or_default();
         !t.surface.chars().any(char::is_alphanumeric) || pos == "名詞" || t.word_id.is_unknown()
     });
-    only_names.then(|| text.to_owned())
+    Ok(only_names.then(|| text.to_owned()))
 }
 
 /// Drops the tokens [`is_noise`] rejects. lindera's own `JapaneseStopTagsTokenFilter` matches the
@@ -373,7 +372,7 @@ mod tests {
     fn content_only_blanks_particles_and_keeps_spaces() {
         let s = segmenter().unwrap();
         let text = "ec2 のハイバネーション fail over";
-        let content = content_only(&s, text);
+        let content = content_only(&s, text).unwrap();
         assert_eq!(content, "ec2    ハイバネーション fail over");
         assert_eq!(content.len(), text.len(), "offsets are kept");
     }
@@ -381,7 +380,7 @@ mod tests {
     #[test]
     fn definition_questions_have_a_subject() {
         let s = segmenter().unwrap();
-        let subject = |q: &str| super::subject(&s, &normalize(q));
+        let subject = |q: &str| super::subject(&s, &normalize(q)).unwrap();
         assert_eq!(subject("スポットインスタンスとは何か").as_deref(), Some("スポットインスタンス"));
         assert_eq!(subject("EC2 Instance Connectって何？").as_deref(), Some("ec2 instance connect"));
         assert_eq!(subject("ハイバネーション").as_deref(), Some("ハイバネーション"));

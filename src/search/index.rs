@@ -50,6 +50,13 @@ pub enum IndexError {
     /// The embedded dictionary could not be loaded (a build problem, not a user one).
     #[error("loading the Japanese dictionary: {0}")]
     Dictionary(#[from] lindera::error::LinderaError),
+    /// A section or the manifest could not be written as JSON.
+    #[error("encoding {what} for the index: {source}")]
+    Encode {
+        what: String,
+        #[source]
+        source: serde_json::Error,
+    },
     /// There is no usable index: missing, from another version, or for other notes.
     #[error("no usable index in {path}: {reason}")]
     Unusable { path: PathBuf, reason: String },
@@ -109,7 +116,8 @@ pub fn build(root: &Path, sections: &[Section], corpus_digest: &str) -> Result<O
         built_at_unix: (stamp / 1_000_000_000) as u64,
     };
     let manifest_path = tmp.join(MANIFEST);
-    let json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    let json = serde_json::to_vec_pretty(&manifest)
+        .map_err(|source| IndexError::Encode { what: "the manifest".into(), source })?;
     fs::write(&manifest_path, json).map_err(io("writing", &manifest_path))?;
 
     let name = format!("gen-{stamp}");
@@ -133,7 +141,8 @@ fn write_generation(dir: &Path, sections: &[Section]) -> Result<(), IndexError> 
         let title = normalize(&section.title);
         let body = normalize(&section.text);
         let parents = normalize(&parents);
-        let json = serde_json::to_string(section).unwrap_or_default();
+        let json = serde_json::to_string(section)
+            .map_err(|source| IndexError::Encode { what: format!("section {}", section.id), source })?;
         writer
             .add_document(doc!(
                 fields.id => section.id.as_str(),

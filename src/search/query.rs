@@ -7,6 +7,7 @@
 
 use std::collections::HashSet;
 
+use lindera::error::LinderaError;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -73,6 +74,16 @@ pub enum QueryError {
     /// Longer than [`MAX_QUERY_CHARS`].
     #[error("question too long: {chars} characters (at most {MAX_QUERY_CHARS})")]
     TooLong { chars: usize },
+    /// The index could not be searched or read (a damaged file, an I/O error): not the
+    /// question's fault, and never reported as "nothing found".
+    #[error("the search failed: {0}")]
+    Failed(String),
+}
+
+impl QueryError {
+    fn failed(what: &str, e: impl std::fmt::Display) -> QueryError {
+        QueryError::Failed(format!("{what}: {e}"))
+    }
 }
 
 /// One ranked section: DESIGN.md's `Hit` (the section without its text, a score and a snippet).
@@ -202,9 +213,11 @@ impl Searcher {
             }
             morph_all.push(token.text.clone());
         }
-        let content = analyzer::content_only(&self.segmenter, &expanded);
+        let segmentation = |e: LinderaError| QueryError::failed("segmenting the question", e);
+        let content = analyzer::content_only(&self.segmenter, &expanded).map_err(segmentation)?;
         let typed_content = content.get(..typed_len).unwrap_or(&content);
-        let subject = analyzer::subject(&self.segmenter, &normalized).unwrap_or_default();
+        let subject =
+            analyzer::subject(&self.segmenter, &normalized).map_err(segmentation)?.unwrap_or_default();
         Ok(Analyzed {
             typed_morph: dedup(morph_typed),
             typed_bigrams: dedup(terms(&mut self.bigram.clone(), typed_content)),
@@ -219,7 +232,7 @@ impl Searcher {
     /// Ranks sections for a question; at most `limit` (capped at [`MAX_LIMIT`]) hits.
     pub fn search(&self, question: &str, limit: usize) -> Result<(Analyzed, Vec<Hit>), QueryError> {
         let analyzed = self.analyze(question)?;
-        let hits = self.search_analyzed(&analyzed, limit);
+        let hits = self.search_analyzed(&analyzed, limit)?;
         Ok((analyzed, hits))
     }
 
@@ -228,7 +241,7 @@ impl Searcher {
         &self,
         searcher: &tantivy::Searcher,
         analyzed: &Analyzed,
-    ) -> Vec<tantivy::DocAddress> {
+    ) -> Result<Vec<tantivy::DocAddress>, QueryError> {
         let f = &self.open.fields;
         let clauses: Vec<(Occur, Box<dyn Query>)> = analyzed
             .morph
@@ -244,12 +257,13 @@ impl Searcher {
         searcher
             .search(&BooleanQuery::new(clauses), &collector)
             .map(|top| top.into_iter().map(|(_, address)| address).collect())
-            .unwrap_or_default()
+            .map_err(|e| QueryError::failed("title search", e))
     }
 
     /// Ranks sections for an analyzed question. A question with no searchable terms (only
-    /// punctuation, say) finds nothing rather than everything.
-    pub fn search_analyzed(&self, analyzed: &Analyzed, limit: usize) -> Vec<Hit> {
+    /// punctuation, say) finds nothing rather than everything. A failure of the index is an
+    /// error, never an empty list.
+    pub fn search_analyzed(&self, analyzed: &Analyzed, limit: usize) -> Result<Vec<Hit>, QueryError> {
         let limit = limit.clamp(1, MAX_LIMIT);
         let f = &self.open.fields;
         let w = self.weights;
@@ -281,7 +295,7 @@ impl Searcher {
             }
         }
         if clauses.is_empty() {
-            return Vec::new();
+            return Ok(Vec::new());
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
@@ -291,38 +305,40 @@ impl Searcher {
             expanded: analyzed.subject_expanded.iter().map(String::as_str).collect(),
             typed: analyzed.subject_typed.iter().map(String::as_str).collect(),
         };
-        let Ok(mut top) = searcher.search(&query, &candidates) else {
-            return Vec::new();
-        };
+        let mut top = searcher.search(&query, &candidates).map_err(|e| QueryError::failed("search", e))?;
         // A section the question names by its title competes even when its children, which carry
         // its title in their heading path, fill the candidate list: add the best title matches.
-        for address in self.title_candidates(&searcher, analyzed) {
+        for address in self.title_candidates(&searcher, analyzed)? {
             if top.iter().all(|(_, a)| *a != address) {
-                if let Ok(explanation) = query.explain(&searcher, address) {
-                    top.push((explanation.value(), address));
-                }
+                let explanation =
+                    query.explain(&searcher, address).map_err(|e| QueryError::failed("scoring", e))?;
+                top.push((explanation.value(), address));
             }
         }
-        let mut ranked: Vec<(f32, Section)> = top
-            .into_iter()
-            .filter_map(|(score, address)| {
-                let doc: TantivyDocument = searcher.doc(address).ok()?;
-                let section: Section = serde_json::from_str(doc.get_first(f.section)?.as_str()?).ok()?;
-                let mut factor = if is_heading_only(&section) { w.heading_only } else { 1.0 };
-                let named = naming(&section.title, &subject);
-                factor *= 1.0 + w.title_coverage * named * named;
-                Some((score * factor, section))
-            })
-            .collect();
+        let mut ranked: Vec<(f32, Section)> = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument =
+                searcher.doc(address).map_err(|e| QueryError::failed("reading a section", e))?;
+            let json = doc
+                .get_first(f.section)
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| QueryError::failed("reading a section", "stored section missing"))?;
+            let section: Section =
+                serde_json::from_str(json).map_err(|e| QueryError::failed("reading a section", e))?;
+            let mut factor = if is_heading_only(&section) { w.heading_only } else { 1.0 };
+            let named = naming(&section.title, &subject);
+            factor *= 1.0 + w.title_coverage * named * named;
+            ranked.push((score * factor, section));
+        }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         ranked.truncate(limit);
-        ranked
+        Ok(ranked
             .into_iter()
             .map(|(score, section)| {
                 let snippet = snippet::excerpt(&section.text, analyzed, snippet::SNIPPET_CHARS).text;
                 Hit { section: SectionRef::from(&section), score, snippet, text: section.text }
             })
-            .collect()
+            .collect())
     }
 }
 

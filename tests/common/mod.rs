@@ -225,3 +225,78 @@ pub fn capture_stderr(server: &mut Server) -> std::thread::JoinHandle<String> {
         logs
     })
 }
+
+/// What a stub server saw: method, path, JSON body, and when it arrived.
+pub type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, String, serde_json::Value)>>>;
+
+/// A message the bot posted, as Discord describes it.
+pub fn discord_message(id: u64) -> serde_json::Value {
+    serde_json::json!({
+        "id": id.to_string(), "channel_id": "123456789012345678", "type": 0,
+        "author": {"id": "1100000000000000000", "username": "shiori", "discriminator": "0", "avatar": null, "bot": true},
+        "content": "", "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
+        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+        "embeds": [], "pinned": false, "components": []
+    })
+}
+
+/// A stub of Discord's REST API on a free port: records every request and answers each with a
+/// message object, ids counting up from 700000000000000001. Its base URL and what it saw.
+pub fn discord_rest_stub() -> (String, Seen) {
+    let (base, seen, _) = discord_rest_stub_timed();
+    (base, seen)
+}
+
+/// [`discord_rest_stub`], also recording when each request arrived.
+pub fn discord_rest_stub_timed(
+) -> (String, Seen, std::sync::Arc<std::sync::Mutex<Vec<std::time::SystemTime>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Seen = Default::default();
+    let times: std::sync::Arc<std::sync::Mutex<Vec<std::time::SystemTime>>> = Default::default();
+    let (record, record_times) = (std::sync::Arc::clone(&seen), std::sync::Arc::clone(&times));
+    std::thread::spawn(move || {
+        let mut next_id = 700000000000000001u64;
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+                continue;
+            }
+            let mut length = 0;
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_err() {
+                continue;
+            }
+            let mut parts = request_line.split_whitespace();
+            let (method, path) =
+                (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
+            let id = if method == "POST" {
+                next_id += 1;
+                next_id - 1
+            } else {
+                path.rsplit('/').next().and_then(|id| id.parse().ok()).unwrap_or(next_id)
+            };
+            record_times.lock().unwrap().push(std::time::SystemTime::now());
+            record.lock().unwrap().push((method, path, serde_json::from_slice(&body).unwrap_or_default()));
+            let message = discord_message(id).to_string();
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{message}",
+                message.len()
+            );
+            let mut stream = stream;
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (base, seen, times)
+}

@@ -15,12 +15,16 @@ pub const MAX_BLOCKS: usize = 50;
 
 /// The response to a slash command: ephemeral unless the reply is for the channel.
 pub fn response(reply: &Reply) -> SlackCommandEventResponse {
-    let kind = if reply.ephemeral {
+    SlackCommandEventResponse::new(content(reply)).with_response_type(response_type(reply))
+}
+
+/// Whom Slack shows a reply to: the member alone, or the channel.
+pub fn response_type(reply: &Reply) -> SlackMessageResponseType {
+    if reply.ephemeral {
         SlackMessageResponseType::Ephemeral
     } else {
         SlackMessageResponseType::InChannel
-    };
-    SlackCommandEventResponse::new(content(reply)).with_response_type(kind)
+    }
 }
 
 /// A reply as message content: Block Kit blocks and a plain-text fallback for notifications.

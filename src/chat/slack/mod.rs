@@ -30,7 +30,7 @@ use crate::quiz::runner::{PostError, PostFuture, Poster};
 use crate::quiz::Question;
 use crate::server::Live;
 
-pub use blocks::{blocks, content, escape, response, split, MAX_BLOCKS, MAX_TEXT};
+pub use blocks::{blocks, content, escape, response, response_type, split, MAX_BLOCKS, MAX_TEXT};
 
 /// `action_id` of quiz answer buttons: `shiori:answer:<post id>:<choice>` (as on Discord).
 pub(crate) const ANSWER_PREFIX: &str = "shiori:answer:";
@@ -191,14 +191,41 @@ impl SlackApp {
         });
     }
 
-    /// Posts a reply to a `response_url` (ephemeral unless the reply is public).
+    /// Posts a reply to a `response_url`, in the channel or to the member alone as the reply
+    /// says, exactly as an in-time reply would be shown. slack-morphism's webhook request has no
+    /// `response_type` (Slack then shows the message to the member alone), so the body is
+    /// [`ResponseUrlMessage`], sent with slack-morphism's own HTTP connector.
     async fn respond(&self, url: &SlackResponseUrl, reply: &Reply, replace_original: bool) {
-        let request =
-            SlackApiPostWebhookMessageRequest::new(content(reply)).with_replace_original(replace_original);
-        if let Err(e) = self.client.respond_to_event(url, &request).await {
+        let body = ResponseUrlMessage::new(reply, replace_original);
+        let span = tracing::debug_span!("Slack response_url");
+        let context = SlackClientApiCallContext {
+            rate_control_params: None,
+            token: None,
+            tracing_span: &span,
+            is_sensitive_url: true,
+        };
+        let sent: ClientResult<SlackApiPostWebhookMessageResponse> =
+            self.client.http_api.connector.http_post_uri(url.value().clone(), &body, context).await;
+        if let Err(e) = sent {
             self.live.metrics.error("slack_respond");
             tracing::error!(error = %e, "could not post to Slack's response_url");
         }
+    }
+}
+
+/// The JSON posted to a `response_url`: the message, whom it is shown to, and whether it
+/// replaces the message the member clicked in.
+#[derive(Debug, serde::Serialize)]
+pub struct ResponseUrlMessage {
+    #[serde(flatten)]
+    pub content: SlackMessageContent,
+    pub response_type: SlackMessageResponseType,
+    pub replace_original: bool,
+}
+
+impl ResponseUrlMessage {
+    pub fn new(reply: &Reply, replace_original: bool) -> ResponseUrlMessage {
+        ResponseUrlMessage { content: content(reply), response_type: response_type(reply), replace_original }
     }
 }
 
