@@ -1,16 +1,30 @@
 # syntax=docker/dockerfile:1
-# shiori: one static-ish binary with the IPADIC dictionary embedded, on debian-slim, as a
-# non-root user. The build stage uses the same offline dictionary path as the README:
-# Debian's mecab-ipadic sources, turned into lindera's format by build.rs (no download).
+# shiori: one binary with the IPADIC dictionary embedded, on debian-slim, as a non-root user.
+# The build uses the same offline dictionary path as the README: Debian's mecab-ipadic sources,
+# turned into lindera's format by build.rs (no download).
+#
+# Dependencies are compiled in a layer of their own (cargo-chef): a change to src/ rebuilds only
+# shiori itself. The binary is built with the `dist` profile (stripped, no debug info).
 
-FROM rust:1-bookworm AS build
+FROM rust:1-bookworm AS chef
 WORKDIR /src
+RUN cargo install cargo-chef --locked --version 0.1.78
 # The dictionary sources come from Debian's package, as on a developer machine.
 COPY scripts/deps.sh scripts/deps.sh
 RUN scripts/deps.sh && rm -rf /var/lib/apt/lists/*
+
+# The recipe: Cargo.toml and Cargo.lock with the sources left out, so it changes only when the
+# dependencies do.
+FROM chef AS planner
 COPY . .
-RUN cargo build --release --locked \
- && install -m 0755 target/release/shiori /usr/local/bin/shiori
+RUN cargo chef prepare --recipe-path recipe.json
+
+FROM chef AS build
+COPY --from=planner /src/recipe.json recipe.json
+RUN cargo chef cook --profile dist --locked --bin shiori --recipe-path recipe.json
+COPY . .
+RUN cargo build --profile dist --locked --bin shiori \
+ && install -m 0755 target/dist/shiori /usr/local/bin/shiori
 
 FROM debian:bookworm-slim
 # ca-certificates: TLS to the Discord and Slack APIs. Not pinned to a version: Debian replaces

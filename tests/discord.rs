@@ -546,9 +546,11 @@ fn an_every_minute_schedule_on_real_time_posts_once_a_minute_across_a_restart() 
     assert!(text.contains("/2 ("), "both clicks counted in the reveal: {text}");
 }
 
-/// Damages every stored section of the index under `dir` in place (same length, so the running
-/// bot's mapped files stay mapped): any search that reads a section now fails.
-fn damage_index(dir: &std::path::Path) -> usize {
+/// Damages the stored sections of the index under `dir` in place: the first `1/part` of each doc
+/// store is overwritten (with `part = 2` the compressed blocks, leaving the footer read when the
+/// index was opened; with 1 everything). Same length, so the running bot's mapped files stay
+/// mapped; reading any section fails.
+fn damage_index(dir: &std::path::Path, part: usize) -> usize {
     let mut damaged = 0;
     for generation in std::fs::read_dir(dir.join("index")).unwrap().flatten() {
         let Ok(files) = std::fs::read_dir(generation.path()) else { continue };
@@ -556,7 +558,7 @@ fn damage_index(dir: &std::path::Path) -> usize {
             if file.extension().is_some_and(|e| e == "store") {
                 let len = std::fs::metadata(&file).unwrap().len() as usize;
                 let mut f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
-                std::io::Write::write_all(&mut f, &vec![0xA5; len]).unwrap();
+                std::io::Write::write_all(&mut f, &vec![0xA5; len / part]).unwrap();
                 damaged += 1;
             }
         }
@@ -568,13 +570,13 @@ fn damage_index(dir: &std::path::Path) -> usize {
 fn a_failing_index_says_the_search_failed_and_logs_and_counts_it() {
     let dir = tempfile::tempdir().unwrap();
     let config = format!(
-        "[discord]\nmode = \"http\"\npublic_key = \"{}\"\napplication_id = 1100000000000000000\n",
+        "[chat]\nask_cooldown = \"0s\"\n[discord]\nmode = \"http\"\npublic_key = \"{}\"\napplication_id = 1100000000000000000\n",
         hex(app_key().verifying_key().as_bytes())
     );
     let mut server = common::serve_with(dir.path(), &common::notes_dir(), &config, &[], Stdio::piped());
     let logs = common::capture_stderr(&mut server);
     common::wait_ready(&server.base);
-    assert!(damage_index(dir.path()) > 0, "the index has stored sections");
+    assert!(damage_index(dir.path(), 2) > 0, "the index has stored sections");
 
     let ask = slash("ask", json!([{"name": "query", "type": 3, "value": "ハイバネーションとは"}]));
     let (status, reply) = post(&server, &ask, Some(&app_key()), now());
@@ -585,8 +587,14 @@ fn a_failing_index_says_the_search_failed_and_logs_and_counts_it() {
         common::get(&format!("{}/api/ask?q={}", server.base, common::q("ハイバネーションとは")));
     assert_eq!(status, 500, "{body}");
     assert!(body.contains("the search failed"), "{body}");
+    // Damaged so badly that tantivy panics: still an answer, not a dropped request.
+    damage_index(dir.path(), 1);
+    let again = slash("ask", json!([{"name": "query", "type": 3, "value": "スポットインスタンス"}]));
+    let (status, reply) = post(&server, &again, Some(&app_key()), now());
+    assert_eq!(status, 200);
+    assert!(description(&reply).contains("検索に失敗しました"), "{reply}");
     let (_, metrics) = common::get(&format!("{}/metrics", server.base));
-    assert!(metrics.contains("shiori_errors_total{kind=\"search\"} 2"), "{metrics}");
+    assert!(metrics.contains("shiori_errors_total{kind=\"search\"} 3"), "{metrics}");
     assert!(common::terminate(&mut server, Duration::from_secs(10)).success());
     let logs = logs.join().unwrap();
     assert!(logs.contains("search failed") && logs.contains("ERROR"), "{logs}");

@@ -232,7 +232,18 @@ impl Searcher {
     /// Ranks sections for a question; at most `limit` (capped at [`MAX_LIMIT`]) hits.
     pub fn search(&self, question: &str, limit: usize) -> Result<(Analyzed, Vec<Hit>), QueryError> {
         let analyzed = self.analyze(question)?;
-        let hits = self.search_analyzed(&analyzed, limit)?;
+        // tantivy panics on some kinds of damaged index files instead of returning an error; the
+        // member gets "the search failed" rather than a dropped request.
+        let hits =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.search_analyzed(&analyzed, limit)))
+                .map_err(|panic| {
+                    let message = panic
+                        .downcast_ref::<String>()
+                        .map(String::as_str)
+                        .or_else(|| panic.downcast_ref::<&str>().copied())
+                        .unwrap_or("a panic");
+                    QueryError::failed("the index", message)
+                })??;
         Ok((analyzed, hits))
     }
 
@@ -310,9 +321,12 @@ impl Searcher {
         // its title in their heading path, fill the candidate list: add the best title matches.
         for address in self.title_candidates(&searcher, analyzed)? {
             if top.iter().all(|(_, a)| *a != address) {
-                let explanation =
-                    query.explain(&searcher, address).map_err(|e| QueryError::failed("scoring", e))?;
-                top.push((explanation.value(), address));
+                // A title match that the question's query does not match scores nothing: skipped.
+                match query.explain(&searcher, address) {
+                    Ok(explanation) => top.push((explanation.value(), address)),
+                    Err(tantivy::TantivyError::InvalidArgument(m)) if m.contains("does not match") => {}
+                    Err(e) => return Err(QueryError::failed("scoring", e)),
+                }
             }
         }
         let mut ranked: Vec<(f32, Section)> = Vec::with_capacity(top.len());
