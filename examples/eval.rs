@@ -1,7 +1,10 @@
-//! Prints retrieval quality on `tests/questions.toml`: shiori's search against plain lindera
-//! tokenization and a character-bigram baseline, each over the same sections.
+//! Prints retrieval quality on every question set in `tests/questions/`: shiori's search and
+//! confidence against plain lindera tokenization and a character-bigram baseline, each over the
+//! same sections.
 //!
-//! `cargo run --release --example eval` (add `-- --misses` to list the questions missed at rank 1).
+//! `cargo run --release --example eval` (add `-- --kinds` for figures per kind of question,
+//! `-- --curve` for the precision/coverage curve of the confidence threshold, `-- --misses [set]`
+//! to list what was missed, `-- --tune` for the weight grid search on the tuning sets).
 
 use std::path::PathBuf;
 
@@ -14,44 +17,35 @@ use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 use tantivy::tokenizer::{LowerCaser, NgramTokenizer, TextAnalyzer};
 use tantivy::{doc, Index, TantivyDocument, Term};
 
+/// The question sets, tuning sets first. The held-out sets are never tuned on: they were written
+/// before any tuning, by writers who had read only the notes.
+const SETS: &[&str] = &["tuning", "tuning-everyday", "tuning-outside", "heldout-everyday", "heldout-outside"];
+
 fn main() -> anyhow::Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let questions = eval::parse_questions(&std::fs::read_to_string(root.join("tests/questions.toml"))?)?;
-    let corpus = corpus::load(&[root.join("corpus")])?;
-    let show_misses = std::env::args().any(|a| a == "--misses");
-    let tune = std::env::args().any(|a| a == "--tune");
-
-    let dir = tempfile::tempdir()?;
-    let mut searcher = Searcher::new(index::build(dir.path(), &corpus.sections, &corpus.digest)?)?;
-    if tune {
-        return tune_weights(&mut searcher, &questions);
-    }
-    if let Ok(spec) = std::env::var("SHIORI_WEIGHTS") {
-        // title,path,body,title_bigram,body_bigram,path_bigram,heading_only,phrase,title_coverage,alias
-        let v: Vec<f32> = spec.split(',').filter_map(|x| x.parse().ok()).collect();
-        if let [title, path, body, title_bigram, body_bigram, path_bigram, heading_only, phrase, title_coverage, alias] =
-            v[..]
-        {
-            searcher.weights = shiori::search::query::Weights {
-                title,
-                path,
-                body,
-                title_bigram,
-                body_bigram,
-                path_bigram,
-                heading_only,
-                phrase,
-                title_coverage,
-                alias,
-            };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    let mut sets = Vec::new();
+    for name in SETS {
+        let path = root.join(format!("tests/questions/{name}.toml"));
+        if path.exists() {
+            sets.push((*name, eval::parse_questions(&std::fs::read_to_string(path)?)?));
         }
     }
-    let shiori_report = eval::evaluate(&questions, |q| {
-        searcher
-            .search(q, eval::MRR_DEPTH)
-            .map(|(_, hits)| hits.iter().map(|h| (h.section.line_start, h.section.line_end)).collect())
-            .unwrap_or_default()
-    });
+    let corpus = corpus::load(&[root.join("corpus")])?;
+    let dir = tempfile::tempdir()?;
+    let mut searcher = Searcher::new(index::build(dir.path(), &corpus.sections, &corpus.digest)?)?;
+    if let Ok(spec) = std::env::var("SHIORI_WEIGHTS") {
+        searcher.weights = parse_weights(&spec)?;
+    }
+    if flag("--tune") {
+        let tuning: Vec<Question> = sets
+            .iter()
+            .filter(|(n, _)| n.starts_with("tuning"))
+            .flat_map(|(_, q)| q.iter().filter(|q| q.in_notes()).cloned())
+            .collect();
+        return tune_weights(&mut searcher, &tuning);
+    }
 
     let plain = {
         let segmenter =
@@ -59,38 +53,77 @@ fn main() -> anyhow::Result<()> {
         TextAnalyzer::from(lindera_tantivy::tokenizer::LinderaTokenizer::from_segmenter(segmenter))
     };
     let bigram = TextAnalyzer::builder(NgramTokenizer::new(2, 2, false)?).filter(LowerCaser).build();
-    let plain_report = baseline(&corpus.sections, &questions, plain)?;
-    let bigram_report = baseline(&corpus.sections, &questions, bigram)?;
 
-    println!("{} questions, {} sections\n", questions.len(), corpus.sections.len());
-    println!("| configuration | recall@1 | recall@3 | MRR |");
-    println!("|---|---|---|---|");
-    for (name, r) in [
-        ("shiori (normalized, lindera + bigram fields, weighted)", &shiori_report),
-        ("plain lindera tokenization (one field)", &plain_report),
-        ("character bigrams (one field)", &bigram_report),
-    ] {
+    println!("{} sections; recall and MRR over the questions the notes answer; confidence:", corpus.sections.len());
+    println!("right/wrong = answered with confidence citing a section that answers / does not, as a share");
+    println!("of the in-notes questions; outside = out-of-notes questions answered with confidence.\n");
+    println!("| set | questions | configuration | recall@1 | recall@3 | MRR | confident right | confident wrong | outside confident |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let mut reports = Vec::new();
+    for (name, questions) in &sets {
+        let report = eval::evaluate(questions, |q| eval::outcome(&searcher, q));
+        let t = report.total;
+        let dash = |n: usize, rate: f64| if n == 0 { "–".to_owned() } else { format!("{rate:.3}") };
         println!(
-            "| {name} | {:.3} | {:.3} | {:.3} |",
-            r.total.recall_at_1(),
-            r.total.recall_at_3(),
-            r.total.mrr()
+            "| {name} | {} | **shiori** | {} | {} | {} | {} | {} | {} |",
+            t.questions,
+            dash(t.in_notes, t.recall_at_1()),
+            dash(t.in_notes, t.recall_at_3()),
+            dash(t.in_notes, t.mrr()),
+            dash(t.in_notes, t.confident_right_rate()),
+            dash(t.in_notes, t.confident_wrong_rate()),
+            dash(t.outside(), t.confident_outside_rate()),
         );
+        if t.in_notes > 0 {
+            for (label, analyzer) in [("plain lindera", plain.clone()), ("character bigrams", bigram.clone())] {
+                let b = baseline(&corpus.sections, questions, analyzer)?.total;
+                println!(
+                    "| {name} | {} | {label} | {:.3} | {:.3} | {:.3} | – | – | – |",
+                    b.in_notes,
+                    b.recall_at_1(),
+                    b.recall_at_3(),
+                    b.mrr()
+                );
+            }
+        }
+        reports.push((name, report));
     }
-    println!("\nshiori by kind:\n\n| kind | questions | recall@1 | recall@3 | MRR |\n|---|---|---|---|---|");
-    for (kind, s) in &shiori_report.by_kind {
-        println!(
-            "| {kind} | {} | {:.3} | {:.3} | {:.3} |",
-            s.questions,
-            s.recall_at_1(),
-            s.recall_at_3(),
-            s.mrr()
-        );
+    if flag("--kinds") {
+        println!("\n| set | kind | questions | recall@1 | recall@3 | confident right | confident wrong | outside confident |");
+        println!("|---|---|---|---|---|---|---|---|");
+        for (name, report) in &reports {
+            for (kind, s) in &report.by_kind {
+                println!(
+                    "| {name} | {kind} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
+                    s.questions,
+                    s.recall_at_1(),
+                    s.recall_at_3(),
+                    s.confident_right_rate(),
+                    s.confident_wrong_rate(),
+                    s.confident_outside_rate()
+                );
+            }
+        }
     }
-    // Latency of in-process search over the set: every question 20 times, warm.
+    if flag("--curve") {
+        let thresholds: Vec<f32> = (0..=20).map(|i| i as f32 * 0.05).collect();
+        for prefix in ["tuning", "heldout"] {
+            let scored: Vec<(f32, bool)> = reports
+                .iter()
+                .filter(|(n, _)| n.starts_with(prefix))
+                .flat_map(|(_, r)| r.scored.iter().copied())
+                .collect();
+            println!("\n{prefix} sets, {} questions: threshold → right & confident (of all), wrong among confident", scored.len());
+            for p in eval::curve(&scored, &thresholds) {
+                println!("  {:.2}  {:.3}  {:.3}", p.threshold, p.right, p.wrong_among_confident);
+            }
+        }
+    }
+    // Latency of in-process search over every set: every question 20 times, warm.
+    let all: Vec<&Question> = sets.iter().flat_map(|(_, q)| q.iter()).collect();
     let mut micros: Vec<u128> = Vec::new();
     for _ in 0..20 {
-        for q in &questions {
+        for q in &all {
             let started = std::time::Instant::now();
             let _ = searcher.search(&q.text, 5);
             micros.push(started.elapsed().as_micros());
@@ -99,30 +132,65 @@ fn main() -> anyhow::Result<()> {
     micros.sort_unstable();
     let pct = |p: f64| micros[((micros.len() - 1) as f64 * p) as usize] as f64 / 1000.0;
     println!(
-        "
-search latency over {} runs: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "\nsearch latency over {} runs: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         micros.len(),
         pct(0.5),
         pct(0.99),
         pct(1.0)
     );
-    if show_misses {
-        println!("\nmissed at rank 1:");
-        for (q, rank) in &shiori_report.misses {
-            let top = searcher.search(&q.text, 1).ok().and_then(|(_, h)| h.into_iter().next());
-            let got = top
-                .map(|h| format!("{} (L{}-{})", h.section.title, h.section.line_start, h.section.line_end));
-            println!(
-                "  [{}] {} → rank {:?}, want {:?}, got {}",
-                q.kind,
-                q.text,
-                rank,
-                q.lines,
-                got.unwrap_or_default()
-            );
+    if flag("--misses") {
+        let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+        for (name, report) in reports.iter().filter(|(n, _)| only.is_empty() || only.iter().any(|o| o == *n)) {
+            println!("\n{name}: missed at rank 1, or confident about a question the notes do not answer:");
+            for (q, rank) in &report.misses {
+                let (answer, hits) = match shiori::answer::ask_ranked(&searcher, &q.text, 3) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        println!("  [{}] {} → {e}", q.kind, q.text);
+                        continue;
+                    }
+                };
+                let got: Vec<String> = hits
+                    .iter()
+                    .map(|h| format!("{} (L{}-{})", h.section.title, h.section.line_start, h.section.line_end))
+                    .collect();
+                println!(
+                    "  [{}] {} → rank {:?}, want {:?}, confident {} ({:.2}), got {}",
+                    q.kind,
+                    q.text,
+                    rank,
+                    q.lines,
+                    answer.confident,
+                    answer.confidence,
+                    got.join(" | ")
+                );
+            }
         }
     }
     Ok(())
+}
+
+/// `title,path,body,title_bigram,body_bigram,path_bigram,heading_only,phrase,title_coverage,alias,related`
+fn parse_weights(spec: &str) -> anyhow::Result<shiori::search::query::Weights> {
+    let v: Vec<f32> = spec.split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
+    let [title, path, body, title_bigram, body_bigram, path_bigram, heading_only, phrase, title_coverage, alias, related] =
+        v[..]
+    else {
+        anyhow::bail!("SHIORI_WEIGHTS needs 11 comma-separated numbers, got {}", v.len());
+    };
+    Ok(shiori::search::query::Weights {
+        title,
+        path,
+        body,
+        title_bigram,
+        body_bigram,
+        path_bigram,
+        heading_only,
+        phrase,
+        title_coverage,
+        alias,
+        related,
+    })
 }
 
 /// Scores a one-field index of title, headings and text analyzed by `analyzer`, queried with the
@@ -146,6 +214,7 @@ fn baseline(sections: &[Section], questions: &[Question], analyzer: TextAnalyzer
     let reader = index.reader()?;
     let searcher = reader.searcher();
     Ok(eval::evaluate(questions, |q| {
+        eval::Outcome::ranking({
         let mut analyzer = analyzer.clone();
         let clauses: Vec<(Occur, Box<dyn Query>)> = analyzer::terms(&mut analyzer, q)
             .into_iter()
@@ -165,7 +234,8 @@ fn baseline(sections: &[Section], questions: &[Question], analyzer: TextAnalyzer
                 let e = d.get_first(end)?.as_u64()? as usize;
                 Some::<Lines>((s, e))
             })
-            .collect()
+            .collect::<Vec<_>>()
+        })
     }))
 }
 
@@ -177,9 +247,7 @@ fn tune_weights(searcher: &mut Searcher, questions: &[Question]) -> anyhow::Resu
     let odd: Vec<Question> = odd.into_iter().map(|(_, q)| q).collect();
     let score = |s: &Searcher, set: &[Question]| {
         let r = eval::evaluate(set, |q| {
-            s.search(q, eval::MRR_DEPTH)
-                .map(|(_, h)| h.iter().map(|h| (h.section.line_start, h.section.line_end)).collect())
-                .unwrap_or_default()
+            eval::outcome(s, q)
         });
         r.total.recall_at_1() + r.total.recall_at_3() + r.total.mrr()
     };

@@ -28,6 +28,10 @@ pub struct Answer {
     /// The quoted passage (tables rendered as lines); a "no clear answer" note when not confident.
     pub answer: String,
     pub confident: bool,
+    /// The confidence score `confident` was decided on (0 to 1; [`MIN_COVERAGE`] and above is
+    /// confident). Not part of the JSON shape.
+    #[serde(skip)]
+    pub confidence: f32,
     pub citations: Vec<Citation>,
     /// The answering section's title and id.
     pub title: Option<String>,
@@ -68,8 +72,13 @@ impl Answer {
 
 /// Answers a question from the index.
 pub fn ask(searcher: &Searcher, question: &str) -> Result<Answer, QueryError> {
-    let (analyzed, hits) = searcher.search(question, CANDIDATES)?;
-    Ok(compose(question.trim(), &analyzed, &hits))
+    Ok(ask_ranked(searcher, question, CANDIDATES)?.0)
+}
+
+/// Answers a question and returns the `limit` hits it was composed from.
+pub fn ask_ranked(searcher: &Searcher, question: &str, limit: usize) -> Result<(Answer, Vec<Hit>), QueryError> {
+    let (analyzed, hits) = searcher.search(question, limit.max(1))?;
+    Ok((compose(question.trim(), &analyzed, &hits), hits))
 }
 
 /// Composes the answer from ranked hits.
@@ -79,6 +88,7 @@ pub fn compose(question: &str, analyzed: &Analyzed, hits: &[Hit]) -> Answer {
             query: question.to_owned(),
             answer: "ノートに該当する記述が見つかりませんでした。別の言葉で聞いてみてください。".into(),
             confident: false,
+            confidence: 0.0,
             citations: Vec::new(),
             title: None,
             section_id: None,
@@ -86,12 +96,14 @@ pub fn compose(question: &str, analyzed: &Analyzed, hits: &[Hit]) -> Answer {
             related: Vec::new(),
         };
     };
-    let confident = coverage(analyzed, top) >= MIN_COVERAGE;
+    let confidence = coverage(analyzed, top);
+    let confident = confidence >= MIN_COVERAGE;
     if !confident {
         return Answer {
             query: question.to_owned(),
             answer: "ノートにはっきりした答えが見つかりませんでした。".into(),
             confident,
+            confidence,
             citations: Vec::new(),
             title: None,
             section_id: None,
@@ -105,6 +117,7 @@ pub fn compose(question: &str, analyzed: &Analyzed, hits: &[Hit]) -> Answer {
         query: question.to_owned(),
         answer: excerpt.text,
         confident,
+        confidence,
         citations: vec![top.section.citation()],
         title: Some(top.section.title.clone()),
         section_id: Some(top.section.id.clone()),

@@ -11,6 +11,7 @@ pub mod index;
 pub mod query;
 pub mod schema;
 pub mod snippet;
+pub mod thesaurus;
 
 use std::path::{Path, PathBuf};
 

@@ -19,6 +19,7 @@ use super::aliases;
 use super::analyzer::{self, normalize, terms};
 use super::index::{IndexError, OpenIndex};
 use super::snippet;
+use super::thesaurus::{self, Thesaurus};
 use crate::corpus::Section;
 
 /// Longest question accepted, in characters. Longer input is refused, not truncated: a pasted
@@ -27,7 +28,7 @@ pub const MAX_QUERY_CHARS: usize = 500;
 /// Most hits one search returns.
 pub const MAX_LIMIT: usize = 50;
 
-/// Field weights, tuned on the question set in `tests/questions.toml`.
+/// Field weights, tuned on the question set in `tests/questions/tuning.toml`.
 #[derive(Debug, Clone, Copy)]
 pub struct Weights {
     pub title: f32,
@@ -46,6 +47,8 @@ pub struct Weights {
     /// Boost for a section the question names: the score is multiplied by `1 + title_coverage × n²`,
     /// where `n` ([`naming`]) is near 1 when the question is mostly the section's title.
     pub title_coverage: f32,
+    /// Factor on words that come from the thesaurus (another word for what the member typed).
+    pub related: f32,
 }
 
 impl Default for Weights {
@@ -61,6 +64,7 @@ impl Default for Weights {
             phrase: 0.5,
             title_coverage: 2.0,
             alias: 0.5,
+            related: 0.3,
         }
     }
 }
@@ -148,6 +152,9 @@ pub struct Analyzed {
     pub subject_expanded: Vec<String>,
     pub morph: Vec<String>,
     pub bigrams: Vec<String>,
+    /// Morphological terms of the thesaurus words related to the question (not already in
+    /// `morph`): searched at a lower weight, never highlighted.
+    pub related: Vec<String>,
 }
 
 /// The live, searchable index: one reader for the process, a new searcher per question.
@@ -157,6 +164,7 @@ pub struct Searcher {
     morph: TextAnalyzer,
     bigram: TextAnalyzer,
     segmenter: lindera::segmenter::Segmenter,
+    thesaurus: Thesaurus,
     pub weights: Weights,
 }
 
@@ -168,9 +176,12 @@ impl Searcher {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|source| IndexError::Tantivy { path: open.dir.clone(), source })?;
+        let mut morph = analyzer::morph_analyzer()?;
+        let thesaurus = Thesaurus::parse(thesaurus::BUNDLED, &mut morph);
         Ok(Searcher {
             reader,
-            morph: analyzer::morph_analyzer()?,
+            thesaurus,
+            morph,
             bigram: analyzer::bigram_analyzer(),
             segmenter: analyzer::segmenter()?,
             open,
@@ -218,12 +229,19 @@ impl Searcher {
         let typed_content = content.get(..typed_len).unwrap_or(&content);
         let subject =
             analyzer::subject(&self.segmenter, &normalized).map_err(segmentation)?.unwrap_or_default();
+        let related_text = self.thesaurus.related(&morph_typed, &normalized);
+        let morph_all = dedup(morph_all);
+        let related = terms(&mut self.morph.clone(), &related_text)
+            .into_iter()
+            .filter(|t| !morph_all.contains(t))
+            .collect::<Vec<_>>();
         Ok(Analyzed {
+            related: dedup(related),
             typed_morph: dedup(morph_typed),
             typed_bigrams: dedup(terms(&mut self.bigram.clone(), typed_content)),
             subject_typed: dedup(terms(&mut self.bigram.clone(), &subject)),
             subject_expanded: dedup(terms(&mut self.bigram.clone(), &aliases::expand(&subject))),
-            morph: dedup(morph_all),
+            morph: morph_all,
             bigrams: dedup(terms(&mut self.bigram.clone(), &content)),
             normalized,
         })
@@ -291,6 +309,11 @@ impl Searcher {
             add(f.title, t, w.title * k);
             add(f.path, t, w.path * k);
             add(f.body, t, w.body * k);
+        }
+        for t in &analyzed.related {
+            add(f.title, t, w.title * w.related);
+            add(f.path, t, w.path * w.related);
+            add(f.body, t, w.body * w.related);
         }
         for t in &analyzed.bigrams {
             let k = typed(&analyzed.typed_bigrams, t);

@@ -1,0 +1,128 @@
+//! Everyday words and the technical words notes use for the same thing (`data/thesaurus.txt`):
+//! a member who asks `EC2を止めてもメモリを消したくない` is also searched for 停止, 削除 and
+//! 保持, at a lower weight than what they typed ([`super::query::Weights::related`]).
+//!
+//! A word of a group matches a question when the question's morphemes contain the word's
+//! morphemes in order (both analyzed the same way, so 消したくない matches 消す); a word that
+//! analyzes to nothing (all particles and auxiliaries, like できない) matches as a substring.
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::analyzer::{normalize, terms};
+
+/// The bundled thesaurus.
+pub const BUNDLED: &str = include_str!("../../data/thesaurus.txt");
+
+/// One word of a group: its normalized text and its morphemes.
+#[derive(Debug, Clone)]
+struct Word {
+    text: String,
+    morphemes: Vec<String>,
+}
+
+/// Groups of words that mean the same thing to someone asking.
+#[derive(Debug, Clone, Default)]
+pub struct Thesaurus {
+    groups: Vec<Vec<Word>>,
+}
+
+impl Thesaurus {
+    /// Parses the `|`-separated groups of `text` (`#` comments, blank lines skipped), analyzing
+    /// each word with `morph`, the analyzer questions go through.
+    pub fn parse(text: &str, morph: &mut TextAnalyzer) -> Thesaurus {
+        let groups = text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(|line| {
+                line.split('|')
+                    .map(|w| normalize(w.trim()))
+                    .filter(|w| !w.is_empty())
+                    .map(|text| Word { morphemes: terms(morph, &text), text })
+                    .collect::<Vec<_>>()
+            })
+            .filter(|group| group.len() > 1)
+            .collect();
+        Thesaurus { groups }
+    }
+
+    /// Number of groups.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// The words of every group the question touches, except those it already contains, joined
+    /// by spaces. `morphemes` are the question's morphemes in order, `normalized` its text.
+    pub fn related(&self, morphemes: &[String], normalized: &str) -> String {
+        let mut out: Vec<&str> = Vec::new();
+        for group in &self.groups {
+            let hit = group.iter().any(|w| matches(w, morphemes, normalized));
+            if !hit {
+                continue;
+            }
+            for w in group {
+                if !normalized.contains(&w.text) && !out.contains(&w.text.as_str()) {
+                    out.push(&w.text);
+                }
+            }
+        }
+        out.join(" ")
+    }
+}
+
+fn matches(word: &Word, morphemes: &[String], normalized: &str) -> bool {
+    if word.morphemes.is_empty() {
+        return normalized.contains(&word.text);
+    }
+    morphemes.windows(word.morphemes.len()).any(|w| w == word.morphemes.as_slice())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::analyzer::morph_analyzer;
+
+    fn related(thesaurus: &Thesaurus, question: &str) -> String {
+        let mut morph = morph_analyzer().unwrap();
+        let normalized = normalize(question);
+        thesaurus.related(&terms(&mut morph, &normalized), &normalized)
+    }
+
+    #[test]
+    fn conjugated_everyday_verbs_bring_in_the_technical_words() {
+        let mut morph = morph_analyzer().unwrap();
+        let t = Thesaurus::parse("# comment\n消す|削除|消去\n遅い|レイテンシー\n引っ越す|移行\n", &mut morph);
+        assert_eq!(t.len(), 3);
+        let r = related(&t, "EC2を消したくない");
+        assert!(r.contains("削除") && r.contains("消去"), "{r}");
+        assert!(related(&t, "画面が遅くて困る").contains("レイテンシ"));
+        assert!(related(&t, "オンプレから引っ越したい").contains("移行"));
+        assert_eq!(related(&t, "ハイバネーションとは"), "");
+    }
+
+    #[test]
+    fn words_already_typed_are_not_added_again() {
+        let mut morph = morph_analyzer().unwrap();
+        let t = Thesaurus::parse("削除|消去\n", &mut morph);
+        assert_eq!(related(&t, "削除"), "消去");
+    }
+
+    #[test]
+    fn a_word_of_particles_matches_as_text() {
+        let mut morph = morph_analyzer().unwrap();
+        let t = Thesaurus::parse("できない|制限事項\n", &mut morph);
+        assert_eq!(related(&t, "ECRでできないこと"), "制限事項");
+    }
+
+    #[test]
+    fn the_bundled_thesaurus_parses() {
+        let mut morph = morph_analyzer().unwrap();
+        let t = Thesaurus::parse(BUNDLED, &mut morph);
+        assert!(t.len() >= 100, "{} groups", t.len());
+        assert!(related(&t, "休止状態って何").contains("ハイバネーション"));
+    }
+}
