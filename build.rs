@@ -14,6 +14,9 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+#[path = "src/search/kana.rs"]
+mod kana;
+
 use lindera_dictionary::builder::DictionaryBuilder;
 use lindera_dictionary::dictionary::metadata::Metadata;
 use sha2::{Digest, Sha256};
@@ -66,6 +69,96 @@ fn main() {
         fs::write(&stamp, wanted_stamp).expect("write dictionary stamp");
     }
     println!("cargo:rustc-env=LINDERA_WORKDIR={}", out_dir.display());
+    loanwords(&out_dir);
+}
+
+/// Where Debian's `edict` package puts JMdict/EDICT (EUC-JP).
+const DEFAULT_EDICT: &str = "/usr/share/edict/edict";
+/// SHA-256 of `/usr/share/edict/edict` in Debian bookworm's edict 2021.02.03-1.
+const EDICT_DIGEST: &str = "59063c08240f096e6d22152a58c0c8ef3a84ff95ce8a59bbf3a3522aa097a526";
+
+/// Writes the loanword table: every EDICT entry written in katakana alone (`メタデータ
+/// /(n) (comp) metadata/`) with each of its glosses that is one or two plain English words, as
+/// two sorted tab-separated files (`loanwords-en.tsv` English → katakana, `loanwords-ja.tsv`
+/// katakana → English), both sides folded as shiori's analyzer folds them.
+fn loanwords(out_dir: &Path) {
+    println!("cargo:rerun-if-env-changed=SHIORI_EDICT");
+    let path = env::var_os("SHIORI_EDICT").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(DEFAULT_EDICT));
+    println!("cargo:rerun-if-changed={}", path.display());
+    let bytes = fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "EDICT not readable at {} ({e}): install Debian's package with `apt-get install edict` \
+             (scripts/deps.sh does), or point SHIORI_EDICT at a copy of the edict file",
+            path.display()
+        )
+    });
+    let digest = format!("{:x}", Sha256::digest(&bytes));
+    if digest != EDICT_DIGEST {
+        println!(
+            "cargo:warning=EDICT at {} differs from Debian's edict 2021.02.03 (digest {digest}); \
+             the loanword table may differ from the measured one",
+            path.display()
+        );
+    }
+    println!("cargo:rustc-env=SHIORI_EDICT_DIGEST={digest}");
+    let (text, _, had_errors) = encoding_rs::EUC_JP.decode(&bytes);
+    if had_errors {
+        println!("cargo:warning=EDICT at {} has bytes that are not EUC-JP; they were replaced", path.display());
+    }
+    // (key, rank, value): the entry's earlier glosses (its main sense) first, and among those an
+    // entry marked as computing vocabulary `(comp)`, then common words `(P)`, then the rest.
+    // Lookups take the first few values of a key, so `host` gives ホスト before ホスチア.
+    let mut pairs: Vec<(String, (usize, u8), String)> = Vec::new();
+    for line in text.lines() {
+        let Some((head, rest)) = line.split_once(" /") else { continue };
+        if head.chars().count() < 2 || !head.chars().all(|c| kana::is_katakana(c) || c == '・') {
+            continue;
+        }
+        let katakana = kana::fold_katakana(&head.replace('・', ""));
+        let class = if rest.contains("(comp)") { 0 } else if rest.contains("(P)") { 1 } else { 2 };
+        for (i, gloss) in rest.trim_end_matches('/').split('/').enumerate() {
+            if let Some(english) = plain_gloss(gloss) {
+                pairs.push((english, (i, class), katakana.clone()));
+            }
+        }
+    }
+    let write = |name: &str, mut rows: Vec<(String, (usize, u8), String)>| {
+        rows.sort();
+        let mut seen = std::collections::HashSet::new();
+        let body: String = rows
+            .into_iter()
+            .filter(|(k, _, v)| seen.insert((k.clone(), v.clone())))
+            .map(|(k, _, v)| format!("{k}\t{v}\n"))
+            .collect();
+        fs::write(out_dir.join(name), body).unwrap_or_else(|e| panic!("writing {name}: {e}"));
+    };
+    let reversed = pairs.iter().map(|(e, rank, k)| (k.clone(), *rank, e.clone())).collect();
+    write("loanwords-en.tsv", pairs);
+    write("loanwords-ja.tsv", reversed);
+}
+
+/// A gloss with its `(n)`, `(1)`, `(comp)`, `{comp}` notes removed, lowercased, when what is left
+/// is one or two words of letters (and hyphens), 3 to 30 characters long.
+fn plain_gloss(gloss: &str) -> Option<String> {
+    if gloss.starts_with("EntL") {
+        return None;
+    }
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in gloss.chars() {
+        match c {
+            '(' | '{' => depth += 1,
+            ')' | '}' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c.to_ascii_lowercase()),
+            _ => {}
+        }
+    }
+    let out = out.trim().to_owned();
+    let words = out.split(' ').count();
+    let plain = out.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c == ' ')
+        && out.starts_with(|c: char| c.is_ascii_lowercase())
+        && out.ends_with(|c: char| c.is_ascii_lowercase());
+    (plain && words <= 2 && (3..=30).contains(&out.len()) && !out.contains("  ")).then_some(out)
 }
 
 /// SHA-256 over the dictionary sources, in file-name order, so the same files give the same digest.

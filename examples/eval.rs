@@ -170,13 +170,13 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `title,path,body,title_bigram,body_bigram,path_bigram,heading_only,phrase,title_coverage,alias,related`
+/// `title,path,body,title_bigram,body_bigram,path_bigram,heading_only,phrase,title_coverage,alias,related,related_bigram`
 fn parse_weights(spec: &str) -> anyhow::Result<shiori::search::query::Weights> {
     let v: Vec<f32> = spec.split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
-    let [title, path, body, title_bigram, body_bigram, path_bigram, heading_only, phrase, title_coverage, alias, related] =
+    let [title, path, body, title_bigram, body_bigram, path_bigram, heading_only, phrase, title_coverage, alias, related, related_bigram] =
         v[..]
     else {
-        anyhow::bail!("SHIORI_WEIGHTS needs 11 comma-separated numbers, got {}", v.len());
+        anyhow::bail!("SHIORI_WEIGHTS needs 12 comma-separated numbers, got {}", v.len());
     };
     Ok(shiori::search::query::Weights {
         title,
@@ -190,6 +190,7 @@ fn parse_weights(spec: &str) -> anyhow::Result<shiori::search::query::Weights> {
         title_coverage,
         alias,
         related,
+        related_bigram,
     })
 }
 
@@ -253,22 +254,25 @@ fn tune_weights(searcher: &mut Searcher, questions: &[Question]) -> anyhow::Resu
     };
     let mut results = Vec::new();
     let base = searcher.weights;
-    for title in [0.5, 1.0, 1.5] {
+    for title in [0.5, 1.0] {
         for path in [0.25, 0.5, 1.0] {
-            for body_bigram in [0.25, 0.5, 1.0] {
+            for body_bigram in [0.25, 0.5] {
                 for path_bigram in [0.25, 0.5] {
-                    for phrase in [0.0, 0.25, 0.5] {
+                    for phrase in [0.25, 0.5] {
                         for title_coverage in [1.0, 2.0] {
-                            searcher.weights = shiori::search::query::Weights {
-                                title,
-                                path,
-                                body_bigram,
-                                path_bigram,
-                                phrase,
-                                title_coverage,
-                                ..base
-                            };
-                            results.push((score(searcher, &even), score(searcher, &odd), searcher.weights));
+                            for related in [0.2, 0.4, 0.6] {
+                                searcher.weights = shiori::search::query::Weights {
+                                    title,
+                                    path,
+                                    body_bigram,
+                                    path_bigram,
+                                    phrase,
+                                    title_coverage,
+                                    related,
+                                    ..base
+                                };
+                                results.push((score(searcher, &even), score(searcher, &odd), searcher.weights));
+                            }
                         }
                     }
                 }

@@ -96,6 +96,20 @@ pub fn compose(question: &str, analyzed: &Analyzed, hits: &[Hit]) -> Answer {
             related: Vec::new(),
         };
     };
+    if !analyzed.absent.is_empty() {
+        let names: Vec<String> = analyzed.absent.iter().map(|s| format!("「{}」", s.name)).collect();
+        return Answer {
+            query: question.to_owned(),
+            answer: format!("ノートには{}の記述がありません。", names.join("・")),
+            confident: false,
+            confidence: 0.0,
+            citations: Vec::new(),
+            title: None,
+            section_id: None,
+            highlights: Vec::new(),
+            related: distinct_titles(hits.iter(), 3),
+        };
+    }
     let confidence = coverage(analyzed, top);
     let confident = confidence >= MIN_COVERAGE;
     if !confident {
@@ -143,18 +157,45 @@ fn distinct_titles<'a>(hits: impl Iterator<Item = &'a Hit>, n: usize) -> Vec<Sec
     hits.filter(|h| seen.insert(h.section.title.clone())).take(n).map(|h| h.section.clone()).collect()
 }
 
-/// Share of the question's content words (morphological terms, particles and question words
-/// already dropped) that occur in the hit's headings or text; bigrams when there are no words.
+/// Credit for a question word the section does not have but has another word for (thesaurus).
+const BRIDGED_CREDIT: f32 = 0.6;
+/// Factor on the score of a section that mentions none of the services the question names.
+const OTHER_SERVICE: f32 = 0.5;
+
+/// How well the hit covers the question: the IDF-weighted share of the question's content words
+/// (morphological terms, particles and question words already dropped) that occur in the hit's
+/// headings or text, a word the thesaurus relates counting [`BRIDGED_CREDIT`]; bigrams when
+/// there are no words. A section about another service than the one asked about scores less.
 pub fn coverage(analyzed: &Analyzed, hit: &Hit) -> f32 {
     let haystack = normalize(&format!("{}\n{}", hit.section.path.join(" "), hit.text));
+    let folded = crate::search::aliases::fold(&haystack);
+    let service_factor = if analyzed.services.is_empty() || analyzed.services.iter().any(|s| s.named_in(&haystack, &folded)) {
+        1.0
+    } else {
+        OTHER_SERVICE
+    };
     if !analyzed.typed_morph.is_empty() {
-        let found = analyzed.typed_morph.iter().filter(|t| haystack.contains(t.as_str())).count();
-        return found as f32 / analyzed.typed_morph.len() as f32;
+        let mut found = 0.0;
+        let mut total = 0.0;
+        for (i, t) in analyzed.typed_morph.iter().enumerate() {
+            let weight = analyzed.idf.get(i).copied().unwrap_or(1.0);
+            total += weight;
+            if haystack.contains(t.as_str()) {
+                found += weight;
+            } else if analyzed
+                .bridged
+                .iter()
+                .any(|(typed, others)| typed == t && others.iter().any(|o| haystack.contains(o.as_str())))
+            {
+                found += weight * BRIDGED_CREDIT;
+            }
+        }
+        return service_factor * found / total.max(f32::EPSILON);
     }
     if analyzed.bigrams.is_empty() {
         return 0.0;
     }
     let present: HashSet<String> = terms(&mut bigram_analyzer(), &haystack).into_iter().collect();
     let found = analyzed.bigrams.iter().filter(|b| present.contains(*b)).count();
-    found as f32 / analyzed.bigrams.len() as f32
+    service_factor * found as f32 / analyzed.bigrams.len() as f32
 }

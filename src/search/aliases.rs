@@ -75,19 +75,20 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
 ];
 
 /// One spelling, normalized, and with long-vowel marks removed for matching Japanese.
-struct Spelling {
-    text: String,
+#[derive(Debug, Clone)]
+pub struct Spelling {
+    pub text: String,
     folded: String,
 }
 
 impl Spelling {
-    fn new(raw: &str) -> Spelling {
+    pub fn new(raw: &str) -> Spelling {
         let text = normalize(raw);
         Spelling { folded: fold(&text), text }
     }
 
     /// Whether the spelling occurs in `text` (`folded` is `fold(text)`, computed once per text).
-    fn found_in(&self, text: &str, folded: &str) -> bool {
+    pub fn found_in(&self, text: &str, folded: &str) -> bool {
         if self.text.is_ascii() {
             mentions(text, &self.text)
         } else {
@@ -97,7 +98,7 @@ impl Spelling {
 }
 
 /// Long-vowel marks are optional in katakana names (ユーザーデータ / ユーザデータ).
-fn fold(text: &str) -> String {
+pub fn fold(text: &str) -> String {
     text.replace('ー', "")
 }
 
@@ -137,6 +138,11 @@ pub fn expand(normalized: &str) -> String {
     for (long, short) in &table.abbreviations {
         if long.found_in(normalized, &folded) {
             add(short, &mut out);
+        }
+    }
+    for service in super::gazetteer::services() {
+        if service.names.iter().any(|v| v.found_in(normalized, &folded)) {
+            service.spellings().for_each(|v| add(v, &mut out));
         }
     }
     out

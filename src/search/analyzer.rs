@@ -95,35 +95,7 @@ const STOP_WORDS: &[&str] = &[
 /// and a katakana word of four or more characters loses its final `ー` (サーバー → サーバ).
 pub fn normalize(text: &str) -> String {
     let nfkc: String = text.nfkc().flat_map(char::to_lowercase).collect();
-    let mut out = String::with_capacity(nfkc.len());
-    let chars: Vec<char> = nfkc.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_katakana(chars[i]) {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() && is_katakana(chars[i]) {
-            i += 1;
-        }
-        let mut word: Vec<char> = chars[start..i].to_vec();
-        for k in 1..word.len() {
-            if word[k - 1] == 'ェ' && word[k] == 'イ' {
-                word[k] = 'ー';
-            }
-        }
-        if word.len() >= 4 && word.last() == Some(&'ー') {
-            word.pop();
-        }
-        out.extend(word);
-    }
-    out
-}
-
-fn is_katakana(c: char) -> bool {
-    matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{30FD}'..='\u{30FF}')
+    super::kana::fold_katakana(&nfkc)
 }
 
 /// A katakana token at least this long loses its final `ー` (ユーザー → ユーザ), also inside compounds

@@ -7,7 +7,10 @@
 pub mod aliases;
 pub mod analyzer;
 pub mod dictionary;
+pub mod gazetteer;
 pub mod index;
+pub mod kana;
+pub mod loanwords;
 pub mod query;
 pub mod schema;
 pub mod snippet;

@@ -16,6 +16,8 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream as _};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::aliases;
+use super::loanwords;
+use super::gazetteer::{self, Service};
 use super::analyzer::{self, normalize, terms};
 use super::index::{IndexError, OpenIndex};
 use super::snippet;
@@ -28,7 +30,8 @@ pub const MAX_QUERY_CHARS: usize = 500;
 /// Most hits one search returns.
 pub const MAX_LIMIT: usize = 50;
 
-/// Field weights, tuned on the question set in `tests/questions/tuning.toml`.
+/// Field weights, tuned on the tuning sets `tests/questions/tuning*.toml` (never on the held-out
+/// ones): `cargo run --release --example eval -- --tune`.
 #[derive(Debug, Clone, Copy)]
 pub struct Weights {
     pub title: f32,
@@ -49,22 +52,25 @@ pub struct Weights {
     pub title_coverage: f32,
     /// Factor on words that come from the thesaurus (another word for what the member typed).
     pub related: f32,
+    /// Factor on the bigrams of those words.
+    pub related_bigram: f32,
 }
 
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            title: 1.0,
-            path: 0.25,
+            title: 0.5,
+            path: 0.5,
             body: 1.0,
             title_bigram: 0.0,
             body_bigram: 0.5,
             path_bigram: 0.5,
             heading_only: 0.5,
-            phrase: 0.5,
+            phrase: 0.25,
             title_coverage: 2.0,
             alias: 0.5,
-            related: 0.3,
+            related: 0.6,
+            related_bigram: 0.3,
         }
     }
 }
@@ -155,6 +161,19 @@ pub struct Analyzed {
     /// Morphological terms of the thesaurus words related to the question (not already in
     /// `morph`): searched at a lower weight, never highlighted.
     pub related: Vec<String>,
+    /// Each typed term the thesaurus knows, with the normalized words it relates it to: a section
+    /// that has one of them covers that term ([`crate::answer::confidence`]).
+    pub bridged: Vec<(String, Vec<String>)>,
+    /// Character bigrams of those related words (Japanese only), for compounds the morphological
+    /// analyzer keeps whole.
+    pub related_bigrams: Vec<String>,
+    /// How much each term of `typed_morph` says about which section answers: its inverse
+    /// document frequency over the sections (a word the notes never use weighs the most).
+    pub idf: Vec<f32>,
+    /// The services the question names ([`gazetteer::named`]), and those of them the notes never
+    /// mention: a question about those is not answered from some other section.
+    pub services: Vec<&'static Service>,
+    pub absent: Vec<&'static Service>,
 }
 
 /// The live, searchable index: one reader for the process, a new searcher per question.
@@ -229,13 +248,71 @@ impl Searcher {
         let typed_content = content.get(..typed_len).unwrap_or(&content);
         let subject =
             analyzer::subject(&self.segmenter, &normalized).map_err(segmentation)?.unwrap_or_default();
-        let related_text = self.thesaurus.related(&morph_typed, &normalized);
+        let bridges = self.thesaurus.bridges(&morph_typed, &normalized);
+        let mut bridged: Vec<(String, Vec<String>)> = Vec::new();
+        for b in &bridges {
+            for t in &b.typed {
+                let others = b.others.iter().map(|o| o.to_string());
+                match bridged.iter_mut().find(|(typed, _)| typed == t) {
+                    Some((_, words)) => words.extend(others),
+                    None => bridged.push((t.to_string(), others.collect())),
+                }
+            }
+        }
+        // Loanwords: English typed for a katakana word of the notes, or the reverse.
+        for t in &morph_typed {
+            let other_script = if t.len() >= 3 && t.chars().all(|c| c.is_ascii_alphabetic()) {
+                loanwords::katakana_for(t)
+            } else if t.chars().count() >= 3 && t.chars().all(super::kana::is_katakana) {
+                loanwords::english_for(t)
+            } else {
+                Vec::new()
+            };
+            let other_script: Vec<String> =
+                other_script.into_iter().filter(|w| !normalized.contains(w)).map(str::to_owned).collect();
+            if other_script.is_empty() {
+                continue;
+            }
+            match bridged.iter_mut().find(|(typed, _)| typed == t) {
+                Some((_, words)) => words.extend(other_script),
+                None => bridged.push((t.clone(), other_script)),
+            }
+        }
+        // English written as separate words for what the notes write as one katakana compound
+        // (`control plane` → コントロールプレーン): each run of adjacent English words, joined.
+        let mut compounds: Vec<String> = Vec::new();
+        let english_run = |t: &String| t.len() >= 3 && t.chars().all(|c| c.is_ascii_alphabetic());
+        for run in morph_typed.split(|t| !english_run(t)).filter(|run| run.len() >= 2) {
+            let parts: Vec<Option<&str>> = run.iter().map(|t| loanwords::katakana_for(t).first().copied()).collect();
+            for start in 0..run.len() {
+                for end in start + 2..=run.len() {
+                    if let Some(joined) = parts[start..end].iter().copied().collect::<Option<Vec<&str>>>() {
+                        compounds.push(joined.concat());
+                    }
+                }
+            }
+        }
+        let related_text = bridged
+            .iter()
+            .flat_map(|(_, words)| words.iter().map(String::as_str))
+            .chain(compounds.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ");
         let morph_all = dedup(morph_all);
         let related = terms(&mut self.morph.clone(), &related_text)
             .into_iter()
             .filter(|t| !morph_all.contains(t))
             .collect::<Vec<_>>();
+        let related_bigrams = terms(&mut self.bigram.clone(), &related_text)
+            .into_iter()
+            .filter(|t| !t.is_ascii())
+            .collect::<Vec<_>>();
         Ok(Analyzed {
+            related_bigrams: dedup(related_bigrams),
+            idf: Vec::new(),
+            services: Vec::new(),
+            absent: Vec::new(),
+            bridged,
             related: dedup(related),
             typed_morph: dedup(morph_typed),
             typed_bigrams: dedup(terms(&mut self.bigram.clone(), typed_content)),
@@ -249,7 +326,8 @@ impl Searcher {
 
     /// Ranks sections for a question; at most `limit` (capped at [`MAX_LIMIT`]) hits.
     pub fn search(&self, question: &str, limit: usize) -> Result<(Analyzed, Vec<Hit>), QueryError> {
-        let analyzed = self.analyze(question)?;
+        let mut analyzed = self.analyze(question)?;
+        self.weigh(&mut analyzed)?;
         // tantivy panics on some kinds of damaged index files instead of returning an error; the
         // member gets "the search failed" rather than a dropped request.
         let hits =
@@ -263,6 +341,46 @@ impl Searcher {
                     QueryError::failed("the index", message)
                 })??;
         Ok((analyzed, hits))
+    }
+
+    /// Fills in what the index says about the question's words: their IDF and which of the
+    /// services it names the notes mention.
+    fn weigh(&self, analyzed: &mut Analyzed) -> Result<(), QueryError> {
+        let searcher = self.reader.searcher();
+        let f = &self.open.fields;
+        let docs = searcher.num_docs() as f32;
+        let doc_freq = |field: Field, term: &str| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, term))
+                .map_err(|e| QueryError::failed("reading term statistics", e))
+        };
+        analyzed.idf = analyzed
+            .typed_morph
+            .iter()
+            .map(|t| {
+                let df = doc_freq(f.body, t)? as f32;
+                Ok((1.0 + (docs - df + 0.5) / (df + 0.5)).ln())
+            })
+            .collect::<Result<_, QueryError>>()?;
+        analyzed.services = gazetteer::named(&analyzed.normalized);
+        let mut bigram = analyzer::bigram_analyzer();
+        let mut absent = Vec::new();
+        for service in &analyzed.services {
+            let mut mentioned = false;
+            for spelling in service.spellings() {
+                let mut all = true;
+                for term in terms(&mut bigram, &spelling.text) {
+                    let df = doc_freq(f.body_bigram, &term)? + doc_freq(f.path_bigram, &term)?;
+                    all &= df > 0;
+                }
+                mentioned |= all;
+            }
+            if !mentioned {
+                absent.push(*service);
+            }
+        }
+        analyzed.absent = absent;
+        Ok(())
     }
 
     /// The sections whose titles best match the question's words.
@@ -314,6 +432,10 @@ impl Searcher {
             add(f.title, t, w.title * w.related);
             add(f.path, t, w.path * w.related);
             add(f.body, t, w.body * w.related);
+        }
+        for t in analyzed.related_bigrams.iter().filter(|t| !analyzed.bigrams.contains(t)) {
+            add(f.body_bigram, t, w.body_bigram * w.related_bigram);
+            add(f.path_bigram, t, w.path_bigram * w.related_bigram);
         }
         for t in &analyzed.bigrams {
             let k = typed(&analyzed.typed_bigrams, t);

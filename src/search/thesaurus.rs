@@ -59,19 +59,44 @@ impl Thesaurus {
     /// by spaces. `morphemes` are the question's morphemes in order, `normalized` its text.
     pub fn related(&self, morphemes: &[String], normalized: &str) -> String {
         let mut out: Vec<&str> = Vec::new();
-        for group in &self.groups {
-            let hit = group.iter().any(|w| matches(w, morphemes, normalized));
-            if !hit {
-                continue;
-            }
-            for w in group {
-                if !normalized.contains(&w.text) && !out.contains(&w.text.as_str()) {
-                    out.push(&w.text);
+        for bridge in self.bridges(morphemes, normalized) {
+            for w in bridge.others {
+                if !out.contains(&w) {
+                    out.push(w);
                 }
             }
         }
         out.join(" ")
     }
+
+    /// For each group the question touches: the question's morphemes that matched and the
+    /// group's other words (those the question does not already contain).
+    pub fn bridges<'a>(&'a self, morphemes: &[String], normalized: &str) -> Vec<Bridge<'a>> {
+        let mut out = Vec::new();
+        for group in &self.groups {
+            let matched: Vec<&Word> = group.iter().filter(|w| matches(w, morphemes, normalized)).collect();
+            if matched.is_empty() {
+                continue;
+            }
+            let typed = matched.iter().flat_map(|w| w.morphemes.iter().map(String::as_str)).collect();
+            let others = group
+                .iter()
+                .filter(|w| !normalized.contains(&w.text))
+                .map(|w| w.text.as_str())
+                .collect();
+            out.push(Bridge { typed, others });
+        }
+        out
+    }
+}
+
+/// One thesaurus group a question touches.
+#[derive(Debug, Clone)]
+pub struct Bridge<'a> {
+    /// The question's morphemes the group matched on.
+    pub typed: Vec<&'a str>,
+    /// The group's other words, normalized.
+    pub others: Vec<&'a str>,
 }
 
 fn matches(word: &Word, morphemes: &[String], normalized: &str) -> bool {
