@@ -156,6 +156,10 @@ pub struct Analyzed {
     /// character bigrams of X as typed and with its other spellings; empty otherwise.
     pub subject_typed: Vec<String>,
     pub subject_expanded: Vec<String>,
+    /// The subject with an everyday word replaced by another word for it (`ec2の休止状態` →
+    /// `ec2のハイバネーション`), as (typed, expanded) bigrams: a section titled with the other
+    /// word is named too, a little less ([`REWRITE_NAMING`]).
+    pub subject_rewrites: Vec<(Vec<String>, Vec<String>)>,
     pub morph: Vec<String>,
     pub bigrams: Vec<String>,
     /// Morphological terms of the thesaurus words related to the question (not already in
@@ -184,6 +188,8 @@ pub struct Searcher {
     bigram: TextAnalyzer,
     segmenter: lindera::segmenter::Segmenter,
     thesaurus: Thesaurus,
+    /// Each title's bigrams and spellings, computed once per title ([`TitleBigrams`]).
+    titles: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<TitleBigrams>>>,
     pub weights: Weights,
 }
 
@@ -200,6 +206,7 @@ impl Searcher {
         Ok(Searcher {
             reader,
             thesaurus,
+            titles: Default::default(),
             morph,
             bigram: analyzer::bigram_analyzer(),
             segmenter: analyzer::segmenter()?,
@@ -318,6 +325,15 @@ impl Searcher {
             typed_bigrams: dedup(terms(&mut self.bigram.clone(), typed_content)),
             subject_typed: dedup(terms(&mut self.bigram.clone(), &subject)),
             subject_expanded: dedup(terms(&mut self.bigram.clone(), &aliases::expand(&subject))),
+            subject_rewrites: self
+                .thesaurus
+                .rewrites(&subject)
+                .iter()
+                .map(|r| {
+                    let typed = dedup(terms(&mut self.bigram.clone(), r));
+                    (typed, dedup(terms(&mut self.bigram.clone(), &aliases::expand(r))))
+                })
+                .collect(),
             morph: morph_all,
             bigrams: dedup(terms(&mut self.bigram.clone(), &content)),
             normalized,
@@ -341,6 +357,21 @@ impl Searcher {
                     QueryError::failed("the index", message)
                 })??;
         Ok((analyzed, hits))
+    }
+
+    /// The title's bigrams, from the cache or computed and cached. A poisoned lock (a panic in
+    /// another search) only loses the cache: the bigrams are computed again.
+    fn title_bigrams(&self, title: &str) -> std::sync::Arc<TitleBigrams> {
+        if let Ok(cache) = self.titles.lock() {
+            if let Some(t) = cache.get(title) {
+                return t.clone();
+            }
+        }
+        let computed = std::sync::Arc::new(TitleBigrams::new(title));
+        if let Ok(mut cache) = self.titles.lock() {
+            cache.insert(title.to_owned(), computed.clone());
+        }
+        computed
     }
 
     /// Fills in what the index says about the question's words: their IDF and which of the
@@ -393,6 +424,7 @@ impl Searcher {
         let clauses: Vec<(Occur, Box<dyn Query>)> = analyzed
             .morph
             .iter()
+            .chain(&analyzed.related)
             .map(|t| Term::from_field_text(f.title, t))
             .chain(analyzed.bigrams.iter().map(|t| Term::from_field_text(f.title_bigram, t)))
             .map(|term| {
@@ -428,14 +460,12 @@ impl Searcher {
             add(f.path, t, w.path * k);
             add(f.body, t, w.body * k);
         }
-        for t in &analyzed.related {
+        for t in analyzed.related.iter().take(MOST_RELATED) {
             add(f.title, t, w.title * w.related);
-            add(f.path, t, w.path * w.related);
             add(f.body, t, w.body * w.related);
         }
-        for t in analyzed.related_bigrams.iter().filter(|t| !analyzed.bigrams.contains(t)) {
+        for t in analyzed.related_bigrams.iter().filter(|t| !analyzed.bigrams.contains(t)).take(MOST_RELATED) {
             add(f.body_bigram, t, w.body_bigram * w.related_bigram);
-            add(f.path_bigram, t, w.path_bigram * w.related_bigram);
         }
         for t in &analyzed.bigrams {
             let k = typed(&analyzed.typed_bigrams, t);
@@ -457,10 +487,13 @@ impl Searcher {
         let searcher = self.reader.searcher();
         // Fetch more than asked for: demoting heading-only sections can reorder the top.
         let candidates = TopDocs::with_limit(limit.max(RERANK_DEPTH)).order_by_score();
-        let subject = Subject {
-            expanded: analyzed.subject_expanded.iter().map(String::as_str).collect(),
-            typed: analyzed.subject_typed.iter().map(String::as_str).collect(),
-        };
+        let subject =
+            Subject { expanded: str_set(&analyzed.subject_expanded), typed: str_set(&analyzed.subject_typed) };
+        let rewrites: Vec<Subject> = analyzed
+            .subject_rewrites
+            .iter()
+            .map(|(typed, expanded)| Subject { expanded: str_set(expanded), typed: str_set(typed) })
+            .collect();
         let mut top = searcher.search(&query, &candidates).map_err(|e| QueryError::failed("search", e))?;
         // A section the question names by its title competes even when its children, which carry
         // its title in their heading path, fill the candidate list: add the best title matches.
@@ -485,7 +518,11 @@ impl Searcher {
             let section: Section =
                 serde_json::from_str(json).map_err(|e| QueryError::failed("reading a section", e))?;
             let mut factor = if is_heading_only(&section) { w.heading_only } else { 1.0 };
-            let named = naming(&section.title, &subject);
+            let title = self.title_bigrams(&section.title);
+            let named = rewrites
+                .iter()
+                .map(|r| REWRITE_NAMING * title.named_by(r))
+                .fold(title.named_by(&subject), f32::max);
             factor *= 1.0 + w.title_coverage * named * named;
             ranked.push((score * factor, section));
         }
@@ -501,6 +538,9 @@ impl Searcher {
     }
 }
 
+/// Most related words (and most of their bigrams) searched for one question: each is a clause
+/// to score, and a question that touches many thesaurus groups would otherwise be slow.
+const MOST_RELATED: usize = 32;
 /// How many candidates are reranked.
 const RERANK_DEPTH: usize = 50;
 /// How many best title matches join the candidates.
@@ -512,28 +552,44 @@ struct Subject<'a> {
     typed: HashSet<&'a str>,
 }
 
-/// How much this section is the thing a definition question asks about, from 0 to 1: the share
+/// A title's bigrams, for [`TitleBigrams::named_by`]: how much this section is the thing a
+/// definition question asks about, from 0 to 1: the share
 /// of the title the subject covers times the share of the subject (as typed) the title accounts
 /// for, in any of the title's spellings. For `スポットインスタンスとは何か` the item
 /// `スポットインスタンス` scores 1.0 and `スポットフリート` about 0.2. Questions that are not
 /// definition questions have no subject and boost nothing: there a name in the question is
 /// usually context (`Transfer Familyで選べる認証方式` asks about a child of Transfer Family).
-fn naming(title: &str, subject: &Subject) -> f32 {
-    if subject.typed.is_empty() {
-        return 0.0;
-    }
-    let mut bigrams = analyzer::bigram_analyzer();
-    let normalized = normalize(title);
-    let title_bigrams: HashSet<String> = terms(&mut bigrams, &normalized).into_iter().collect();
-    if title_bigrams.is_empty() {
-        return 0.0;
-    }
-    let spellings: HashSet<String> = terms(&mut bigrams, &aliases::expand(&normalized)).into_iter().collect();
-    let title_covered = title_bigrams.iter().filter(|b| subject.expanded.contains(String::as_str(b))).count();
-    let subject_covered = subject.typed.iter().filter(|b| spellings.contains(**b)).count();
-    (title_covered as f32 / title_bigrams.len() as f32)
-        * (subject_covered as f32 / subject.typed.len() as f32)
+fn str_set(v: &[String]) -> HashSet<&str> {
+    v.iter().map(String::as_str).collect()
 }
+
+struct TitleBigrams {
+    bigrams: HashSet<String>,
+    spellings: HashSet<String>,
+}
+
+impl TitleBigrams {
+    fn new(title: &str) -> TitleBigrams {
+        let mut analyzer = analyzer::bigram_analyzer();
+        let normalized = normalize(title);
+        TitleBigrams {
+            bigrams: terms(&mut analyzer, &normalized).into_iter().collect(),
+            spellings: terms(&mut analyzer, &aliases::expand(&normalized)).into_iter().collect(),
+        }
+    }
+
+    fn named_by(&self, subject: &Subject) -> f32 {
+        if subject.typed.is_empty() || self.bigrams.is_empty() {
+            return 0.0;
+        }
+        let title_covered = self.bigrams.iter().filter(|b| subject.expanded.contains(String::as_str(b))).count();
+        let subject_covered = subject.typed.iter().filter(|b| self.spellings.contains(**b)).count();
+        (title_covered as f32 / self.bigrams.len() as f32) * (subject_covered as f32 / subject.typed.len() as f32)
+    }
+}
+
+/// How much a title named through another word for the subject counts, against the word typed.
+const REWRITE_NAMING: f32 = 0.9;
 
 /// A heading with nothing under it of its own (its children are separate sections), or only the
 /// header of a table whose rows are: it names a topic but cannot answer a question about it.

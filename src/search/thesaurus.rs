@@ -13,6 +13,9 @@ use super::analyzer::{normalize, terms};
 /// The bundled thesaurus.
 pub const BUNDLED: &str = include_str!("../../data/thesaurus.txt");
 
+/// Most rewrites of one text.
+pub const MOST_REWRITES: usize = 12;
+
 /// One word of a group: its normalized text and its morphemes.
 #[derive(Debug, Clone)]
 struct Word {
@@ -67,6 +70,26 @@ impl Thesaurus {
             }
         }
         out.join(" ")
+    }
+
+    /// The text with one word of a group it contains replaced by each other word of the group
+    /// (at most [`MOST_REWRITES`]); words of one character are not replaced.
+    pub fn rewrites(&self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for group in &self.groups {
+            for word in group.iter().filter(|w| w.text.chars().count() >= 2 && text.contains(&w.text)) {
+                for other in group.iter().filter(|o| o.text != word.text) {
+                    let rewritten = text.replacen(&word.text, &other.text, 1);
+                    if !out.contains(&rewritten) {
+                        out.push(rewritten);
+                    }
+                    if out.len() >= MOST_REWRITES {
+                        return out;
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// For each group the question touches: the question's morphemes that matched and the
