@@ -5,7 +5,10 @@
 //! A question that contains one spelling is searched with the others added, so the notes' own
 //! spelling is found whichever one the member typed.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 
 use super::analyzer::normalize;
 
@@ -117,31 +120,86 @@ fn table() -> &'static Table {
     })
 }
 
+/// The spellings (of the alias table and of the gazetteer) a text mentions, found in one pass.
+pub struct Found {
+    spellings: HashSet<usize>,
+}
+
+impl Found {
+    /// Whether the text mentions this spelling (one of the tables' own, by identity).
+    pub fn has(&self, spelling: &Spelling) -> bool {
+        self.spellings.contains(&(spelling as *const Spelling as usize))
+    }
+}
+
+/// Every spelling of both tables in one Aho-Corasick automaton over folded text: matching a
+/// question against 600 names one `contains` at a time was a fifth of search time.
+fn matcher() -> &'static (AhoCorasick, Vec<&'static Spelling>) {
+    static MATCHER: OnceLock<(AhoCorasick, Vec<&'static Spelling>)> = OnceLock::new();
+    MATCHER.get_or_init(|| {
+        let table = table();
+        let all: Vec<&'static Spelling> = table
+            .same
+            .iter()
+            .flatten()
+            .chain(table.abbreviations.iter().flat_map(|(l, s)| [l, s]))
+            .chain(super::gazetteer::services().iter().flat_map(|s| s.spellings()))
+            .collect();
+        // The patterns are the tables' own static data (non-empty, checked by the tests), so
+        // building cannot fail at run time.
+        let automaton = AhoCorasick::new(all.iter().map(|s| s.folded.as_str()))
+            .expect("the alias and gazetteer spellings form a valid automaton");
+        (automaton, all)
+    })
+}
+
+/// The spellings `normalized` mentions: Japanese ones as substrings ignoring `ー`, Latin ones as
+/// whole words (`ri` must not match inside `priority`).
+pub fn find(normalized: &str) -> Found {
+    let (automaton, all) = matcher();
+    let folded = fold(normalized);
+    let mut spellings = HashSet::new();
+    for m in automaton.find_overlapping_iter(&folded) {
+        let spelling = all[m.pattern().as_usize()];
+        if spelling.text.is_ascii() && !whole_word(&folded, m.start(), m.end()) {
+            continue;
+        }
+        spellings.insert(spelling as *const Spelling as usize);
+    }
+    Found { spellings }
+}
+
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(|c| c.is_ascii_alphanumeric()) && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
 /// The normalized text with the other spellings of every name it mentions appended.
 pub fn expand(normalized: &str) -> String {
     let table = table();
-    let folded = fold(normalized);
+    let found = find(normalized);
     let mut out = normalized.to_owned();
     let mut added: Vec<&str> = Vec::new();
     let mut add = |spelling: &'static Spelling, out: &mut String| {
-        if !spelling.found_in(normalized, &folded) && !added.contains(&spelling.text.as_str()) {
+        if !found.has(spelling) && !added.contains(&spelling.text.as_str()) {
             out.push(' ');
             out.push_str(&spelling.text);
             added.push(&spelling.text);
         }
     };
     for group in &table.same {
-        if group.iter().any(|v| v.found_in(normalized, &folded)) {
+        if group.iter().any(|v| found.has(v)) {
             group.iter().for_each(|v| add(v, &mut out));
         }
     }
     for (long, short) in &table.abbreviations {
-        if long.found_in(normalized, &folded) {
+        if found.has(long) {
             add(short, &mut out);
         }
     }
     for service in super::gazetteer::services() {
-        if service.names.iter().any(|v| v.found_in(normalized, &folded)) {
+        if service.names.iter().any(|v| found.has(v)) {
             service.spellings().for_each(|v| add(v, &mut out));
         }
     }

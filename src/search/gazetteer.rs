@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use super::aliases::Spelling;
 
 /// The bundled gazetteer.
-pub const BUNDLED: &str = include_str!("../../data/aws-services.tsv.tmp-shiori");
+pub const BUNDLED: &str = include_str!("../../data/aws-services.tsv");
 
 /// One service and every way of writing it.
 #[derive(Debug)]
@@ -34,11 +34,6 @@ impl Service {
     pub fn named_in(&self, text: &str, folded: &str) -> bool {
         self.spellings().any(|s| s.found_in(text, folded))
     }
-
-    /// The longest spelling found in `text`, in bytes (0 when none is).
-    fn longest_in(&self, text: &str, folded: &str) -> usize {
-        self.spellings().filter(|s| s.found_in(text, folded)).map(|s| s.text.len()).max().unwrap_or(0)
-    }
 }
 
 /// An abbreviation: one word of capitals and digits (`EFS`, `EC2`, `S3`), as the file writes it.
@@ -58,8 +53,12 @@ pub fn parse(text: &str) -> Vec<Service> {
             if name.is_empty() {
                 return None;
             }
-            let mut names = vec![Spelling::new(name)];
-            let mut abbreviations = Vec::new();
+            let (mut names, mut abbreviations) = (Vec::new(), Vec::new());
+            if is_abbreviation(name) {
+                abbreviations.push(Spelling::new(name));
+            } else {
+                names.push(Spelling::new(name));
+            }
             for raw in columns.flat_map(|c| c.split('|')).map(str::trim).filter(|r| !r.is_empty()) {
                 if is_abbreviation(raw) {
                     abbreviations.push(Spelling::new(raw));
@@ -81,22 +80,16 @@ pub fn services() -> &'static [Service] {
 /// The services a (normalized) question names. A name inside a longer one that is also named
 /// (`CloudWatch` in `CloudWatch Logs`) does not count on its own.
 pub fn named(normalized: &str) -> Vec<&'static Service> {
-    let folded = super::aliases::fold(normalized);
-    let found: Vec<(&Service, usize)> = services()
+    let found = super::aliases::find(normalized);
+    let spelled = |s: &'static Service| s.spellings().filter(|sp| found.has(sp)).collect::<Vec<_>>();
+    let named: Vec<(&'static Service, Vec<&'static Spelling>)> =
+        services().iter().map(|s| (s, spelled(s))).filter(|(_, sp)| !sp.is_empty()).collect();
+    named
         .iter()
-        .map(|s| (s, s.longest_in(normalized, &folded)))
-        .filter(|(_, len)| *len > 0)
-        .collect();
-    found
-        .iter()
-        .filter(|(s, len)| {
-            let spelled: Vec<&Spelling> = s.spellings().filter(|sp| sp.found_in(normalized, &folded)).collect();
-            !found.iter().any(|(other, other_len)| {
-                other_len > len
-                    && !std::ptr::eq(*other, *s)
-                    && spelled.iter().all(|sp| {
-                        other.spellings().any(|o| o.found_in(normalized, &folded) && o.text.contains(&sp.text))
-                    })
+        .filter(|(s, mine)| {
+            !named.iter().any(|(other, theirs)| {
+                !std::ptr::eq(*other, *s)
+                    && mine.iter().all(|m| theirs.iter().any(|t| t.text.len() > m.text.len() && t.text.contains(&m.text)))
             })
         })
         .map(|(s, _)| *s)

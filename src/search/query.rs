@@ -330,8 +330,9 @@ impl Searcher {
                 .rewrites(&subject)
                 .iter()
                 .map(|r| {
+                    // Not expanded with aliases: the rewrite is already another spelling.
                     let typed = dedup(terms(&mut self.bigram.clone(), r));
-                    (typed, dedup(terms(&mut self.bigram.clone(), &aliases::expand(r))))
+                    (typed.clone(), typed)
                 })
                 .collect(),
             morph: morph_all,
