@@ -1,4 +1,4 @@
-//! AWS service names as members write them (`data/aws-services.tsv`): English, official
+//! AWS service names as members write them (`dict/aws-services.tsv`): English, official
 //! abbreviations and Japanese spellings of every current service.
 //!
 //! Two uses: a question that names a service in one spelling is searched with the others
@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use super::aliases::Spelling;
 
 /// The bundled gazetteer.
-pub const BUNDLED: &str = include_str!("../../data/aws-services.tsv");
+pub const BUNDLED: &str = include_str!("../../dict/aws-services.tsv");
 
 /// One service and every way of writing it.
 #[derive(Debug)]

@@ -1,4 +1,4 @@
-//! Everyday words and the technical words notes use for the same thing (`data/thesaurus.txt`):
+//! Everyday words and the technical words notes use for the same thing (`dict/thesaurus.txt`):
 //! a member who asks `EC2を止めてもメモリを消したくない` is also searched for 停止, 削除 and
 //! 保持, at a lower weight than what they typed ([`super::query::Weights::related`]).
 //!
@@ -11,7 +11,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use super::analyzer::{normalize, terms};
 
 /// The bundled thesaurus.
-pub const BUNDLED: &str = include_str!("../../data/thesaurus.txt");
+pub const BUNDLED: &str = include_str!("../../dict/thesaurus.txt");
 
 /// Most rewrites of one text.
 pub const MOST_REWRITES: usize = 12;
