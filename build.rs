@@ -103,7 +103,10 @@ fn loanwords(out_dir: &Path) {
     println!("cargo:rustc-env=SHIORI_EDICT_DIGEST={digest}");
     let (text, _, had_errors) = encoding_rs::EUC_JP.decode(&bytes);
     if had_errors {
-        println!("cargo:warning=EDICT at {} has bytes that are not EUC-JP; they were replaced", path.display());
+        println!(
+            "cargo:warning=EDICT at {} has bytes that are not EUC-JP; they were replaced",
+            path.display()
+        );
     }
     // (key, rank, value): the entry's earlier glosses (its main sense) first, and among those an
     // entry marked as computing vocabulary `(comp)`, then common words `(P)`, then the rest.
@@ -115,7 +118,13 @@ fn loanwords(out_dir: &Path) {
             continue;
         }
         let katakana = kana::fold_katakana(&head.replace('・', ""));
-        let class = if rest.contains("(comp)") { 0 } else if rest.contains("(P)") { 1 } else { 2 };
+        let class = if rest.contains("(comp)") {
+            0
+        } else if rest.contains("(P)") {
+            1
+        } else {
+            2
+        };
         for (i, gloss) in rest.trim_end_matches('/').split('/').enumerate() {
             if let Some(english) = plain_gloss(gloss) {
                 pairs.push((english, (i, class), katakana.clone()));

@@ -21,8 +21,10 @@ fn sections(copies: usize) -> Vec<Section> {
 }
 
 fn questions() -> Vec<String> {
-    let set = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/questions/tuning.toml"))
-        .unwrap();
+    let set = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/questions/tuning.toml"),
+    )
+    .unwrap();
     eval::parse_questions(&set).unwrap().into_iter().map(|q| q.text).collect()
 }
 

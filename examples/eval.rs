@@ -54,7 +54,10 @@ fn main() -> anyhow::Result<()> {
     };
     let bigram = TextAnalyzer::builder(NgramTokenizer::new(2, 2, false)?).filter(LowerCaser).build();
 
-    println!("{} sections; recall and MRR over the questions the notes answer; confidence:", corpus.sections.len());
+    println!(
+        "{} sections; recall and MRR over the questions the notes answer; confidence:",
+        corpus.sections.len()
+    );
     println!("right/wrong = answered with confidence citing a section that answers / does not, as a share");
     println!("of the in-notes questions; outside = out-of-notes questions answered with confidence.\n");
     println!("| set | questions | configuration | recall@1 | recall@3 | MRR | confident right | confident wrong | outside confident |");
@@ -75,7 +78,8 @@ fn main() -> anyhow::Result<()> {
             dash(t.outside(), t.confident_outside_rate()),
         );
         if t.in_notes > 0 {
-            for (label, analyzer) in [("plain lindera", plain.clone()), ("character bigrams", bigram.clone())] {
+            for (label, analyzer) in [("plain lindera", plain.clone()), ("character bigrams", bigram.clone())]
+            {
                 let b = baseline(&corpus.sections, questions, analyzer)?.total;
                 println!(
                     "| {name} | {} | {label} | {:.3} | {:.3} | {:.3} | – | – | – |",
@@ -144,7 +148,8 @@ fn main() -> anyhow::Result<()> {
     }
     if flag("--misses") {
         let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-        for (name, report) in reports.iter().filter(|(n, _)| only.is_empty() || only.iter().any(|o| o == *n)) {
+        for (name, report) in reports.iter().filter(|(n, _)| only.is_empty() || only.iter().any(|o| o == *n))
+        {
             println!("\n{name}: missed at rank 1, or confident about a question the notes do not answer:");
             for (q, rank) in &report.misses {
                 let (answer, hits) = match shiori::answer::ask_ranked(&searcher, &q.text, 3) {
@@ -156,7 +161,9 @@ fn main() -> anyhow::Result<()> {
                 };
                 let got: Vec<String> = hits
                     .iter()
-                    .map(|h| format!("{} (L{}-{})", h.section.title, h.section.line_start, h.section.line_end))
+                    .map(|h| {
+                        format!("{} (L{}-{})", h.section.title, h.section.line_start, h.section.line_end)
+                    })
                     .collect();
                 println!(
                     "  [{}] {} → rank {:?}, want {:?}, confident {} ({:.2}), got {}",
@@ -220,26 +227,28 @@ fn baseline(sections: &[Section], questions: &[Question], analyzer: TextAnalyzer
     let searcher = reader.searcher();
     Ok(eval::evaluate(questions, |q| {
         eval::Outcome::ranking({
-        let mut analyzer = analyzer.clone();
-        let clauses: Vec<(Occur, Box<dyn Query>)> = analyzer::terms(&mut analyzer, q)
-            .into_iter()
-            .map(|t| {
-                let q: Box<dyn Query> =
-                    Box::new(TermQuery::new(Term::from_field_text(text, &t), IndexRecordOption::WithFreqs));
-                (Occur::Should, q)
-            })
-            .collect();
-        let top = searcher
-            .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(eval::MRR_DEPTH).order_by_score())
-            .unwrap_or_default();
-        top.into_iter()
-            .filter_map(|(_, addr)| {
-                let d: TantivyDocument = searcher.doc(addr).ok()?;
-                let s = d.get_first(start)?.as_u64()? as usize;
-                let e = d.get_first(end)?.as_u64()? as usize;
-                Some::<Lines>((s, e))
-            })
-            .collect::<Vec<_>>()
+            let mut analyzer = analyzer.clone();
+            let clauses: Vec<(Occur, Box<dyn Query>)> = analyzer::terms(&mut analyzer, q)
+                .into_iter()
+                .map(|t| {
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(text, &t),
+                        IndexRecordOption::WithFreqs,
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect();
+            let top = searcher
+                .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(eval::MRR_DEPTH).order_by_score())
+                .unwrap_or_default();
+            top.into_iter()
+                .filter_map(|(_, addr)| {
+                    let d: TantivyDocument = searcher.doc(addr).ok()?;
+                    let s = d.get_first(start)?.as_u64()? as usize;
+                    let e = d.get_first(end)?.as_u64()? as usize;
+                    Some::<Lines>((s, e))
+                })
+                .collect::<Vec<_>>()
         })
     }))
 }
@@ -251,9 +260,7 @@ fn tune_weights(searcher: &mut Searcher, questions: &[Question]) -> anyhow::Resu
     let even: Vec<Question> = even.into_iter().map(|(_, q)| q).collect();
     let odd: Vec<Question> = odd.into_iter().map(|(_, q)| q).collect();
     let score = |s: &Searcher, set: &[Question]| {
-        let r = eval::evaluate(set, |q| {
-            eval::outcome(s, q)
-        });
+        let r = eval::evaluate(set, |q| eval::outcome(s, q));
         r.total.recall_at_1() + r.total.recall_at_3() + r.total.mrr()
     };
     let mut results = Vec::new();
@@ -275,7 +282,11 @@ fn tune_weights(searcher: &mut Searcher, questions: &[Question]) -> anyhow::Resu
                                     related,
                                     ..base
                                 };
-                                results.push((score(searcher, &even), score(searcher, &odd), searcher.weights));
+                                results.push((
+                                    score(searcher, &even),
+                                    score(searcher, &odd),
+                                    searcher.weights,
+                                ));
                             }
                         }
                     }

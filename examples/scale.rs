@@ -12,7 +12,8 @@ use shiori::search::{index, Searcher};
 fn main() -> anyhow::Result<()> {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let notes = std::fs::read_to_string(root.join("corpus/aws-notes.txt"))?;
-    let questions = eval::parse_questions(&std::fs::read_to_string(root.join("tests/questions/tuning.toml"))?)?;
+    let questions =
+        eval::parse_questions(&std::fs::read_to_string(root.join("tests/questions/tuning.toml"))?)?;
     let keep = std::env::args().skip_while(|a| a != "--keep").nth(1);
     println!("| notes | size | sections | parse | index build | index on disk | search p50 | search p99 |");
     println!("|---|---|---|---|---|---|---|---|");

@@ -83,7 +83,11 @@ pub fn ask(searcher: &Searcher, question: &str) -> Result<Answer, QueryError> {
 }
 
 /// Answers a question and returns the `limit` hits it was composed from.
-pub fn ask_ranked(searcher: &Searcher, question: &str, limit: usize) -> Result<(Answer, Vec<Hit>), QueryError> {
+pub fn ask_ranked(
+    searcher: &Searcher,
+    question: &str,
+    limit: usize,
+) -> Result<(Answer, Vec<Hit>), QueryError> {
     let (analyzed, hits) = searcher.search(question, limit.max(1))?;
     Ok((compose(question.trim(), &analyzed, &hits), hits))
 }
@@ -176,11 +180,12 @@ const OTHER_SERVICE: f32 = 0.5;
 pub fn coverage(analyzed: &Analyzed, hit: &Hit) -> f32 {
     let haystack = normalize(&format!("{}\n{}", hit.section.path.join(" "), hit.text));
     let folded = crate::search::aliases::fold(&haystack);
-    let service_factor = if analyzed.services.is_empty() || analyzed.services.iter().any(|s| s.named_in(&haystack, &folded)) {
-        1.0
-    } else {
-        OTHER_SERVICE
-    };
+    let service_factor =
+        if analyzed.services.is_empty() || analyzed.services.iter().any(|s| s.named_in(&haystack, &folded)) {
+            1.0
+        } else {
+            OTHER_SERVICE
+        };
     if !analyzed.typed_morph.is_empty() {
         // A typed word is covered when the section has it, or names a service the question
         // names with that word in one of its spellings (ラムダ in ラムダエッジ → Lambda@Edge);

@@ -237,18 +237,17 @@ mod tests {
     #[test]
     fn confidence_is_scored_against_the_citation() {
         let questions = vec![q(&[1]), q(&[2]), q(&[]), q(&[])];
-        let report = evaluate(&questions, |_| Outcome {
-            ranked: vec![(1, 1)],
-            cited: Some((1, 1)),
-            confidence: 0.9,
-        });
+        let report =
+            evaluate(&questions, |_| Outcome { ranked: vec![(1, 1)], cited: Some((1, 1)), confidence: 0.9 });
         let t = report.total;
         assert_eq!((t.in_notes, t.confident_right, t.confident_wrong, t.confident_outside), (2, 1, 1, 2));
         assert!((t.confident_outside_rate() - 1.0).abs() < 1e-9);
         // Out-of-notes questions answered with confidence are misses too.
         assert_eq!(report.misses.len(), 3);
         let points = curve(&report.scored, &[0.5, 1.0]);
-        assert!((points[0].right - 0.25).abs() < 1e-9 && (points[0].wrong_among_confident - 0.75).abs() < 1e-9);
+        assert!(
+            (points[0].right - 0.25).abs() < 1e-9 && (points[0].wrong_among_confident - 0.75).abs() < 1e-9
+        );
         assert_eq!(points[1].right, 0.0);
     }
 }

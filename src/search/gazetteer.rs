@@ -89,7 +89,9 @@ pub fn named(normalized: &str) -> Vec<&'static Service> {
         .filter(|(s, mine)| {
             !named.iter().any(|(other, theirs)| {
                 !std::ptr::eq(*other, *s)
-                    && mine.iter().all(|m| theirs.iter().any(|t| t.text.len() > m.text.len() && t.text.contains(&m.text)))
+                    && mine.iter().all(|m| {
+                        theirs.iter().any(|t| t.text.len() > m.text.len() && t.text.contains(&m.text))
+                    })
             })
         })
         .map(|(s, _)| *s)

@@ -16,10 +16,10 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream as _};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::aliases;
-use super::loanwords;
-use super::gazetteer::{self, Service};
 use super::analyzer::{self, normalize, terms};
+use super::gazetteer::{self, Service};
 use super::index::{IndexError, OpenIndex};
+use super::loanwords;
 use super::snippet;
 use super::thesaurus::{self, Thesaurus};
 use crate::corpus::Section;
@@ -177,6 +177,9 @@ pub struct Analyzed {
     /// The services the question names ([`gazetteer::named`]), and those of them the notes never
     /// mention: a question about those is not answered from some other section.
     pub services: Vec<&'static Service>,
+    /// Related terms searched at full weight: the other words for a typed word the notes never
+    /// use (`metadata` → メタデータ when the notes only write it in katakana).
+    pub promoted: Vec<String>,
     pub absent: Vec<&'static Service>,
 }
 
@@ -290,7 +293,8 @@ impl Searcher {
         let mut compounds: Vec<String> = Vec::new();
         let english_run = |t: &String| t.len() >= 3 && t.chars().all(|c| c.is_ascii_alphabetic());
         for run in morph_typed.split(|t| !english_run(t)).filter(|run| run.len() >= 2) {
-            let parts: Vec<Option<&str>> = run.iter().map(|t| loanwords::katakana_for(t).first().copied()).collect();
+            let parts: Vec<Option<&str>> =
+                run.iter().map(|t| loanwords::katakana_for(t).first().copied()).collect();
             for start in 0..run.len() {
                 for end in start + 2..=run.len() {
                     if let Some(joined) = parts[start..end].iter().copied().collect::<Option<Vec<&str>>>() {
@@ -318,6 +322,7 @@ impl Searcher {
             related_bigrams: dedup(related_bigrams),
             idf: Vec::new(),
             services: Vec::new(),
+            promoted: Vec::new(),
             absent: Vec::new(),
             bridged,
             related: dedup(related),
@@ -412,6 +417,21 @@ impl Searcher {
             }
         }
         analyzed.absent = absent;
+        // A word the notes never use (in any section) is only found through its other words:
+        // those are searched at full weight, as if typed.
+        let mut promoted = Vec::new();
+        for (i, t) in analyzed.typed_morph.iter().enumerate() {
+            let never_used = doc_freq(f.body, t)? == 0 && doc_freq(f.title, t)? == 0;
+            if !never_used || analyzed.idf.get(i).is_none() {
+                continue;
+            }
+            for (_, words) in analyzed.bridged.iter().filter(|(typed, _)| typed == t) {
+                for w in words {
+                    promoted.extend(terms(&mut self.morph.clone(), w));
+                }
+            }
+        }
+        analyzed.promoted = promoted;
         Ok(())
     }
 
@@ -462,10 +482,12 @@ impl Searcher {
             add(f.body, t, w.body * k);
         }
         for t in analyzed.related.iter().take(MOST_RELATED) {
-            add(f.title, t, w.title * w.related);
-            add(f.body, t, w.body * w.related);
+            let k = if analyzed.promoted.contains(t) { 1.0 } else { w.related };
+            add(f.title, t, w.title * k);
+            add(f.body, t, w.body * k);
         }
-        for t in analyzed.related_bigrams.iter().filter(|t| !analyzed.bigrams.contains(t)).take(MOST_RELATED) {
+        for t in analyzed.related_bigrams.iter().filter(|t| !analyzed.bigrams.contains(t)).take(MOST_RELATED)
+        {
             add(f.body_bigram, t, w.body_bigram * w.related_bigram);
         }
         for t in &analyzed.bigrams {
@@ -488,8 +510,10 @@ impl Searcher {
         let searcher = self.reader.searcher();
         // Fetch more than asked for: demoting heading-only sections can reorder the top.
         let candidates = TopDocs::with_limit(limit.max(RERANK_DEPTH)).order_by_score();
-        let subject =
-            Subject { expanded: str_set(&analyzed.subject_expanded), typed: str_set(&analyzed.subject_typed) };
+        let subject = Subject {
+            expanded: str_set(&analyzed.subject_expanded),
+            typed: str_set(&analyzed.subject_typed),
+        };
         let rewrites: Vec<Subject> = analyzed
             .subject_rewrites
             .iter()
@@ -583,9 +607,11 @@ impl TitleBigrams {
         if subject.typed.is_empty() || self.bigrams.is_empty() {
             return 0.0;
         }
-        let title_covered = self.bigrams.iter().filter(|b| subject.expanded.contains(String::as_str(b))).count();
+        let title_covered =
+            self.bigrams.iter().filter(|b| subject.expanded.contains(String::as_str(b))).count();
         let subject_covered = subject.typed.iter().filter(|b| self.spellings.contains(**b)).count();
-        (title_covered as f32 / self.bigrams.len() as f32) * (subject_covered as f32 / subject.typed.len() as f32)
+        (title_covered as f32 / self.bigrams.len() as f32)
+            * (subject_covered as f32 / subject.typed.len() as f32)
     }
 }
 

@@ -102,11 +102,8 @@ impl Thesaurus {
                 continue;
             }
             let typed = matched.iter().flat_map(|w| w.morphemes.iter().map(String::as_str)).collect();
-            let others = group
-                .iter()
-                .filter(|w| !normalized.contains(&w.text))
-                .map(|w| w.text.as_str())
-                .collect();
+            let others =
+                group.iter().filter(|w| !normalized.contains(&w.text)).map(|w| w.text.as_str()).collect();
             out.push(Bridge { typed, others });
         }
         out
