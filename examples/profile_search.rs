@@ -6,9 +6,8 @@ fn main() -> anyhow::Result<()> {
     let corpus = shiori::corpus::load(&[root.join("corpus")])?;
     let dir = tempfile::tempdir()?;
     let searcher = Searcher::new(index::build(dir.path(), &corpus.sections, &corpus.digest)?)?;
-    let questions = shiori::eval::parse_questions(&std::fs::read_to_string(
-        root.join("tests/questions/tuning-everyday.toml"),
-    )?)?;
+    let questions =
+        shiori::eval::parse_questions(&std::fs::read_to_string(root.join("tests/questions/tuning.toml"))?)?;
     let rounds: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(5);
     let mut hits = 0;
     for _ in 0..rounds {
