@@ -4,10 +4,8 @@
 //! writes デディケイテッドホスト finds `Dedicated Host`.
 //!
 //! The tables are two `english\tkatakana` / `katakana\tenglish` texts sorted by key (within a
-//! key, computing vocabulary and common words first), embedded in the binary; lookups are binary
-//! searches over an index of line starts built on first use.
-
-use std::sync::OnceLock;
+//! key, earlier glosses and common words first), embedded in the binary; lookups are binary
+//! searches over byte offsets.
 
 /// SHA-256 of the EDICT file the table was made from.
 pub const SOURCE_DIGEST: &str = env!("SHIORI_EDICT_DIGEST");
@@ -20,48 +18,74 @@ const MOST: usize = 3;
 /// Shortest katakana part looked up when a compound is split.
 const MIN_PART: usize = 3;
 
-/// One sorted table: its text and the byte offset of each line.
+/// One sorted table: `key\tvalue` lines, looked up by binary search over byte offsets (no
+/// index to build: a one-shot `shiori search` would spend milliseconds making one).
 struct Table {
     text: &'static str,
-    starts: Vec<usize>,
 }
 
 impl Table {
-    fn new(text: &'static str) -> Table {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1).filter(|&i| i < text.len()));
-        Table { text, starts }
+    /// The start of the line holding byte `at` (which may fall inside a character).
+    fn line_start(&self, mut at: usize) -> usize {
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        self.text[..at].rfind('\n').map_or(0, |i| i + 1)
     }
 
-    fn line(&self, i: usize) -> (&'static str, &'static str) {
-        let start = self.starts[i];
-        let end = self.starts.get(i + 1).map_or(self.text.len(), |&e| e - 1);
-        self.text[start..end].split_once('\t').unwrap_or((&self.text[start..end], ""))
+    /// The line starting at `start`: its key, value and the start of the next line.
+    fn line(&self, start: usize) -> (&'static str, &'static str, usize) {
+        let rest = &self.text[start..];
+        let (line, next) = match rest.find('\n') {
+            Some(i) => (&rest[..i], start + i + 1),
+            None => (rest, self.text.len()),
+        };
+        let (key, value) = line.split_once('\t').unwrap_or((line, ""));
+        (key, value, next)
     }
 
     /// The values stored under `key`, in table order.
-    fn get<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'static str> + 'a {
-        let first = self.starts.partition_point(|&s| {
-            let line = &self.text[s..];
-            line.split_once('\t').map_or(line, |(k, _)| k) < key
-        });
-        (first..self.starts.len()).map(|i| self.line(i)).take_while(move |(k, _)| *k == key).map(|(_, v)| v)
+    fn get(&self, key: &str) -> Vec<&'static str> {
+        // The first line whose key is not less than `key`: bisect over byte offsets, each probe
+        // moved back to the start of its line.
+        let (mut lo, mut hi) = (0, self.text.len());
+        while lo < hi {
+            let start = self.line_start(lo + (hi - lo) / 2);
+            let (k, _, next) = self.line(start);
+            if k < key {
+                lo = next;
+            } else {
+                hi = start;
+            }
+        }
+        let mut out = Vec::new();
+        let mut at = lo;
+        while at < self.text.len() && out.len() < MOST {
+            let (k, v, next) = self.line(at);
+            if k != key {
+                break;
+            }
+            out.push(v);
+            at = next;
+        }
+        out
     }
 }
 
+static EN_TABLE: Table = Table { text: EN };
+static JA_TABLE: Table = Table { text: JA };
+
 fn en() -> &'static Table {
-    static T: OnceLock<Table> = OnceLock::new();
-    T.get_or_init(|| Table::new(EN))
+    &EN_TABLE
 }
 
 fn ja() -> &'static Table {
-    static T: OnceLock<Table> = OnceLock::new();
-    T.get_or_init(|| Table::new(JA))
+    &JA_TABLE
 }
 
 /// Katakana spellings of an English word (normalized: lowercase).
 pub fn katakana_for(english: &str) -> Vec<&'static str> {
-    en().get(english).take(MOST).collect()
+    en().get(english)
 }
 
 /// English for a katakana word (normalized): the word itself if EDICT has it, otherwise its
@@ -69,7 +93,7 @@ pub fn katakana_for(english: &str) -> Vec<&'static str> {
 /// three characters are skipped: `ド`, `スト` would match anything.
 pub fn english_for(katakana: &str) -> Vec<&'static str> {
     let table = ja();
-    let whole: Vec<&str> = table.get(katakana).take(MOST).collect();
+    let whole: Vec<&str> = table.get(katakana);
     if !whole.is_empty() {
         return whole;
     }
@@ -79,7 +103,7 @@ pub fn english_for(katakana: &str) -> Vec<&'static str> {
     while i < chars.len() {
         let found = (i + MIN_PART..=chars.len()).rev().find_map(|end| {
             let part: String = chars[i..end].iter().collect();
-            let english: Vec<&str> = table.get(&part).take(MOST).collect();
+            let english: Vec<&str> = table.get(&part);
             (!english.is_empty()).then_some((end, english))
         });
         match found {
@@ -113,9 +137,14 @@ mod tests {
 
     #[test]
     fn the_table_is_sorted_and_large() {
-        let t = en();
-        assert!(t.starts.len() > 20_000, "{} entries", t.starts.len());
-        assert!((1..t.starts.len()).all(|i| t.line(i - 1).0 <= t.line(i).0));
+        let keys: Vec<&str> = EN.lines().map(|l| l.split_once('\t').map_or(l, |(k, _)| k)).collect();
+        assert!(keys.len() > 20_000, "{} entries", keys.len());
+        assert!(keys.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(
+            en().get(keys[0]).first().copied(),
+            EN.lines().next().and_then(|l| l.split_once('\t')).map(|(_, v)| v)
+        );
+        assert!(en().get("zzzz-not-a-word").is_empty() && en().get("").is_empty());
         assert_eq!(katakana_for("host").first(), Some(&"ホスト"), "the computing sense first");
     }
 }

@@ -204,8 +204,8 @@ impl Searcher {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|source| IndexError::Tantivy { path: open.dir.clone(), source })?;
-        let mut morph = analyzer::morph_analyzer()?;
-        let thesaurus = Thesaurus::parse(thesaurus::BUNDLED, &mut morph);
+        let morph = analyzer::morph_analyzer()?;
+        let thesaurus = Thesaurus::parse(thesaurus::BUNDLED);
         Ok(Searcher {
             reader,
             thesaurus,
@@ -258,7 +258,7 @@ impl Searcher {
         let typed_content = content.get(..typed_len).unwrap_or(&content);
         let subject =
             analyzer::subject(&self.segmenter, &normalized).map_err(segmentation)?.unwrap_or_default();
-        let bridges = self.thesaurus.bridges(&morph_typed, &normalized);
+        let bridges = self.thesaurus.bridges(&self.morph, &morph_typed, &normalized);
         let mut bridged: Vec<(String, Vec<String>)> = Vec::new();
         for b in &bridges {
             for t in &b.typed {

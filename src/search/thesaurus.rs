@@ -16,11 +16,14 @@ pub const BUNDLED: &str = include_str!("../../dict/thesaurus.txt");
 /// Most rewrites of one text.
 pub const MOST_REWRITES: usize = 12;
 
-/// One word of a group: its normalized text and its morphemes.
+/// One word of a group: its normalized text and, once a question could contain it, its
+/// morphemes (analyzing all 600 words up front cost a one-shot `shiori search` milliseconds and
+/// megabytes of dictionary pages).
 #[derive(Debug, Clone)]
 struct Word {
     text: String,
-    morphemes: Vec<String>,
+    first: char,
+    morphemes: std::sync::OnceLock<Vec<String>>,
 }
 
 /// Groups of words that mean the same thing to someone asking.
@@ -30,9 +33,8 @@ pub struct Thesaurus {
 }
 
 impl Thesaurus {
-    /// Parses the `|`-separated groups of `text` (`#` comments, blank lines skipped), analyzing
-    /// each word with `morph`, the analyzer questions go through.
-    pub fn parse(text: &str, morph: &mut TextAnalyzer) -> Thesaurus {
+    /// Parses the `|`-separated groups of `text` (`#` comments, blank lines skipped).
+    pub fn parse(text: &str) -> Thesaurus {
         let groups = text
             .lines()
             .map(str::trim)
@@ -41,7 +43,10 @@ impl Thesaurus {
                 line.split('|')
                     .map(|w| normalize(w.trim()))
                     .filter(|w| !w.is_empty())
-                    .map(|text| Word { morphemes: terms(morph, &text), text })
+                    .filter_map(|text| {
+                        let first = text.chars().next()?;
+                        Some(Word { first, morphemes: std::sync::OnceLock::new(), text })
+                    })
                     .collect::<Vec<_>>()
             })
             .filter(|group| group.len() > 1)
@@ -60,9 +65,9 @@ impl Thesaurus {
 
     /// The words of every group the question touches, except those it already contains, joined
     /// by spaces. `morphemes` are the question's morphemes in order, `normalized` its text.
-    pub fn related(&self, morphemes: &[String], normalized: &str) -> String {
+    pub fn related(&self, morph: &TextAnalyzer, morphemes: &[String], normalized: &str) -> String {
         let mut out: Vec<&str> = Vec::new();
-        for bridge in self.bridges(morphemes, normalized) {
+        for bridge in self.bridges(morph, morphemes, normalized) {
             for w in bridge.others {
                 if !out.contains(&w) {
                     out.push(w);
@@ -93,15 +98,25 @@ impl Thesaurus {
     }
 
     /// For each group the question touches: the question's morphemes that matched and the
-    /// group's other words (those the question does not already contain).
-    pub fn bridges<'a>(&'a self, morphemes: &[String], normalized: &str) -> Vec<Bridge<'a>> {
+    /// group's other words (those the question does not already contain). `morph` is the
+    /// analyzer questions go through; a word is analyzed with it the first time a question has
+    /// the word's first character.
+    pub fn bridges<'a>(
+        &'a self,
+        morph: &TextAnalyzer,
+        morphemes: &[String],
+        normalized: &str,
+    ) -> Vec<Bridge<'a>> {
         let mut out = Vec::new();
         for group in &self.groups {
-            let matched: Vec<&Word> = group.iter().filter(|w| matches(w, morphemes, normalized)).collect();
+            let matched: Vec<&Word> = group
+                .iter()
+                .filter(|w| normalized.contains(w.first) && matches(w, morph, morphemes, normalized))
+                .collect();
             if matched.is_empty() {
                 continue;
             }
-            let typed = matched.iter().flat_map(|w| w.morphemes.iter().map(String::as_str)).collect();
+            let typed = matched.iter().flat_map(|w| w.morphemes(morph).iter().map(String::as_str)).collect();
             let others =
                 group.iter().filter(|w| !normalized.contains(&w.text)).map(|w| w.text.as_str()).collect();
             out.push(Bridge { typed, others });
@@ -119,11 +134,18 @@ pub struct Bridge<'a> {
     pub others: Vec<&'a str>,
 }
 
-fn matches(word: &Word, morphemes: &[String], normalized: &str) -> bool {
-    if word.morphemes.is_empty() {
+impl Word {
+    fn morphemes(&self, morph: &TextAnalyzer) -> &[String] {
+        self.morphemes.get_or_init(|| terms(&mut morph.clone(), &self.text))
+    }
+}
+
+fn matches(word: &Word, morph: &TextAnalyzer, morphemes: &[String], normalized: &str) -> bool {
+    let own = word.morphemes(morph);
+    if own.is_empty() {
         return normalized.contains(&word.text);
     }
-    morphemes.windows(word.morphemes.len()).any(|w| w == word.morphemes.as_slice())
+    morphemes.windows(own.len()).any(|w| w == own)
 }
 
 #[cfg(test)]
@@ -134,13 +156,12 @@ mod tests {
     fn related(thesaurus: &Thesaurus, question: &str) -> String {
         let mut morph = morph_analyzer().unwrap();
         let normalized = normalize(question);
-        thesaurus.related(&terms(&mut morph, &normalized), &normalized)
+        thesaurus.related(&morph.clone(), &terms(&mut morph, &normalized), &normalized)
     }
 
     #[test]
     fn conjugated_everyday_verbs_bring_in_the_technical_words() {
-        let mut morph = morph_analyzer().unwrap();
-        let t = Thesaurus::parse("# comment\n消す|削除|消去\n遅い|レイテンシー\n引っ越す|移行\n", &mut morph);
+        let t = Thesaurus::parse("# comment\n消す|削除|消去\n遅い|レイテンシー\n引っ越す|移行\n");
         assert_eq!(t.len(), 3);
         let r = related(&t, "EC2を消したくない");
         assert!(r.contains("削除") && r.contains("消去"), "{r}");
@@ -151,22 +172,19 @@ mod tests {
 
     #[test]
     fn words_already_typed_are_not_added_again() {
-        let mut morph = morph_analyzer().unwrap();
-        let t = Thesaurus::parse("削除|消去\n", &mut morph);
+        let t = Thesaurus::parse("削除|消去\n");
         assert_eq!(related(&t, "削除"), "消去");
     }
 
     #[test]
     fn a_word_of_particles_matches_as_text() {
-        let mut morph = morph_analyzer().unwrap();
-        let t = Thesaurus::parse("できない|制限事項\n", &mut morph);
+        let t = Thesaurus::parse("できない|制限事項\n");
         assert_eq!(related(&t, "ECRでできないこと"), "制限事項");
     }
 
     #[test]
     fn the_bundled_thesaurus_parses() {
-        let mut morph = morph_analyzer().unwrap();
-        let t = Thesaurus::parse(BUNDLED, &mut morph);
+        let t = Thesaurus::parse(BUNDLED);
         assert!(t.len() >= 100, "{} groups", t.len());
         assert!(related(&t, "休止状態って何").contains("ハイバネーション"));
     }
