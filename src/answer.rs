@@ -71,6 +71,21 @@ impl Answer {
         out
     }
 
+    /// An answer that cites nothing: `text` says why, `related` offers the closest titles.
+    fn unanswered(question: &str, text: String, related: Vec<SectionRef>) -> Answer {
+        Answer {
+            query: question.to_owned(),
+            answer: text,
+            confident: false,
+            confidence: 0.0,
+            citations: Vec::new(),
+            title: None,
+            section_id: None,
+            highlights: Vec::new(),
+            related,
+        }
+    }
+
     /// The passage with matched words wrapped in `open`/`close`.
     pub fn marked(&self, open: &str, close: &str) -> String {
         Excerpt { text: self.answer.clone(), highlights: self.highlights.clone() }.marked(open, close)
@@ -95,46 +110,26 @@ pub fn ask_ranked(
 /// Composes the answer from ranked hits.
 pub fn compose(question: &str, analyzed: &Analyzed, hits: &[Hit]) -> Answer {
     let Some(top) = hits.first() else {
-        return Answer {
-            query: question.to_owned(),
-            answer: "ノートに該当する記述が見つかりませんでした。別の言葉で聞いてみてください。".into(),
-            confident: false,
-            confidence: 0.0,
-            citations: Vec::new(),
-            title: None,
-            section_id: None,
-            highlights: Vec::new(),
-            related: Vec::new(),
-        };
+        return Answer::unanswered(
+            question,
+            "ノートに該当する記述が見つかりませんでした。別の言葉で聞いてみてください。".into(),
+            Vec::new(),
+        );
     };
     if !analyzed.absent.is_empty() {
         let names: Vec<String> = analyzed.absent.iter().map(|s| format!("「{}」", s.name)).collect();
-        return Answer {
-            query: question.to_owned(),
-            answer: format!("ノートには{}の記述がありません。", names.join("・")),
-            confident: false,
-            confidence: 0.0,
-            citations: Vec::new(),
-            title: None,
-            section_id: None,
-            highlights: Vec::new(),
-            related: distinct_titles(hits.iter(), 3),
-        };
+        let text = format!("ノートには{}の記述がありません。", names.join("・"));
+        return Answer::unanswered(question, text, distinct_titles(hits.iter(), 3));
     }
     let confidence = coverage(analyzed, top);
     let confident = confidence >= MIN_COVERAGE;
     if !confident {
-        return Answer {
-            query: question.to_owned(),
-            answer: "ノートにはっきりした答えが見つかりませんでした。".into(),
-            confident,
-            confidence,
-            citations: Vec::new(),
-            title: None,
-            section_id: None,
-            highlights: Vec::new(),
-            related: distinct_titles(hits.iter(), 3),
-        };
+        let answer = Answer::unanswered(
+            question,
+            "ノートにはっきりした答えが見つかりませんでした。".into(),
+            distinct_titles(hits.iter(), 3),
+        );
+        return Answer { confidence, ..answer };
     }
     let excerpt = snippet::excerpt(own_text(top), analyzed, ANSWER_CHARS);
     let related = distinct_titles(hits[1..].iter().filter(|h| h.section.title != top.section.title), RELATED);
