@@ -267,6 +267,20 @@ pub fn log_config(cli: &Cli) -> crate::config::LogConfig {
     file.and_then(|f| Config::load(&f).ok()).map(|c| c.log).unwrap_or_default()
 }
 
+/// The message for an error and its causes, each cause once: a cause whose text an outer
+/// message already quotes (`cannot read config …: No such file…`) is not repeated.
+pub fn report(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
 /// Exit code for an error: 2 for input the user can fix by asking differently, 1 otherwise.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     if error.downcast_ref::<search::QueryError>().is_some_and(|e| !matches!(e, search::QueryError::Failed(_)))

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         // `shiori sections | head` closes the pipe early: that is not an error worth reporting.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", shiori::cli::report(&error));
             ExitCode::from(shiori::cli::exit_code(&error))
         }
     }

@@ -212,6 +212,17 @@ fn malformed_config_names_the_key() {
 }
 
 #[test]
+fn a_missing_config_says_so_once() {
+    let dir = scratch();
+    let out = shiori(dir.path(), &["--config", "nowhere.toml", "sections"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(text.contains("cannot read config nowhere.toml"), "{text}");
+    // The cause is quoted by the message; the report does not repeat it.
+    assert_eq!(text.matches("(os error 2)").count(), 1, "{text}");
+}
+
+#[test]
 fn bad_schedule_names_the_entry_and_key() {
     let dir = scratch();
     let config = "[[quiz.schedule]]\nplatform = \"discord\"\nchannel = \"1\"\ncron = \"0 9 * * 1-5\"\n\n[[quiz.schedule]]\nplatform = \"slack\"\nchannel = \"C1\"\ncron = \"0 9 * * 1-5\"\ntimezone = \"Mars/Olympus\"\n";
