@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono_tz::Tz;
+use lindera::error::LinderaError;
 use notify::Watcher as _;
 use tokio::sync::{mpsc, watch};
 
@@ -62,29 +63,34 @@ pub struct BotParts {
 
 impl BotParts {
     /// The bot for loaded notes.
-    pub fn bot(&self, loaded: Loaded) -> Bot {
-        let bot = make_bot(loaded, self.store.clone(), self.timezone, self.schedules.clone())
+    pub fn bot(&self, loaded: Loaded) -> Result<Bot, LinderaError> {
+        let bot = make_bot(loaded, self.store.clone(), self.timezone, self.schedules.clone())?
             .with_metrics(Arc::clone(&self.metrics));
-        match &self.cooldown {
+        Ok(match &self.cooldown {
             Some(c) => bot.with_cooldown(Arc::clone(c)),
             None => bot,
-        }
+        })
     }
 }
 
 /// The bot for loaded notes; with the quiz when a store is open (`schedules` are the config's,
 /// for `/schedule list`).
-pub fn make_bot(loaded: Loaded, store: Option<Arc<Store>>, timezone: Tz, schedules: Vec<Schedule>) -> Bot {
-    let pool = crate::quiz::generate::generate(&loaded.corpus.sections);
+pub fn make_bot(
+    loaded: Loaded,
+    store: Option<Arc<Store>>,
+    timezone: Tz,
+    schedules: Vec<Schedule>,
+) -> Result<Bot, LinderaError> {
+    let pool = crate::quiz::generate::generate(&loaded.corpus.sections)?;
     let bot = Bot::new(loaded.searcher, loaded.corpus.sections);
-    match store {
+    Ok(match store {
         Some(store) => bot.with_quiz(QuizDesk {
             master: Quizmaster::new(store, pool, schedules),
             clock: Arc::new(SystemClock),
             timezone,
         }),
         None => bot,
-    }
+    })
 }
 
 /// Runs the server until `shutdown` completes.
@@ -142,8 +148,8 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
         platforms.posters(),
         Arc::clone(&live.metrics),
         stop_rx.clone(),
-    );
-    live.set(parts.bot(loaded));
+    )?;
+    live.set(parts.bot(loaded)?);
     let sessions = platforms.start(&stop_rx);
     tracing::info!("index loaded");
 
@@ -308,6 +314,9 @@ impl Platforms {
     }
 }
 
+/// The scheduler's task and the quiz rules it runs, when a schedule can post.
+type Scheduler = (Option<tokio::task::JoinHandle<()>>, Option<Arc<Quizmaster>>);
+
 /// Starts the quiz scheduler over `posters` (one per platform with a bot token). A schedule for
 /// a platform without one is reported and left out, so its slots are not claimed for nothing.
 /// Returns the task and the quiz rules it runs (the reloader swaps their question pool).
@@ -318,21 +327,21 @@ fn start_scheduler(
     posters: HashMap<String, Arc<dyn Poster>>,
     metrics: Arc<Metrics>,
     stop: watch::Receiver<bool>,
-) -> (Option<tokio::task::JoinHandle<()>>, Option<Arc<Quizmaster>>) {
-    let Some(store) = store.filter(|_| !posters.is_empty()) else { return (None, None) };
+) -> Result<Scheduler, LinderaError> {
+    let Some(store) = store.filter(|_| !posters.is_empty()) else { return Ok((None, None)) };
     for s in config.validate("").unwrap_or_default() {
         if !posters.contains_key(&s.platform) {
             tracing::warn!(platform = %s.platform, channel = %s.channel, "quiz schedule skipped: platform not configured");
         }
     }
     // Schedules of platforms without a poster are left alone (their slots are not claimed).
-    let pool = crate::quiz::generate::generate(&loaded.corpus.sections);
+    let pool = crate::quiz::generate::generate(&loaded.corpus.sections)?;
     let quiz = Arc::new(
         Quizmaster::new(store, pool, config.validate("").unwrap_or_default())
             .with_platforms(posters.keys().cloned()),
     );
     let task = tokio::spawn(runner::run(Arc::clone(&quiz), posters, Arc::new(SystemClock), metrics, stop));
-    (Some(task), Some(quiz))
+    Ok((Some(task), Some(quiz)))
 }
 
 fn record_index(metrics: &Metrics, loaded: &Loaded) {
@@ -419,10 +428,24 @@ impl Reloader {
                     sections = loaded.corpus.sections.len(),
                     "notes changed: index rebuilt and swapped in"
                 );
+                let pool = match crate::quiz::generate::generate(&loaded.corpus.sections) {
+                    Ok(pool) => pool,
+                    Err(e) => {
+                        self.live.metrics.error("reload");
+                        tracing::error!(error = %e, "notes changed but no questions could be made; the previous bot keeps serving");
+                        return;
+                    }
+                };
                 if let Some(quiz) = &self.scheduled {
-                    quiz.replace_pool(crate::quiz::generate::generate(&loaded.corpus.sections));
+                    quiz.replace_pool(pool);
                 }
-                self.live.set(self.parts.bot(loaded));
+                match self.parts.bot(loaded) {
+                    Ok(bot) => self.live.set(bot),
+                    Err(e) => {
+                        self.live.metrics.error("reload");
+                        tracing::error!(error = %e, "notes changed but the bot could not be made; the previous bot keeps serving");
+                    }
+                }
             }
             Ok(Ok(None)) => {}
             Ok(Err(e)) => {

@@ -194,7 +194,7 @@ fn a_scheduled_quiz_is_posted_and_revealed_through_the_rest_api() {
     let (base, seen) = stub_rest();
     let dir = tempfile::tempdir().unwrap();
     let corpus = shiori::corpus::load(&[common::notes_dir()]).unwrap();
-    let pool = shiori::quiz::generate::generate(&corpus.sections);
+    let pool = shiori::quiz::generate::generate(&corpus.sections).unwrap();
     let schedule: shiori::quiz::schedule::ScheduleConfig = toml::from_str(
         "platform = \"discord\"\nchannel = \"123456789012345678\"\ncron = \"* * * * *\"\nreveal_after = \"2s\"\n",
     )
@@ -249,7 +249,7 @@ fn a_scheduled_quiz_is_posted_and_revealed_through_the_rest_api() {
 fn open_post(dir: &std::path::Path) -> (std::sync::Arc<shiori::store::Store>, i64, usize) {
     let store = std::sync::Arc::new(shiori::store::Store::open(&dir.join("data/shiori.db")).unwrap());
     let corpus = shiori::corpus::load(&[common::notes_dir()]).unwrap();
-    let question = shiori::quiz::generate::generate(&corpus.sections).remove(0);
+    let question = shiori::quiz::generate::generate(&corpus.sections).unwrap().remove(0);
     let post = shiori::store::NewPost {
         platform: "discord",
         channel: "400000000000000001",

@@ -26,7 +26,7 @@ fn weekday_nine_tokyo() -> Schedule {
 }
 
 fn pool() -> Vec<shiori::quiz::Question> {
-    generate::generate(&corpus::load(&[common::notes_dir()]).unwrap().sections)
+    generate::generate(&corpus::load(&[common::notes_dir()]).unwrap().sections).unwrap()
 }
 
 fn master(path: &std::path::Path) -> Quizmaster {
@@ -50,7 +50,7 @@ fn quiz_json_on_the_bundled_notes() {
         let choices: Vec<&str> =
             q["choices"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
         let distinct: std::collections::HashSet<&&str> = choices.iter().collect();
-        assert_eq!((choices.len(), distinct.len()), (4, 4), "{q}");
+        assert!((3..=4).contains(&choices.len()) && distinct.len() == choices.len(), "{q}");
         let answer = choices[q["answer_index"].as_u64().unwrap() as usize];
         let source = &q["source"];
         assert_eq!(source["source"], "aws-notes.txt");
@@ -258,7 +258,7 @@ fn bot_on_notes(dir: &std::path::Path, store: Arc<Store>) -> shiori::bot::Bot {
         corpus,
         rebuild: None,
     };
-    shiori::serve::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, vec![weekday_nine_tokyo()])
+    shiori::serve::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, vec![weekday_nine_tokyo()]).unwrap()
 }
 
 #[test]
@@ -288,7 +288,7 @@ fn a_reloaded_pool_is_what_the_next_slot_draws_from() {
     // The notes after an edit that kept only the CloudFront part.
     let mut edited = corpus::load(&[common::notes_dir()]).unwrap().sections;
     edited.retain(|s| s.path.iter().any(|p| p == "Cloud Front"));
-    let pool = generate::generate(&edited);
+    let pool = generate::generate(&edited).unwrap();
     assert!(pool.len() > 5, "{}", pool.len());
     quiz.replace_pool(pool.clone());
     for day in ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"] {

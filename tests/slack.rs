@@ -314,7 +314,7 @@ fn a_scheduled_quiz_is_posted_and_revealed_with_chat_post_message_and_chat_updat
     let store = Arc::new(shiori::store::Store::open(&dir.path().join("shiori.db")).unwrap());
     let quiz = Arc::new(shiori::quiz::game::Quizmaster::new(
         Arc::clone(&store),
-        shiori::quiz::generate::generate(&corpus.sections),
+        shiori::quiz::generate::generate(&corpus.sections).unwrap(),
         vec![shiori::quiz::schedule::Schedule::from_config(0, &schedule).unwrap()],
     ));
     let client = Arc::new(shiori::chat::slack::client(Some(&format!("{api}/api"))));

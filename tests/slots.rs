@@ -28,6 +28,7 @@ fn pool() -> Vec<Question> {
     static POOL: OnceLock<Vec<Question>> = OnceLock::new();
     POOL.get_or_init(|| {
         shiori::quiz::generate::generate(&shiori::corpus::load(&[common::notes_dir()]).unwrap().sections)
+            .unwrap()
     })
     .clone()
 }

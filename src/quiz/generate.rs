@@ -2,59 +2,158 @@
 //!
 //! | kind | from | asks | distractors |
 //! |---|---|---|---|
-//! | `term` | a term\|definition row | which term fits this description? | other terms of the table |
-//! | `definition` | a term\|definition row | what does this term do? | the other terms' definitions |
-//! | `item` | a `●` item with a description | which item is described? | other items under the heading |
+//! | `scenario` | a row or `●` item whose description says what it is for (〜に最適, 〜に推奨, 〜したい場合, a list of uses ending in など) | which one would you choose for this? | its siblings |
+//! | `feature` | a `【…】` tagline of a row or item | which one has this feature? | its siblings |
+//! | `term` / `item` | a term\|definition row / a `●` item with a description | which one fits this description? | its siblings |
+//! | `definition` | a term\|definition row | what does this term do? | the siblings' descriptions |
 //! | `number` | a sentence with one number (`VPCは5つまで`) | the number, blanked | nearby numbers |
 //! | `comparison` | a `項目 \| A \| B \| C` table | which of A/B/C has this property? | the other columns |
 //!
-//! Distractors come from the nearest siblings first (same table or heading), then the same
-//! service, then the whole notes, always of the same kind. The answer never leaks: the term and
-//! its variants (without the parenthesised gloss, the gloss alone, other spellings) are masked
-//! in the question, and a question whose text still contains its answer is dropped. Material
-//! that cannot make a good question (an empty cell, a one-word definition, too few siblings)
-//! yields none.
+//! Choices are of one kind: the rows of the same table or the items under the same heading, and
+//! nothing else — a name with fewer than three siblings makes no question (fewer good questions
+//! beat many bad ones). Note markup (`※` notes, `【】` taglines, `[…]` labels) is taken out of what
+//! is shown; a choice is a whole first sentence, never cut. Every question then passes
+//! [`quality`](super::quality): no word only the right choice has appears in the stem, no markup,
+//! no cut choice. Each fact (a row, an item, a sentence, a table cell) is asked once: by the best
+//! kind it makes (scenario, feature, term, definition).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 
+use super::quality::{Words, MASK};
 use super::Question;
 use crate::corpus::{table, Section, SectionKind};
 use crate::search::aliases;
 use crate::search::analyzer::normalize;
 
-/// Shortest description that makes a question (characters).
+/// Shortest description that makes a question (letters and digits).
 const MIN_DESCRIPTION_CHARS: usize = 12;
 /// Longest description shown in a question.
-const QUESTION_CHARS: usize = 140;
-/// Longest description used as a choice.
-const CHOICE_CHARS: usize = 60;
-/// The mask that replaces the answer in a question.
-const MASK: &str = "〇〇";
+const QUESTION_CHARS: usize = 160;
+/// Longest choice: a first sentence longer than this is not offered.
+const CHOICE_CHARS: usize = 70;
+/// Shortest choice made of a description.
+const MIN_CHOICE_CHARS: usize = 8;
+/// Longest heading used to name the kind of the choices (`配分戦略のうち、…`).
+const CATEGORY_CHARS: usize = 14;
+/// Words that say what a thing is for.
+const PURPOSE: &[&str] =
+    &["に最適", "に推奨", "向け", "したい場合", "に向いて", "に適して", "に有効", "場合に設定", "場合に使用"];
 
-/// Every question the notes can make, in corpus order (deterministic for the same notes).
-pub fn generate(sections: &[Section]) -> Vec<Question> {
-    let rows: Vec<Entry> = sections.iter().filter_map(row_entry).collect();
-    let items: Vec<Entry> = sections.iter().filter_map(item_entry).collect();
+/// Every question the notes can make, in corpus order (deterministic for the same notes); each
+/// passed the quality checks and asks a fact no other question asks. Fails only when the
+/// embedded dictionary cannot be loaded.
+pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::LinderaError> {
+    let mut words = Words::new()?;
     let mut out = Vec::new();
-    for (i, entry) in rows.iter().enumerate() {
-        out.extend(term_question(entry, &nearest(&rows, i)));
-        out.extend(definition_question(entry, &nearest(&rows, i)));
+    for q in candidates(sections) {
+        // A stem that describes (not one that names the term) may lose the words that give it away.
+        let q = match q.kind.as_str() {
+            "term" | "item" | "scenario" | "feature" => match words.blank_giveaways(&q) {
+                Some(q) => q,
+                None => continue,
+            },
+            _ => q,
+        };
+        if !leaks(&q) && words.flaws(&q).is_empty() {
+            out.push(q);
+        }
     }
-    for (i, entry) in items.iter().enumerate() {
-        out.extend(term_question(entry, &nearest(&items, i)).map(|q| Question { kind: "item".into(), ..q }));
+    Ok(balance(one_per_fact(out), sections))
+}
+
+/// How far above its share of the notes a service's share of the pool may go.
+const OVER_SHARE: f64 = 1.5;
+
+/// The service a section belongs to: the heading under the category (`EC2(Elastic Compute
+/// Cloud)`), or the category for its own lead text.
+fn service_of(path: &[String]) -> &str {
+    path.get(1).or_else(|| path.first()).map_or("", String::as_str)
+}
+
+/// The pool with each service at most [`OVER_SHARE`] times its share of the notes' lines (plus
+/// one question), so a service with one long comparison table does not crowd out the others. The
+/// questions of the least wanted kinds go first.
+fn balance(pool: Vec<Question>, sections: &[Section]) -> Vec<Question> {
+    let mut lines: HashMap<&str, usize> = HashMap::new();
+    for section in sections {
+        *lines.entry(service_of(&section.path)).or_default() += section.line_end + 1 - section.line_start;
+    }
+    let total = lines.values().sum::<usize>().max(1) as f64;
+    let cap = |service: &str| {
+        let share = lines.get(service).copied().unwrap_or(0) as f64 / total;
+        (share * pool.len() as f64 * OVER_SHARE).floor() as usize + 1
+    };
+    let mut order: Vec<usize> = (0..pool.len()).collect();
+    order.sort_by_key(|&i| (rank(&pool[i].kind), i));
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    let mut keep = HashSet::new();
+    for i in order {
+        let service = service_of(&pool[i].source.path).to_owned();
+        let count = taken.entry(service.clone()).or_default();
+        if *count < cap(&service) {
+            *count += 1;
+            keep.insert(i);
+        }
+    }
+    pool.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, q)| q).collect()
+}
+
+/// Which kinds of question are worth most, best first.
+fn rank(kind: &str) -> usize {
+    ["scenario", "comparison", "feature", "term", "item", "definition", "number"]
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(usize::MAX)
+}
+
+/// Every question the generator can make, before the quality checks (distinct ids).
+pub fn candidates(sections: &[Section]) -> Vec<Question> {
+    let names: Vec<Name> = sections.iter().filter_map(name).collect();
+    let mut out = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let kin = siblings(&names, i);
+        if kin.len() < 2 {
+            continue;
+        }
+        out.extend(scenario_questions(name, &kin));
+        out.extend(feature_question(name, &kin));
+        out.extend(term_question(name, &kin));
+        out.extend(definition_question(name, &kin));
     }
     for section in sections {
         out.extend(number_questions(section));
-        out.extend(comparison_questions(section, sections));
+        out.extend(comparison_questions(section));
     }
     let mut seen = HashSet::new();
-    out.retain(|q| seen.insert(q.id.clone()) && !leaks(q));
+    out.retain(|q| seen.insert(q.id.clone()));
     out
+}
+
+/// The fact a question asks about: two questions with the same fact (the same row asked forward
+/// and backward) are one question too many.
+pub fn fact(q: &Question) -> String {
+    match q.kind.as_str() {
+        "number" | "comparison" => format!("{}:{}", q.section_id, q.id),
+        _ => q.section_id.clone(),
+    }
+}
+
+/// Keeps, for each fact, the question of the best kind (in corpus order otherwise).
+fn one_per_fact(questions: Vec<Question>) -> Vec<Question> {
+    let mut best: HashMap<String, usize> = HashMap::new();
+    for (i, q) in questions.iter().enumerate() {
+        let slot = best.entry(fact(q)).or_insert(i);
+        if rank(&q.kind) < rank(&questions[*slot].kind) {
+            *slot = i;
+        }
+    }
+    let keep: HashSet<usize> = best.into_values().collect();
+    questions.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, q)| q).collect()
 }
 
 /// `count` questions in an order fixed by `seed`.
@@ -64,73 +163,238 @@ pub fn pick(all: &[Question], count: usize, seed: u64) -> Vec<Question> {
     order.into_iter().take(count).cloned().collect()
 }
 
-/// A named thing with a description: a table row (term, definition) or a `●` item.
+/// A named thing: a table row (term, description) or a `●` item. The description may be empty
+/// (such a name is still a fine distractor for its siblings).
 #[derive(Debug, Clone)]
-struct Entry<'a> {
+struct Name<'a> {
     section: &'a Section,
+    /// The name as members see it: without `【…】` taglines and `[…]` labels.
     term: String,
+    /// The description without markup.
     description: String,
+    /// A leading `【…】` tagline of the description, if any.
+    tagline: Option<String>,
 }
 
-fn row_entry(section: &Section) -> Option<Entry<'_>> {
-    if section.kind != SectionKind::Row {
+fn name(section: &Section) -> Option<Name<'_>> {
+    let (term, description) = match section.kind {
+        SectionKind::Row => {
+            let cells = table::cells(&section.text)?;
+            let description =
+                cells[1..].iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join(" ");
+            (cells.first()?.clone(), description)
+        }
+        SectionKind::Item => {
+            let description = section
+                .text
+                .lines()
+                .skip(1)
+                .filter(|l| table::cells(l).is_none())
+                .collect::<Vec<_>>()
+                .join(" ");
+            (section.title.clone(), description)
+        }
+        // A service (a heading right under a category) and its lead text.
+        SectionKind::Heading if is_service(section) => {
+            (section.title.clone(), section.text.lines().skip(1).collect::<Vec<_>>().join(" "))
+        }
+        _ => return None,
+    };
+    // Items right under a category (`基礎知識 › Docker`, `基礎知識 › 責任共有モデル`) are a glossary
+    // of unlike things: none is a fair distractor for another.
+    if section.path.len() <= 2 && !is_service(section) {
         return None;
     }
-    let cells = table::cells(&section.text)?;
-    let description = cells[1..].iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join(" ");
-    entry(section, cells.first()?.clone(), description)
-}
-
-fn item_entry(section: &Section) -> Option<Entry<'_>> {
-    if section.kind != SectionKind::Item {
+    // `| pending: 実行前 | stopped: 停止状態 |` pairs states; it is not a term and its definition.
+    if term.contains(':') || term.contains('：') {
         return None;
     }
-    let description =
-        section.text.lines().skip(1).filter(|l| table::cells(l).is_none()).collect::<Vec<_>>().join(" ");
-    entry(section, section.title.clone(), description)
+    let term = clean(&term);
+    let description = description.trim();
+    let tagline = description
+        .strip_prefix('【')
+        .and_then(|rest| rest.split_once('】'))
+        .map(|(tag, _)| tag.trim().to_owned())
+        .filter(|tag| tag.chars().count() >= 4 && !tag.starts_with("以下"));
+    let term_chars = term.chars().count();
+    ((1..=40).contains(&term_chars)).then(|| Name { section, term, description: clean(description), tagline })
 }
 
-fn entry(section: &Section, term: String, description: String) -> Option<Entry<'_>> {
-    let description = description.trim().to_owned();
-    let useful = strip_taglines(&description).chars().filter(|c| c.is_alphanumeric()).count();
-    (useful >= MIN_DESCRIPTION_CHARS && !term.trim().is_empty()).then_some(Entry {
-        section,
-        term,
-        description,
-    })
+/// A heading right under a category heading: a service (`仮想サーバー › EC2`).
+fn is_service(section: &Section) -> bool {
+    section.kind == SectionKind::Heading && section.path.len() == 2
 }
 
-/// The other entries, nearest first: same parent heading, then same service, then anywhere.
-fn nearest<'a>(all: &[Entry<'a>], i: usize) -> Vec<Entry<'a>> {
+impl Name<'_> {
+    /// True when the description says enough to ask about.
+    fn described(&self) -> bool {
+        self.description.chars().filter(|c| c.is_alphanumeric()).count() >= MIN_DESCRIPTION_CHARS
+    }
+
+    /// The heading the name sits under, as the kind of the choices (`配分戦略`), when short.
+    fn category(&self) -> Option<String> {
+        let path = &self.section.path;
+        let parent = clean(path.get(path.len().checked_sub(2)?)?);
+        let chars = parent.chars().count();
+        ((2..=CATEGORY_CHARS).contains(&chars) && markup_free(&parent)).then_some(parent)
+    }
+
+    /// 「配分戦略のうち、」, 「サービスのうち、」 or nothing.
+    fn among(&self) -> String {
+        if is_service(self.section) {
+            return "AWSのサービスのうち、".to_owned();
+        }
+        self.category().map(|c| format!("{c}のうち、")).unwrap_or_default()
+    }
+}
+
+/// The names under the same heading (rows of one table, items under one heading), nearest first.
+fn siblings<'a>(all: &[Name<'a>], i: usize) -> Vec<Name<'a>> {
     let me = &all[i];
     let parent = &me.section.path[..me.section.path.len().saturating_sub(1)];
-    let shared = |e: &Entry| e.section.path.iter().zip(parent).take_while(|(a, b)| a == b).count();
-    let mut others: Vec<(usize, usize, &Entry)> =
-        all.iter().enumerate().filter(|(j, _)| *j != i).map(|(j, e)| (shared(e), j.abs_diff(i), e)).collect();
-    others.sort_by_key(|(shared, distance, _)| (std::cmp::Reverse(*shared), *distance));
-    others.into_iter().map(|(_, _, e)| e.clone()).collect()
+    let mut seen: HashSet<String> = HashSet::from([key(&me.term)]);
+    let mut kin: Vec<(usize, &Name)> = all
+        .iter()
+        .enumerate()
+        .filter(|(j, n)| {
+            *j != i && n.section.path.len() == me.section.path.len() && n.section.path.starts_with(parent)
+        })
+        .map(|(j, n)| (j.abs_diff(i), n))
+        .collect();
+    // Services are all of one kind, whichever category the notes file them under.
+    if is_service(me.section) {
+        kin.extend(
+            all.iter()
+                .enumerate()
+                .filter(|(j, n)| *j != i && is_service(n.section) && !n.section.path.starts_with(parent))
+                .map(|(j, n)| (j.abs_diff(i) + all.len(), n)),
+        );
+    }
+    kin.sort_by_key(|(distance, _)| *distance);
+    kin.into_iter().map(|(_, n)| n.clone()).filter(|n| seen.insert(key(&n.term))).collect()
 }
 
-/// Which term fits this description?
-fn term_question(entry: &Entry, others: &[Entry]) -> Option<Question> {
-    let variants = variants(&entry.term);
-    let shown = mask(&shorten(&entry.description, QUESTION_CHARS), &variants);
-    let distractors = distinct_choices(&entry.term, others.iter().map(|e| e.term.clone()));
-    let question = format!("次の説明に当てはまるものはどれ？\n「{shown}」");
-    build(entry.section, "term", "", question, entry.term.clone(), distractors, &entry.description)
+/// Which one would you choose for this? From a sentence saying what the name is for.
+fn scenario_questions(name: &Name, kin: &[Name]) -> Vec<Question> {
+    let variants = variants(&name.term);
+    let sentences: Vec<&str> = name.description.split(['。', '・']).map(str::trim).collect();
+    let uses_list =
+        name.section.kind == SectionKind::Row && name.description.trim_end_matches('。').ends_with("など");
+    let purpose: Vec<String> = if uses_list {
+        vec![name.description.trim_end_matches('。').to_owned()]
+    } else {
+        sentences.iter().filter(|s| PURPOSE.iter().any(|p| s.contains(p))).map(|s| s.to_string()).collect()
+    };
+    let mut out = Vec::new();
+    for (n, sentence) in purpose.iter().enumerate() {
+        let chars = sentence.chars().count();
+        if !(10..=120).contains(&chars) {
+            continue;
+        }
+        let shown = mask(sentence, &variants);
+        let question = format!("{}次の場合に選ぶのはどれ？\n「{shown}」", name.among());
+        let distractors = distinct_choices(&name.term, kin.iter().map(|n| n.term.clone()));
+        let explanation = format!("{} — {}", name.term, name.description);
+        out.extend(build(
+            name.section,
+            "scenario",
+            &n.to_string(),
+            question,
+            name.term.clone(),
+            distractors,
+            &explanation,
+        ));
+    }
+    out
 }
 
-/// What does this term do?
-fn definition_question(entry: &Entry, others: &[Entry]) -> Option<Question> {
-    // Every choice is masked with the asked term only: the answer must not repeat the term, and
-    // distractors keep their own wording (masking their terms would mark them as the others).
-    let term_variants = variants(&entry.term);
-    let choice =
-        |description: &str| mask(&shorten(strip_taglines(description), CHOICE_CHARS), &term_variants);
-    let answer = choice(&entry.description);
-    let distractors = distinct_choices(&answer, others.iter().map(|e| choice(&e.description)));
-    let question = format!("「{}」の説明として正しいものはどれ？", entry.term);
-    build(entry.section, "definition", "", question, answer, distractors, &entry.description)
+/// Which one has this feature? From a `【…】` tagline.
+fn feature_question(name: &Name, kin: &[Name]) -> Option<Question> {
+    let tagline = name.tagline.as_ref()?;
+    let shown = mask(tagline, &variants(&name.term));
+    let question = format!("{}「{shown}」が特徴のものはどれ？", name.among());
+    let distractors = distinct_choices(&name.term, kin.iter().map(|n| n.term.clone()));
+    let explanation = format!("{} — {}", name.term, name.description);
+    build(name.section, "feature", "", question, name.term.clone(), distractors, &explanation)
+}
+
+/// Which one fits this description?
+fn term_question(name: &Name, kin: &[Name]) -> Option<Question> {
+    if !name.described() {
+        return None;
+    }
+    let shown = mask(&shorten(&name.description, QUESTION_CHARS), &variants(&name.term));
+    let distractors = distinct_choices(&name.term, kin.iter().map(|n| n.term.clone()));
+    let question = format!("{}次の説明に当てはまるものはどれ？\n「{shown}」", name.among());
+    let kind = if name.section.kind == SectionKind::Item { "item" } else { "term" };
+    build(name.section, kind, "", question, name.term.clone(), distractors, &name.description)
+}
+
+/// What does this term do? Each choice is the first sentence of a sibling's description, with
+/// its own name masked (so every choice reads alike and none names the asked term).
+fn definition_question(name: &Name, kin: &[Name]) -> Option<Question> {
+    if !name.described() {
+        return None;
+    }
+    let asked = variants(&name.term);
+    let choice = |n: &Name| -> Option<String> {
+        let first = first_sentence(&n.description)?;
+        Some(mask(&mask(&first, &variants(&n.term)), &asked))
+    };
+    let answer = choice(name)?;
+    let distractors = distinct_choices(&answer, kin.iter().filter_map(choice));
+    let question = format!("「{}」の説明として正しいものはどれ？", name.term);
+    build(name.section, "definition", "", question, answer, distractors, &name.description)
+}
+
+/// The first sentence of a description when it can be shown whole as a choice.
+fn first_sentence(description: &str) -> Option<String> {
+    let first = description.split_inclusive('。').next()?.trim();
+    let first = first.split(" ・").next()?.trim();
+    let chars = first.chars().count();
+    (MIN_CHOICE_CHARS..=CHOICE_CHARS).contains(&chars).then(|| first.to_owned())
+}
+
+/// Text without the notes' markup: `【…】` taglines, `※` notes (to the end of their sentence),
+/// `[…]` labels, and the spaces they leave.
+pub fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let closing = match c {
+            '【' => Some('】'),
+            '[' => Some(']'),
+            _ => None,
+        };
+        if let Some(close) = closing {
+            match rest.find(close) {
+                Some(end) => {
+                    rest = &rest[end + close.len_utf8()..];
+                    out.push(' ');
+                    continue;
+                }
+                None => {
+                    rest = &rest[c.len_utf8()..];
+                    continue;
+                }
+            }
+        }
+        if c == '※' {
+            // The note runs to the end of its sentence, or to the next bullet or tagline.
+            let end = rest.find(['。', '・', '【']).unwrap_or(rest.len());
+            let end = if rest[end..].starts_with('。') { end + '。'.len_utf8() } else { end };
+            rest = &rest[end..];
+            out.push(' ');
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ").trim_matches(['、', ' ']).to_owned()
+}
+
+fn markup_free(text: &str) -> bool {
+    super::quality::markup(text).is_none()
 }
 
 /// Blanks the one number in a short sentence: `1リージョンにVPCは（　）まで。`
@@ -219,7 +483,7 @@ fn nearby_numbers(n: u64, limit: u64) -> Vec<u64> {
 }
 
 /// Which of the compared things has this property? From a `| 項目 | A | B | C |` table.
-fn comparison_questions(section: &Section, all: &[Section]) -> Vec<Question> {
+fn comparison_questions(section: &Section) -> Vec<Question> {
     let lines: Vec<&str> = section.text.lines().collect();
     let Some(start) = (0..lines.len().saturating_sub(1))
         .find(|&i| table::cells(lines[i]).is_some_and(|h| h.len() >= 3) && table::is_rule(lines[i + 1]))
@@ -227,26 +491,22 @@ fn comparison_questions(section: &Section, all: &[Section]) -> Vec<Question> {
         return Vec::new();
     };
     let header = table::cells(lines[start]).unwrap_or_default();
-    let things: Vec<String> = header[1..].to_vec();
-    let mut fill: Vec<String> = all
-        .iter()
-        .filter(|s| s.path.len() >= 2 && section.path.len() >= 2 && s.path[..2] == section.path[..2])
-        .map(|s| s.title.clone())
-        .filter(|t| !t.starts_with('[') && shares_bigram(t, &things))
-        .collect();
-    fill.dedup();
+    // The compared things are the columns, and only they: a name from elsewhere would be of
+    // another kind.
+    let things: Vec<String> = header[1..].iter().map(|t| clean(t)).collect();
     let mut out = Vec::new();
     for row_line in lines[start + 2..].iter().take_while(|l| table::cells(l).is_some()) {
         let row = table::cells(row_line).unwrap_or_default();
-        let Some(property) = row.first().filter(|p| !p.is_empty()) else { continue };
+        let Some(property) = row.first().map(|p| clean(p)).filter(|p| !p.is_empty()) else { continue };
         for (col, thing) in things.iter().enumerate() {
-            let Some(value) = row.get(col + 1).filter(|v| v.chars().count() >= 4) else { continue };
-            if row[1..].iter().filter(|v| *v == value).count() > 1 {
+            let Some(value) = row.get(col + 1).map(|v| clean(v)).filter(|v| v.chars().count() >= 4) else {
+                continue;
+            };
+            if row[1..].iter().filter(|v| clean(v) == value).count() > 1 {
                 continue;
             }
-            let others = things.iter().filter(|t| *t != thing).cloned().chain(fill.iter().cloned());
-            let distractors = distinct_choices(thing, others);
-            let question = format!("【{property}】が「{}」なのはどれ？", mask(value, &variants(thing)));
+            let distractors = distinct_choices(thing, things.iter().filter(|t| *t != thing).cloned());
+            let question = format!("{}が「{}」なのはどれ？", property, mask(&value, &variants(thing)));
             let explanation = format!("{thing} — {property}: {value}");
             out.extend(build(
                 section,
@@ -260,15 +520,6 @@ fn comparison_questions(section: &Section, all: &[Section]) -> Vec<Question> {
         }
     }
     out
-}
-
-fn shares_bigram(title: &str, things: &[String]) -> bool {
-    let bigrams = |s: &str| -> HashSet<(char, char)> {
-        let chars: Vec<char> = normalize(s).chars().collect();
-        chars.windows(2).map(|w| (w[0], w[1])).collect()
-    };
-    let mine = bigrams(title);
-    things.iter().any(|t| t != title && !mine.is_disjoint(&bigrams(t)))
 }
 
 /// Up to three distractors that differ from the answer and from each other (after normalizing).
@@ -291,7 +542,9 @@ fn build(
     distractors: Vec<String>,
     explanation: &str,
 ) -> Option<Question> {
-    if distractors.len() < 3 || answer.trim().is_empty() {
+    // Three of a kind (three compared columns, a name with two siblings) make a three-choice
+    // question: better than a fourth choice of another kind.
+    if distractors.len() < 2 || answer.trim().is_empty() {
         return None;
     }
     let digest = Sha256::digest(format!("{}\0{kind}\0{extra}", section.id).as_bytes());
@@ -327,6 +580,12 @@ fn variants(term: &str) -> Vec<String> {
         }
     }
     out.push(term.replace(' ', ""));
+    // `EC2Configサービス` is given away by `EC2Config` too.
+    for generic in ["サービス", "機能", "ファイル", "モード"] {
+        if let Some(head) = term.strip_suffix(generic) {
+            out.push(head.trim().to_owned());
+        }
+    }
     out.extend(aliases::spellings(term));
     out.retain(|v| v.chars().count() >= 2);
     out.sort_by_key(|v| std::cmp::Reverse(v.len()));
@@ -366,24 +625,6 @@ fn leaks(q: &Question) -> bool {
     variants(answer).iter().any(|v| text.contains(&normalize(v)))
 }
 
-/// Drops leading `【…】` taglines and `※` notes: what is left is the description proper.
-fn strip_taglines(text: &str) -> &str {
-    let mut rest = text.trim();
-    loop {
-        if let Some(after) = rest.strip_prefix('【').and_then(|r| r.split_once('】')).map(|(_, a)| a.trim())
-        {
-            rest = after;
-        } else if rest.starts_with('※') {
-            match rest.split_once(' ') {
-                Some((_, after)) => rest = after.trim(),
-                None => return rest,
-            }
-        } else {
-            return rest;
-        }
-    }
-}
-
 /// The first sentences of `text` up to `max` characters, cut cleanly at a `。` when that keeps
 /// at least half of the room; otherwise cut mid-sentence with `…` (a short first sentence such
 /// as 「設定が可能。」 says too little on its own).
@@ -414,25 +655,47 @@ mod tests {
     const NOTES: &str = "EC2\n品質改善\n| 停止保護 | インスタンスの停止および手動削除を防ぐ機能。 |\n| 自動復旧機能 | 障害のときにインスタンスを自動的に復旧させることができる。 |\n| ハイバネーション | 【停止しても継続できる】 ハイバネーションはメインメモリの内容を待避させ、作業途中から再開できるようにする機能。 |\n| 送信元/送信先 チェック | トラフィックの送信元か送信先かを確認できる。 |\n| 空欄 | |\n| 短い | 認証部分。 |\nVPC\n\n1リージョンにVPCは5つまで。\n";
 
     fn questions() -> Vec<Question> {
-        generate(&text::parse("n.txt", NOTES))
+        generate(&text::parse("n.txt", NOTES)).unwrap()
     }
 
     #[test]
-    fn rows_make_term_and_definition_questions() {
-        let qs = questions();
-        let hib: Vec<&Question> = qs.iter().filter(|q| q.source.line_start == 5).collect();
-        assert_eq!(hib.len(), 2, "{hib:#?}");
-        let term = hib.iter().find(|q| q.kind == "term").unwrap();
+    fn a_row_makes_questions_of_several_kinds_and_the_pool_keeps_the_best() {
+        let sections = text::parse("n.txt", NOTES);
+        let hib = |qs: &[Question]| -> Vec<Question> {
+            qs.iter().filter(|q| q.source.line_start == 5).cloned().collect()
+        };
+        let candidates = hib(&candidates(&sections));
+        let kinds: Vec<&str> = candidates.iter().map(|q| q.kind.as_str()).collect();
+        assert!(
+            kinds.contains(&"term") && kinds.contains(&"definition") && kinds.contains(&"feature"),
+            "{kinds:?}"
+        );
+        let term = candidates.iter().find(|q| q.kind == "term").unwrap();
         assert_eq!(term.answer(), "ハイバネーション");
         assert!(term.question.contains("〇〇はメインメモリ"), "the term is masked: {}", term.question);
+        assert!(!term.question.contains('【'), "the tagline is not shown: {}", term.question);
+        assert!(term.question.starts_with("品質改善のうち、"), "{}", term.question);
         assert_eq!(term.choices.len(), 4);
+        // One fact, one question: the tagline question is the one kept.
+        let kept = hib(&questions());
+        assert_eq!(kept.len(), 1, "{kept:#?}");
+        assert_eq!(kept[0].kind, "feature");
+        assert!(kept[0].question.contains("「停止しても継続できる」"), "{}", kept[0].question);
     }
 
     #[test]
-    fn empty_or_one_word_definitions_make_no_question() {
+    fn empty_or_one_word_definitions_make_no_question_but_may_be_distractors() {
         let qs = questions();
         assert!(qs.iter().all(|q| q.source.line_start != 7 && q.source.line_start != 8), "{qs:#?}");
-        assert!(qs.iter().all(|q| !q.choices.iter().any(|c| c == "空欄" || c == "短い")));
+        assert!(qs.iter().all(|q| q.answer() != "空欄" && q.answer() != "短い"));
+    }
+
+    #[test]
+    fn markup_is_taken_out_of_what_is_shown() {
+        assert_eq!(clean("【停止しても継続できる】 機能。 ※注意。 続き"), "機能。 続き");
+        assert_eq!(clean("[依存関係]インストールを自動化"), "インストールを自動化");
+        assert_eq!(clean("【R~シリーズ】 メモリ最適化"), "メモリ最適化");
+        assert_eq!(clean("A ※補足 ・B"), "A ・B");
     }
 
     #[test]

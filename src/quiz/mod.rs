@@ -5,6 +5,7 @@
 pub mod deck;
 pub mod game;
 pub mod generate;
+pub mod quality;
 pub mod runner;
 pub mod schedule;
 
@@ -23,7 +24,8 @@ pub struct Question {
     /// The source passage, trimmed.
     pub explanation: String,
     pub source: Citation,
-    /// How the question was made (`term`, `definition`, `item`, `number`, `comparison`).
+    /// How the question was made (`scenario`, `feature`, `term`, `item`, `definition`, `number`,
+    /// `comparison`).
     pub kind: String,
     /// The section the question came from.
     pub section_id: String,

@@ -1,0 +1,47 @@
+//! What the quiz generator makes of the notes, and why it drops what it drops:
+//!
+//!   cargo run --release --example quiz_quality [-- --flawed KIND]
+//!
+//! Prints candidates and kept questions per kind, the flaws that removed the others, and with
+//! `--flawed KIND` every dropped candidate of that kind with its flaw.
+
+use std::collections::BTreeMap;
+
+use shiori::quiz::generate;
+use shiori::quiz::quality::Words;
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let flawed = args.iter().position(|a| a == "--flawed").and_then(|i| args.get(i + 1)).cloned();
+    let corpus = shiori::corpus::load(&[std::path::PathBuf::from("corpus")])?;
+    let candidates = generate::candidates(&corpus.sections);
+    let kept = generate::generate(&corpus.sections)?;
+    let mut words = Words::new()?;
+    let mut table: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for q in &candidates {
+        table.entry(q.kind.clone()).or_default().0 += 1;
+        let flaws = words.flaws(q);
+        for flaw in &flaws {
+            let name = format!("{flaw:?}");
+            let name = name.split('(').next().unwrap_or_default().to_owned();
+            *reasons.entry(format!("{} {name}", q.kind)).or_default() += 1;
+        }
+        if flawed.as_deref() == Some(q.kind.as_str()) && !flaws.is_empty() {
+            println!("{:?}\n{}\n", flaws, q.render_plain());
+        }
+    }
+    for q in &kept {
+        table.entry(q.kind.clone()).or_default().1 += 1;
+    }
+    println!("kind         candidates  kept");
+    for (kind, (all, kept)) in &table {
+        println!("{kind:<12} {all:>10} {kept:>5}");
+    }
+    println!("total        {:>10} {:>5}", candidates.len(), kept.len());
+    println!("\nflaws (a candidate may have several):");
+    for (reason, n) in &reasons {
+        println!("  {reason:<28} {n}");
+    }
+    Ok(())
+}

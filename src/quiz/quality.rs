@@ -1,0 +1,279 @@
+//! What makes a generated question unfit to ask, checked on every question before it enters the
+//! pool (and over the whole pool by the tests):
+//!
+//! - **a giveaway**: a word that only the right choice has appears in the stem — after NFKC,
+//!   katakana folding and English↔katakana loanwords, so `Redirect HTTP to HTTPS` is given away by
+//!   a stem that says リダイレクト; or only the right choice carries the 〇〇 mask;
+//! - **markup** left from the notes: `※`, `【】`, `[参考…]` labels, table pipes, an unbalanced
+//!   bracket;
+//! - **a cut choice**: a choice shortened with `…`, which may hide exactly where it differs.
+
+use std::collections::HashSet;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::Question;
+use crate::search::analyzer::{self, normalize};
+use crate::search::loanwords;
+
+/// The blank that stands for the asked term.
+pub const MASK: &str = "〇〇";
+
+/// Why a question is not asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flaw {
+    /// The stem has a word that only the right choice has.
+    Giveaway(String),
+    /// Only the right choice carries the mask.
+    MaskedAnswer,
+    /// Note markup is left in the stem or a choice.
+    Markup(String),
+    /// A choice was cut with `…`.
+    CutChoice,
+}
+
+/// Content words of texts, compared across spellings: the morphological analyzer's terms (base
+/// forms, katakana stems, no particles), each English word also as its katakana loanwords.
+pub struct Words {
+    analyzer: TextAnalyzer,
+    /// Words of the fixed phrasing of questions (どれ, 説明, 正しい…), which say nothing.
+    boilerplate: HashSet<String>,
+}
+
+/// The fixed phrasing the generator puts around what it asks.
+const BOILERPLATE: &str = "次の説明に当てはまるものはどれ？ の説明として正しいものはどれ？ \
+    空欄に入るのはどれ？ なのはどれ？ 次のような場合に選ぶのはどれ？ が特徴のものはどれ？ 項目";
+
+impl Words {
+    pub fn new() -> Result<Words, lindera::error::LinderaError> {
+        let mut words = Words { analyzer: analyzer::morph_analyzer()?, boilerplate: HashSet::new() };
+        words.boilerplate = words.of(BOILERPLATE);
+        Ok(words)
+    }
+
+    /// The folded content words of `text`.
+    pub fn of(&mut self, text: &str) -> HashSet<String> {
+        let mut out = HashSet::new();
+        for term in analyzer::terms(&mut self.analyzer, &normalize(text)) {
+            if term.chars().count() < 2 || term.chars().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            if term.chars().all(|c| c.is_ascii_alphabetic()) {
+                out.extend(loanwords::katakana_for(&term).into_iter().map(normalize));
+            }
+            out.insert(term);
+        }
+        out
+    }
+
+    /// Every flaw of `q`.
+    pub fn flaws(&mut self, q: &Question) -> Vec<Flaw> {
+        let mut flaws = Vec::new();
+        if let Some(word) = self.giveaway(q) {
+            flaws.push(Flaw::Giveaway(word));
+        }
+        let masked: Vec<bool> = q.choices.iter().map(|c| c.contains(MASK)).collect();
+        if masked[q.answer_index] && masked.iter().filter(|m| **m).count() == 1 {
+            flaws.push(Flaw::MaskedAnswer);
+        }
+        for text in std::iter::once(&q.question).chain(&q.choices) {
+            if let Some(mark) = markup(text) {
+                flaws.push(Flaw::Markup(mark));
+                break;
+            }
+        }
+        if q.choices.iter().any(|c| c.contains('…')) {
+            flaws.push(Flaw::CutChoice);
+        }
+        flaws
+    }
+
+    /// A word of the stem that the right choice has and no other choice has.
+    pub fn giveaway(&mut self, q: &Question) -> Option<String> {
+        let mut others = HashSet::new();
+        for (i, choice) in q.choices.iter().enumerate() {
+            if i != q.answer_index {
+                others.extend(self.of(choice));
+            }
+        }
+        let answer = self.of(q.answer());
+        let stem = self.of(&q.question);
+        let mut given: Vec<&String> = answer
+            .iter()
+            .filter(|w| !others.contains(*w) && stem.contains(*w) && !self.boilerplate.contains(*w))
+            .collect();
+        given.sort();
+        given.first().map(|w| (*w).clone())
+    }
+}
+
+/// Most words blanked out of one stem: a stem with more giveaways than that says too little.
+const MOST_BLANKS: usize = 2;
+
+impl Words {
+    /// The question with the words that give its answer away blanked out of the quoted part of
+    /// its stem (`CloudFormation〇〇のパラメータに制限をかける` for テンプレート制約), or `None` when
+    /// a giveaway is outside the quote, there are more than [`MOST_BLANKS`], or too little is left.
+    pub fn blank_giveaways(&mut self, q: &Question) -> Option<Question> {
+        let mut q = q.clone();
+        for _ in 0..=MOST_BLANKS {
+            let Some(word) = self.giveaway(&q) else {
+                let left = q.question.rsplit('「').next().unwrap_or_default().replace(MASK, "");
+                return (left.chars().filter(|c| c.is_alphanumeric()).count() >= 10).then_some(q);
+            };
+            let quote = q.question.rfind('「')?;
+            let blanked = blank(&q.question[quote..], &word)?;
+            q.question = format!("{}{blanked}", &q.question[..quote]);
+        }
+        None
+    }
+}
+
+/// `text` with every occurrence of the folded `word` replaced by the mask, or `None` when the
+/// word is not in it as written. Matching is per character after NFKC and lowercasing, and a
+/// katakana word also matches with the long vowel its folded form dropped (サーバ ← サーバー).
+fn blank(text: &str, word: &str) -> Option<String> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let folded: Vec<String> = chars.iter().map(|(_, c)| normalize(&c.to_string())).collect();
+    let word: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut found) = (0, false);
+    while i < chars.len() {
+        let mut j = i;
+        let mut k = 0;
+        while k < word.len() && j < chars.len() {
+            let piece: Vec<char> = folded[j].chars().collect();
+            if piece.is_empty() || word.get(k..k + piece.len()) != Some(&piece[..]) {
+                break;
+            }
+            k += piece.len();
+            j += 1;
+        }
+        if k == word.len() && j > i {
+            if j < chars.len() && chars[j].1 == 'ー' {
+                j += 1;
+            }
+            out.push_str(MASK);
+            found = true;
+            i = j;
+        } else {
+            out.push(chars[i].1);
+            i += 1;
+        }
+    }
+    found.then_some(out)
+}
+
+/// The first piece of note markup in `text`, if any.
+pub fn markup(text: &str) -> Option<String> {
+    for mark in ["※", "【", "】", "[参考", "|", "｜"] {
+        if text.contains(mark) {
+            return Some(mark.to_owned());
+        }
+    }
+    for (open, close) in [('(', ')'), ('（', '）'), ('[', ']'), ('「', '」')] {
+        let opened = text.matches(open).count();
+        let closed = text.matches(close).count();
+        if opened != closed {
+            return Some(format!("{open}…{close} unbalanced"));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Citation;
+
+    fn question(stem: &str, choices: &[&str], answer_index: usize) -> Question {
+        Question {
+            id: "q".into(),
+            question: stem.into(),
+            choices: choices.iter().map(|c| c.to_string()).collect(),
+            answer_index,
+            explanation: String::new(),
+            source: Citation { source: String::new(), path: vec![], line_start: 1, line_end: 1 },
+            kind: "term".into(),
+            section_id: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_translated_setting_name_is_a_giveaway() {
+        let mut words = Words::new().unwrap();
+        let q = question(
+            "次の説明に当てはまるものはどれ？\n「HTTP を HTTPS にリダイレクト。」",
+            &["HTTP and HTTPS", "Redirect HTTP to HTTPS", "HTTPS Only", "Match Viewer"],
+            1,
+        );
+        assert!(
+            matches!(words.giveaway(&q), Some(w) if w.contains("リダイレクト")),
+            "{:?}",
+            words.giveaway(&q)
+        );
+    }
+
+    #[test]
+    fn a_word_only_the_answer_has_is_a_giveaway_and_a_shared_one_is_not() {
+        let mut words = Words::new().unwrap();
+        let given = question(
+            "「タグ更新制約」の説明として正しいものはどれ？",
+            &[
+                "製品に付与されたタグの変更を制御する。",
+                "SNS通知を送る。",
+                "起動時のロールを指定する。",
+                "パラメータに制限をかける。",
+            ],
+            0,
+        );
+        assert_eq!(words.giveaway(&given).as_deref(), Some("タグ"));
+        let guessable = question(
+            "次の説明に当てはまるものはどれ？\n「インスタンスの停止を防ぐ機能。」",
+            &["停止保護", "自動復旧", "ハイバネーション", "終了保護"],
+            0,
+        );
+        // Only the right choice says 停止, and so does the stem: guessable without knowing.
+        assert_eq!(words.giveaway(&guessable).as_deref(), Some("停止"));
+        let shared = question(
+            "次の説明に当てはまるものはどれ？\n「インスタンスを保護する機能。」",
+            &["停止保護", "自動復旧", "ハイバネーション", "終了保護"],
+            0,
+        );
+        assert_eq!(words.giveaway(&shared), None, "保護 is in two choices");
+    }
+
+    #[test]
+    fn giveaways_are_blanked_in_the_quote() {
+        let mut words = Words::new().unwrap();
+        let q = question(
+            "次の説明に当てはまるものはどれ？\n「CloudFormationテンプレートのパラメータに制限をかける。」",
+            &["タグ更新制約", "起動制約", "テンプレート制約", "通知制約"],
+            2,
+        );
+        let blanked = words.blank_giveaways(&q).expect("one word to blank");
+        assert!(blanked.question.contains("CloudFormation〇〇のパラメータ"), "{}", blanked.question);
+        assert_eq!(words.giveaway(&blanked), None);
+        assert_eq!(blank("サーバーとサーバ", "サーバ").as_deref(), Some("〇〇と〇〇"));
+        assert_eq!(blank("Redirect HTTP", "redirect").as_deref(), Some("〇〇 HTTP"));
+        assert_eq!(blank("無関係", "redirect"), None);
+    }
+
+    #[test]
+    fn markup_and_cut_choices_are_flaws() {
+        let mut words = Words::new().unwrap();
+        let q = question("「X」の説明として正しいものはどれ？", &["A。※注", "B…", "C", "D"], 2);
+        let flaws = words.flaws(&q);
+        assert!(flaws.contains(&Flaw::Markup("※".into())), "{flaws:?}");
+        assert!(flaws.contains(&Flaw::CutChoice), "{flaws:?}");
+        assert_eq!(markup("(開いたまま"), Some("(…) unbalanced".into()));
+        assert_eq!(markup("「閉じた」(括弧)"), None);
+    }
+
+    #[test]
+    fn only_the_answer_masked_is_a_flaw() {
+        let mut words = Words::new().unwrap();
+        let q = question("「X」の説明として正しいものはどれ？", &["〇〇を使う", "B", "C", "D"], 0);
+        assert!(words.flaws(&q).contains(&Flaw::MaskedAnswer));
+    }
+}

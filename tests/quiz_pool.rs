@@ -1,0 +1,146 @@
+//! The whole question pool of the bundled notes, checked for what makes a question unfit to ask
+//! (issue #16): giveaways, choices of another kind, cut choices, leftover markup, a fact asked
+//! twice, too few questions, too few scenario and comparison questions, one service crowding out
+//! the others. The same checks on the generator's raw candidates show they can fail.
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+
+use shiori::corpus::{Section, SectionKind};
+use shiori::quiz::generate::{self, clean};
+use shiori::quiz::quality::{markup, Words, MASK};
+use shiori::quiz::Question;
+use shiori::search::analyzer::normalize;
+
+fn sections() -> Vec<Section> {
+    shiori::corpus::load(&[common::notes_dir()]).unwrap().sections
+}
+
+fn share(part: usize, whole: usize) -> f64 {
+    part as f64 / whole.max(1) as f64
+}
+
+fn giveaway_share(pool: &[Question]) -> f64 {
+    let mut words = Words::new().unwrap();
+    let given: Vec<&Question> = pool.iter().filter(|q| words.giveaway(q).is_some()).collect();
+    share(given.len(), pool.len())
+}
+
+/// Questions whose choices are names (titles of sections), and how many of them offer only
+/// names of the answer's kind: the rows of its table, the items under its heading, or services.
+fn same_kind(pool: &[Question], sections: &[Section]) -> (usize, usize) {
+    let by_id: HashMap<&str, &Section> = sections.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut titled: HashMap<String, Vec<&Section>> = HashMap::new();
+    for s in sections {
+        titled.entry(clean(&s.title)).or_default().push(s);
+    }
+    let parent = |s: &Section| s.path[..s.path.len() - 1].to_vec();
+    let service = |s: &Section| s.kind == SectionKind::Heading && s.path.len() == 2;
+    let (mut named, mut alike) = (0, 0);
+    for q in pool.iter().filter(|q| matches!(q.kind.as_str(), "term" | "item" | "scenario" | "feature")) {
+        named += 1;
+        let answer = by_id[q.section_id.as_str()];
+        let fits = q.choices.iter().all(|c| {
+            titled.get(c).is_some_and(|candidates| {
+                candidates.iter().any(|s| {
+                    (parent(s) == parent(answer) && s.path.len() == answer.path.len())
+                        || (service(s) && service(answer))
+                })
+            })
+        });
+        alike += usize::from(fits);
+    }
+    (named, alike)
+}
+
+#[test]
+fn the_pool_is_large_and_every_fact_is_asked_once() {
+    let pool = generate::generate(&sections()).unwrap();
+    let ids: HashSet<&str> = pool.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids.len(), pool.len());
+    assert!(pool.len() >= 120, "{} questions", pool.len());
+    let mut facts: HashMap<String, &Question> = HashMap::new();
+    for q in &pool {
+        if let Some(other) = facts.insert(generate::fact(q), q) {
+            panic!("one fact asked twice:\n{}\n{}", other.render_plain(), q.render_plain());
+        }
+        assert!((3..=4).contains(&q.choices.len()), "{q:?}");
+    }
+}
+
+#[test]
+fn no_question_gives_its_answer_away() {
+    let sections = sections();
+    let pool = generate::generate(&sections).unwrap();
+    let given = giveaway_share(&pool);
+    assert!(given <= 0.05, "{:.1} % of the pool gives its answer away", given * 100.0);
+    // The check can fail: the raw candidates give themselves away often.
+    let raw = giveaway_share(&generate::candidates(&sections));
+    assert!(raw > 0.10, "the candidates' giveaways: {:.1} %", raw * 100.0);
+    for q in &pool {
+        let masked: Vec<bool> = q.choices.iter().map(|c| c.contains(MASK)).collect();
+        assert!(!(masked[q.answer_index] && masked.iter().filter(|m| **m).count() == 1), "{q:?}");
+    }
+}
+
+#[test]
+fn choices_are_of_the_answers_kind() {
+    let sections = sections();
+    let pool = generate::generate(&sections).unwrap();
+    let (named, alike) = same_kind(&pool, &sections);
+    assert!(named >= 60, "{named} questions with names as choices");
+    assert!(share(alike, named) >= 0.9, "{alike} of {named} offer only names of the answer's kind");
+}
+
+#[test]
+fn no_cut_choice_no_leftover_blank_or_markup() {
+    for q in generate::generate(&sections()).unwrap() {
+        for choice in &q.choices {
+            assert!(!choice.contains('…'), "a cut choice: {q:?}");
+            assert!(!choice.contains("（　）"), "a blank in a choice: {q:?}");
+            assert_eq!(markup(choice), None, "{q:?}");
+            assert!(!choice.trim().is_empty());
+        }
+        assert_eq!(markup(&q.question), None, "{q:?}");
+        assert!(!q.question.contains("[参考"), "{q:?}");
+    }
+}
+
+#[test]
+fn thirty_scenario_and_comparison_questions_cite_the_lines_that_hold_the_answer() {
+    let lines = common::notes_lines();
+    let pool = generate::generate(&sections()).unwrap();
+    let asked: Vec<&Question> =
+        pool.iter().filter(|q| q.kind == "scenario" || q.kind == "comparison").collect();
+    assert!(asked.len() >= 30, "{} scenario and comparison questions", asked.len());
+    assert!(asked.iter().filter(|q| q.kind == "scenario").count() >= 10);
+    for q in asked {
+        let cited = lines[q.source.line_start - 1..q.source.line_end].join("\n");
+        let (cited, answer) = (normalize(&clean(&cited)), normalize(q.answer()));
+        assert!(cited.contains(&answer), "{q:?} cites lines without its answer");
+    }
+}
+
+#[test]
+fn no_service_crowds_out_the_others() {
+    let sections = sections();
+    let pool = generate::generate(&sections).unwrap();
+    let service = |path: &[String]| path.get(1).or(path.first()).cloned().unwrap_or_default();
+    let mut lines: HashMap<String, usize> = HashMap::new();
+    for s in &sections {
+        *lines.entry(service(&s.path)).or_default() += s.line_end + 1 - s.line_start;
+    }
+    let total: usize = lines.values().sum();
+    let mut asked: HashMap<String, usize> = HashMap::new();
+    for q in &pool {
+        *asked.entry(service(&q.source.path)).or_default() += 1;
+    }
+    for (name, n) in asked {
+        let allowed = share(lines[&name], total) * pool.len() as f64 * 1.5 + 2.0;
+        assert!(
+            (n as f64) <= allowed,
+            "{name}: {n} questions, at most {allowed:.0} for its share of the notes"
+        );
+    }
+}
