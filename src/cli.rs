@@ -174,7 +174,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         }
         Commands::Quiz { json, count, seed } => {
             let corpus = corpus::load(&paths.corpus)?;
-            let questions = quiz::generate::pick(&quiz::generate::generate(&corpus.sections)?, count, seed);
+            let mut pool = quiz::generate::generate(&corpus.sections)?;
+            pool.retain(|q| !paths.config.quiz.retired.contains(&q.id));
+            let questions = quiz::generate::pick(&pool, count, seed);
             if json {
                 serde_json::to_writer_pretty(&mut *out, &questions)?;
                 writeln!(out)?;
@@ -188,8 +190,13 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
             let loaded = load(&paths, false)?;
             let store = Store::open(&paths.config.store.path)
                 .with_context(|| "opening the quiz store (set [store] path in the config)")?;
-            let bot =
-                serve::make_bot(loaded, Some(Arc::new(store)), paths.config.quiz_timezone(), Vec::new())?;
+            let bot = serve::make_bot(
+                loaded,
+                Some(Arc::new(store)),
+                paths.config.quiz_timezone(),
+                Vec::new(),
+                &paths.config.quiz.retired,
+            )?;
             let stdin = std::io::stdin();
             let prompt = stdin.is_terminal();
             let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "you".into());

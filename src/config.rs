@@ -304,11 +304,15 @@ pub struct QuizConfig {
     pub timezone: String,
     #[serde(default)]
     pub schedule: Vec<ScheduleConfig>,
+    /// Ids of questions the group has retired (`q` and ten hex digits, as `shiori quiz --json`
+    /// and the reveal show them): never posted again.
+    #[serde(default)]
+    pub retired: Vec<String>,
 }
 
 impl Default for QuizConfig {
     fn default() -> Self {
-        QuizConfig { timezone: default_quiz_timezone(), schedule: Vec::new() }
+        QuizConfig { timezone: default_quiz_timezone(), schedule: Vec::new(), retired: Vec::new() }
     }
 }
 
@@ -423,6 +427,18 @@ impl Config {
                 key: "quiz.timezone".into(),
                 message: format!("{:?} is not an IANA time zone", self.quiz.timezone),
             });
+        }
+        for (i, id) in self.quiz.retired.iter().enumerate() {
+            let well_formed = id.len() == 11
+                && id.starts_with('q')
+                && id[1..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
+            if !well_formed {
+                return Err(ConfigError::Value {
+                    file: file.to_owned(),
+                    key: format!("quiz.retired[{i}]"),
+                    message: format!("{id:?} is not a question id such as \"q1a2b3c4d5e\""),
+                });
+            }
         }
         self.quiz
             .schedule

@@ -59,12 +59,14 @@ pub struct BotParts {
     pub cooldown: Option<Arc<Cooldown>>,
     pub metrics: Arc<Metrics>,
     pub schedules: Vec<Schedule>,
+    /// `quiz.retired`.
+    pub retired: Vec<String>,
 }
 
 impl BotParts {
     /// The bot for loaded notes.
     pub fn bot(&self, loaded: Loaded) -> Result<Bot, LinderaError> {
-        let bot = make_bot(loaded, self.store.clone(), self.timezone, self.schedules.clone())?
+        let bot = make_bot(loaded, self.store.clone(), self.timezone, self.schedules.clone(), &self.retired)?
             .with_metrics(Arc::clone(&self.metrics));
         Ok(match &self.cooldown {
             Some(c) => bot.with_cooldown(Arc::clone(c)),
@@ -80,12 +82,13 @@ pub fn make_bot(
     store: Option<Arc<Store>>,
     timezone: Tz,
     schedules: Vec<Schedule>,
+    retired: &[String],
 ) -> Result<Bot, LinderaError> {
     let pool = crate::quiz::generate::generate(&loaded.corpus.sections)?;
     let bot = Bot::new(loaded.searcher, loaded.corpus.sections);
     Ok(match store {
         Some(store) => bot.with_quiz(QuizDesk {
-            master: Quizmaster::new(store, pool, schedules),
+            master: Quizmaster::new(store, pool, schedules).with_retired(retired.iter().cloned()),
             clock: Arc::new(SystemClock),
             timezone,
         }),
@@ -134,6 +137,7 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
             .then(|| Arc::new(Cooldown::new(config.chat.ask_cooldown))),
         metrics: Arc::clone(&live.metrics),
         schedules: config.validate("").unwrap_or_default(),
+        retired: config.quiz.retired.clone(),
     };
     // Watch before loading, so an edit made while the index loads (or right after ready) is seen.
     let (changes, watcher) = watch_notes(&corpus);
@@ -338,7 +342,8 @@ fn start_scheduler(
     let pool = crate::quiz::generate::generate(&loaded.corpus.sections)?;
     let quiz = Arc::new(
         Quizmaster::new(store, pool, config.validate("").unwrap_or_default())
-            .with_platforms(posters.keys().cloned()),
+            .with_platforms(posters.keys().cloned())
+            .with_retired(config.quiz.retired.iter().cloned()),
     );
     let task = tokio::spawn(runner::run(Arc::clone(&quiz), posters, Arc::new(SystemClock), metrics, stop));
     Ok((Some(task), Some(quiz)))

@@ -243,6 +243,19 @@ fn the_example_config_loads_and_checks() {
 }
 
 #[test]
+fn a_retired_question_is_never_drawn() {
+    let dir = scratch();
+    let all = json(&shiori(dir.path(), &["quiz", "--json", "--count", "1000"]));
+    let all = all.as_array().unwrap();
+    let retired = all[0]["id"].as_str().unwrap().to_owned();
+    std::fs::write(dir.path().join("shiori.toml"), format!("[quiz]\nretired = [\"{retired}\"]\n")).unwrap();
+    let left = json(&shiori(dir.path(), &["--config", "shiori.toml", "quiz", "--json", "--count", "1000"]));
+    let left = left.as_array().unwrap();
+    assert_eq!(left.len(), all.len() - 1);
+    assert!(left.iter().all(|q| q["id"] != retired.as_str()), "{retired} was drawn");
+}
+
+#[test]
 fn bad_configs_name_their_key() {
     let cases = [
         ("[http]\nlisten = \"nowhere\"\n", "http.listen"),
@@ -251,6 +264,7 @@ fn bad_configs_name_their_key() {
         ("[log]\nformat = \"xml\"\n", "log.format"),
         ("[store]\npath = 3\n", "store.path"),
         ("[quiz]\ntimezone = \"Tokyo\"\n", "quiz.timezone"),
+        ("[quiz]\nretired = [\"q0123456789\", \"Q-1\"]\n", "quiz.retired[1]"),
         (
             "[[quiz.schedule]]\nplatform = \"irc\"\nchannel = \"x\"\ncron = \"0 9 * * *\"\n",
             "quiz.schedule[0].platform",

@@ -249,7 +249,12 @@ fn a_scheduled_quiz_is_posted_and_revealed_through_the_rest_api() {
 fn open_post(dir: &std::path::Path) -> (std::sync::Arc<shiori::store::Store>, i64, usize) {
     let store = std::sync::Arc::new(shiori::store::Store::open(&dir.join("data/shiori.db")).unwrap());
     let corpus = shiori::corpus::load(&[common::notes_dir()]).unwrap();
-    let question = shiori::quiz::generate::generate(&corpus.sections).unwrap().remove(0);
+    // A four-choice question: the click tests spread members over choices 0–3.
+    let question = shiori::quiz::generate::generate(&corpus.sections)
+        .unwrap()
+        .into_iter()
+        .find(|q| q.choices.len() == 4)
+        .unwrap();
     let post = shiori::store::NewPost {
         platform: "discord",
         channel: "400000000000000001",

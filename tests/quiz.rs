@@ -151,6 +151,7 @@ fn answers_from_many_users_are_recorded_exactly_once() {
     let Event::Posted { post_id, question, .. } = quiz.tick(now).unwrap().remove(0) else {
         panic!("no post")
     };
+    let n = question.choices.len();
     let threads: Vec<_> = (0..8)
         .map(|t| {
             let quiz = Arc::clone(&quiz);
@@ -158,8 +159,8 @@ fn answers_from_many_users_are_recorded_exactly_once() {
                 for u in 0..50 {
                     let user = format!("user{}", (t * 50 + u) % 300);
                     // Every member clicks twice: the second click must not count.
-                    quiz.answer(post_id, &user, u % 4, now).unwrap();
-                    quiz.answer(post_id, &user, (u + 1) % 4, now).unwrap();
+                    quiz.answer(post_id, &user, u % n, now).unwrap();
+                    quiz.answer(post_id, &user, (u + 1) % n, now).unwrap();
                 }
             })
         })
@@ -200,7 +201,7 @@ fn leaderboard_counts_this_week_and_all_time() {
             panic!()
         };
         quiz.answer(post_id, "alice", question.answer_index, utc(day)).unwrap();
-        quiz.answer(post_id, "bob", (question.answer_index + 1) % 4, utc(day)).unwrap();
+        quiz.answer(post_id, "bob", (question.answer_index + 1) % question.choices.len(), utc(day)).unwrap();
         quiz.reveal(post_id).unwrap();
     }
     let now = utc("2026-11-24T00:00:00Z");
@@ -258,7 +259,8 @@ fn bot_on_notes(dir: &std::path::Path, store: Arc<Store>) -> shiori::bot::Bot {
         corpus,
         rebuild: None,
     };
-    shiori::serve::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, vec![weekday_nine_tokyo()]).unwrap()
+    shiori::serve::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, vec![weekday_nine_tokyo()], &[])
+        .unwrap()
 }
 
 #[test]
@@ -279,6 +281,18 @@ fn the_bot_counts_commands_posts_and_answers() {
     assert!(text.contains("shiori_requests_total{command=\"ask\",platform=\"console\"} 1"), "{text}");
     assert!(text.contains("shiori_quiz_posts_total 1"), "{text}");
     assert!(text.contains("shiori_quiz_answers_total 1"), "the second click is not an answer: {text}");
+}
+
+#[test]
+fn retired_questions_stay_out_of_the_pool_across_reloads() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = pool();
+    let retired = full[0].id.clone();
+    let quiz = master(&dir.path().join("s.db")).with_retired([retired.clone()]);
+    assert_eq!(quiz.pool().len(), full.len() - 1);
+    assert!(quiz.pool().iter().all(|q| q.id != retired));
+    quiz.replace_pool(full.clone());
+    assert!(quiz.pool().iter().all(|q| q.id != retired), "a reload brought {retired} back");
 }
 
 #[test]

@@ -11,6 +11,7 @@
 //! **Personal quizzes** (`/quiz`) are posts in a channel of their own (`personal:<user>`), revealed
 //! as soon as the member answers; they never count on a channel's leaderboard.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
@@ -86,6 +87,8 @@ pub struct Quizmaster {
     pub schedules: Vec<Schedule>,
     /// Platforms that can post; schedules for others are left alone (their slots unclaimed).
     platforms: Option<Vec<String>>,
+    /// Ids of questions the group retired (`quiz.retired`): kept out of every pool.
+    retired: HashSet<String>,
 }
 
 fn ms(t: DateTime<Utc>) -> i64 {
@@ -101,7 +104,21 @@ fn salt(platform: &str, channel: &str) -> u64 {
 
 impl Quizmaster {
     pub fn new(store: Arc<Store>, pool: Vec<Question>, schedules: Vec<Schedule>) -> Quizmaster {
-        Quizmaster { store, pool: std::sync::RwLock::new(Arc::new(pool)), schedules, platforms: None }
+        Quizmaster {
+            store,
+            pool: std::sync::RwLock::new(Arc::new(pool)),
+            schedules,
+            platforms: None,
+            retired: HashSet::new(),
+        }
+    }
+
+    /// Leaves these questions out of the pool, now and after every reload (`quiz.retired`).
+    pub fn with_retired(mut self, ids: impl IntoIterator<Item = String>) -> Quizmaster {
+        self.retired = ids.into_iter().collect();
+        let pool = self.pool().iter().filter(|q| !self.retired.contains(&q.id)).cloned().collect();
+        self.replace_pool(pool);
+        self
     }
 
     /// The current question pool.
@@ -110,7 +127,8 @@ impl Quizmaster {
     }
 
     /// Swaps in questions generated from reloaded notes; posts already made keep their own copy.
-    pub fn replace_pool(&self, pool: Vec<Question>) {
+    pub fn replace_pool(&self, mut pool: Vec<Question>) {
+        pool.retain(|q| !self.retired.contains(&q.id));
         *self.pool.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(pool);
     }
 
