@@ -63,7 +63,7 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
             out.push(q);
         }
     }
-    Ok(balance(one_per_fact(out), sections))
+    Ok(balance(one_per_fact(few_per_table(out)), sections))
 }
 
 /// How far above its share of the notes a service's share of the pool may go.
@@ -141,6 +141,30 @@ pub fn fact(q: &Question) -> String {
         "number" | "comparison" => format!("{}:{}", q.section_id, q.id),
         _ => q.section_id.clone(),
     }
+}
+
+/// Most questions from one comparison table: more would ask the same three things over and over.
+const MOST_PER_TABLE: usize = 6;
+
+/// At most [`MOST_PER_TABLE`] comparison questions per table, with different answers first.
+fn few_per_table(questions: Vec<Question>) -> Vec<Question> {
+    let mut chosen: HashMap<String, Vec<usize>> = HashMap::new();
+    for pass in [true, false] {
+        for (i, q) in questions.iter().enumerate().filter(|(_, q)| q.kind == "comparison") {
+            let taken = chosen.entry(q.section_id.clone()).or_default();
+            let new_answer = !taken.iter().any(|&j| questions[j].answer() == q.answer());
+            if taken.len() < MOST_PER_TABLE && !taken.contains(&i) && (new_answer || !pass) {
+                taken.push(i);
+            }
+        }
+    }
+    let keep: HashSet<usize> = chosen.into_values().flatten().collect();
+    questions
+        .into_iter()
+        .enumerate()
+        .filter(|(i, q)| q.kind != "comparison" || keep.contains(i))
+        .map(|(_, q)| q)
+        .collect()
 }
 
 /// Keeps, for each fact, the question of the best kind (in corpus order otherwise).
@@ -239,13 +263,27 @@ impl Name<'_> {
         ((2..=CATEGORY_CHARS).contains(&chars) && markup_free(&parent)).then_some(parent)
     }
 
-    /// 「配分戦略のうち、」, 「サービスのうち、」 or nothing.
+    /// Where the choices come from, so the stem has its context: 「EC2の品質改善のうち、」,
+    /// 「Local Zonesについて、」, 「AWSのサービスのうち、」.
     fn among(&self) -> String {
         if is_service(self.section) {
             return "AWSのサービスのうち、".to_owned();
         }
-        self.category().map(|c| format!("{c}のうち、")).unwrap_or_default()
+        let service = self.section.path.get(1).map(|s| short_name(s)).unwrap_or_default();
+        let category = self.category();
+        match category {
+            Some(c) if service.is_empty() || c == service || c.contains(&service) => format!("{c}のうち、"),
+            Some(c) => format!("{service}の{c}のうち、"),
+            None if service.is_empty() => String::new(),
+            None => format!("{service}について、"),
+        }
     }
+}
+
+/// A service's name without its gloss: `EC2(Elastic Compute Cloud)` → `EC2`.
+fn short_name(service: &str) -> String {
+    let head = service.split(['(', '（']).next().unwrap_or(service).trim();
+    clean(if head.is_empty() { service } else { head })
 }
 
 /// The names under the same heading (rows of one table, items under one heading), nearest first.
@@ -288,7 +326,8 @@ fn scenario_questions(name: &Name, kin: &[Name]) -> Vec<Question> {
     let mut out = Vec::new();
     for (n, sentence) in purpose.iter().enumerate() {
         let chars = sentence.chars().count();
-        if !(10..=120).contains(&chars) {
+        // 「下記の場合に最適」 points to a list the question does not show.
+        if !(10..=120).contains(&chars) || sentence.contains("下記") || sentence.contains("以下") {
             continue;
         }
         let shown = mask(sentence, &variants);
@@ -390,7 +429,11 @@ pub fn clean(text: &str) -> String {
         out.push(c);
         rest = &rest[c.len_utf8()..];
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ").trim_matches(['、', ' ']).to_owned()
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    // `①スポットブロック`: the notes' numbering is not part of the name.
+    out.trim_start_matches(|c: char| ('\u{2460}'..='\u{2473}').contains(&c))
+        .trim_matches(['、', ' '])
+        .to_owned()
 }
 
 fn markup_free(text: &str) -> bool {
@@ -491,27 +534,44 @@ fn comparison_questions(section: &Section) -> Vec<Question> {
         return Vec::new();
     };
     let header = table::cells(lines[start]).unwrap_or_default();
-    // The compared things are the columns, and only they: a name from elsewhere would be of
-    // another kind.
-    let things: Vec<String> = header[1..].iter().map(|t| clean(t)).collect();
+    let rows: Vec<Vec<String>> = lines[start + 2..]
+        .iter()
+        .map_while(|l| table::cells(l))
+        .map(|row| row.iter().map(|c| clean(c)).collect())
+        .collect();
+    let header: Vec<String> = header.iter().map(|c| clean(c)).collect();
+    // `| 項目 | A | B | C |` compares the columns A, B, C row by row; `| スキャンタイプ | 特徴 | … |`
+    // lists the things down the first column with their properties across.
+    let by_column = header[0].is_empty() || ["項目", "比較", "観点"].iter().any(|h| header[0].contains(h));
+    let (things, properties): (Vec<String>, Vec<String>) = if by_column {
+        (header[1..].to_vec(), rows.iter().map(|r| r[0].clone()).collect())
+    } else {
+        (rows.iter().map(|r| r[0].clone()).collect(), header[1..].to_vec())
+    };
+    let cell = |thing: usize, property: usize| -> Option<&String> {
+        if by_column {
+            rows.get(property)?.get(thing + 1)
+        } else {
+            rows.get(thing)?.get(property + 1)
+        }
+    };
     let mut out = Vec::new();
-    for row_line in lines[start + 2..].iter().take_while(|l| table::cells(l).is_some()) {
-        let row = table::cells(row_line).unwrap_or_default();
-        let Some(property) = row.first().map(|p| clean(p)).filter(|p| !p.is_empty()) else { continue };
-        for (col, thing) in things.iter().enumerate() {
-            let Some(value) = row.get(col + 1).map(|v| clean(v)).filter(|v| v.chars().count() >= 4) else {
-                continue;
-            };
-            if row[1..].iter().filter(|v| clean(v) == value).count() > 1 {
+    for (p, property) in properties.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
+        for (t, thing) in things.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            let Some(value) = cell(t, p).filter(|v| v.chars().count() >= 4) else { continue };
+            // A value two things share asks nothing.
+            if (0..things.len()).filter(|&o| cell(o, p) == Some(value)).count() > 1 {
                 continue;
             }
-            let distractors = distinct_choices(thing, things.iter().filter(|t| *t != thing).cloned());
-            let question = format!("{}が「{}」なのはどれ？", property, mask(&value, &variants(thing)));
+            // The compared things are the only choices: a name from elsewhere would be of
+            // another kind.
+            let distractors = distinct_choices(thing, things.iter().filter(|o| *o != thing).cloned());
+            let question = format!("{}が「{}」なのはどれ？", property, mask(value, &variants(thing)));
             let explanation = format!("{thing} — {property}: {value}");
             out.extend(build(
                 section,
                 "comparison",
-                &format!("{property}:{col}"),
+                &format!("{property}:{t}"),
                 question,
                 thing.clone(),
                 distractors,
@@ -688,6 +748,20 @@ mod tests {
         let qs = questions();
         assert!(qs.iter().all(|q| q.source.line_start != 7 && q.source.line_start != 8), "{qs:#?}");
         assert!(qs.iter().all(|q| q.answer() != "空欄" && q.answer() != "短い"));
+    }
+
+    #[test]
+    fn a_table_of_things_down_its_first_column_compares_the_rows() {
+        let notes = "ECR\nスキャン\n[スキャンタイプ]\n| スキャンタイプ | 特徴 | 使用ツール |\n|---|---|---|\n| 基本スキャン | イメージの登録時に自動実行。 | Amazon Inspector |\n| 拡張スキャン | アプリケーションの脆弱性も検出。 | Inspector と EventBridge |\n| 手動スキャン | 任意のタイミングで実行する。 | マネジメントコンソール |\n";
+        let qs: Vec<Question> =
+            candidates(&text::parse("n.txt", notes)).into_iter().filter(|q| q.kind == "comparison").collect();
+        assert!(!qs.is_empty(), "no comparison question");
+        for q in &qs {
+            let mut choices = q.choices.clone();
+            choices.sort();
+            assert_eq!(choices, ["基本スキャン", "手動スキャン", "拡張スキャン"], "{q:?}");
+        }
+        assert!(qs.iter().any(|q| q.question.starts_with("特徴が「")), "{qs:#?}");
     }
 
     #[test]

@@ -97,13 +97,23 @@ impl Words {
             }
         }
         let answer = self.of(q.answer());
-        let stem = self.of(&q.question);
+        // What the stem quotes (the description, the term, the cell): the context around it
+        // names the heading all choices share.
+        let stem = self.of(quoted(&q.question));
         let mut given: Vec<&String> = answer
             .iter()
             .filter(|w| !others.contains(*w) && stem.contains(*w) && !self.boilerplate.contains(*w))
             .collect();
         given.sort();
         given.first().map(|w| (*w).clone())
+    }
+}
+
+/// The part of a stem from its first 「 to its last 」, or all of it.
+fn quoted(stem: &str) -> &str {
+    match (stem.find('「'), stem.rfind('」')) {
+        (Some(a), Some(b)) if a < b => &stem[a..b + '」'.len_utf8()],
+        _ => stem,
     }
 }
 
@@ -166,7 +176,7 @@ fn blank(text: &str, word: &str) -> Option<String> {
 
 /// The first piece of note markup in `text`, if any.
 pub fn markup(text: &str) -> Option<String> {
-    for mark in ["※", "【", "】", "[参考", "|", "｜"] {
+    for mark in ["※", "【", "】", "[参考", "|", "｜", "▲", "■"] {
         if text.contains(mark) {
             return Some(mark.to_owned());
         }
