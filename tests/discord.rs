@@ -138,7 +138,7 @@ fn ping_ask_quiz_and_buttons_with_real_signatures() {
 
     let (_, quiz) = post(&server, &slash("quiz", json!([])), Some(&key), now());
     let buttons = quiz["data"]["components"][0]["components"].as_array().expect("a row of buttons").clone();
-    assert_eq!(buttons.len(), 4);
+    assert_eq!(buttons.len(), listed_choices(quiz["data"]["embeds"][0]["description"].as_str().unwrap()));
     assert_eq!(quiz["data"]["flags"], 64, "a personal quiz is ephemeral");
     let custom_id = buttons[0]["custom_id"].as_str().unwrap().to_owned();
     assert!(custom_id.starts_with("shiori:answer:") && custom_id.len() <= 100);
@@ -230,7 +230,7 @@ fn a_scheduled_quiz_is_posted_and_revealed_through_the_rest_api() {
     assert_eq!((method.as_str(), path.as_str()), ("POST", "/api/v10/channels/123456789012345678/messages"));
     assert_eq!(body["embeds"][0]["title"], "今日のクイズ");
     let buttons = body["components"][0]["components"].as_array().unwrap();
-    assert_eq!(buttons.len(), 4);
+    assert_eq!(buttons.len(), listed_choices(body["embeds"][0]["description"].as_str().unwrap()));
     assert!(buttons[0]["custom_id"].as_str().unwrap().starts_with("shiori:answer:"));
     let (_, path, body) = requests.iter().find(|(m, _, _)| m == "PATCH").unwrap();
     assert_eq!(path, "/api/v10/channels/123456789012345678/messages/700000000000000001");
@@ -265,6 +265,16 @@ fn open_post(dir: &std::path::Path) -> (std::sync::Arc<shiori::store::Store>, i6
     };
     let id = store.claim_post(&post).unwrap().unwrap();
     (store, id, question.answer_index)
+}
+
+/// How many numbered choices (`**1.** …`) a question's text lists: one button each, 3 or 4.
+fn listed_choices(text: &str) -> usize {
+    let n = text
+        .lines()
+        .filter(|l| l.starts_with("**") && l[2..].starts_with(|c: char| c.is_ascii_digit()))
+        .count();
+    assert!((3..=4).contains(&n), "{n} choices listed: {text}");
+    n
 }
 
 fn description(response: &Value) -> &str {
