@@ -8,7 +8,7 @@
 //!   bracket;
 //! - **a cut choice**: a choice shortened with `…`, which may hide exactly where it differs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -38,6 +38,9 @@ pub struct Words {
     analyzer: TextAnalyzer,
     /// Words of the fixed phrasing of questions (どれ, 説明, 正しい…), which say nothing.
     boilerplate: HashSet<String>,
+    /// Texts already analyzed: sibling questions share their choices, so a pool asks for the
+    /// same few hundred texts thousands of times.
+    analyzed: HashMap<String, HashSet<String>>,
 }
 
 /// The fixed phrasing the generator puts around what it asks.
@@ -46,13 +49,26 @@ const BOILERPLATE: &str = "次の説明に当てはまるものはどれ？ の�
 
 impl Words {
     pub fn new() -> Result<Words, lindera::error::LinderaError> {
-        let mut words = Words { analyzer: analyzer::morph_analyzer()?, boilerplate: HashSet::new() };
+        let mut words = Words {
+            analyzer: analyzer::morph_analyzer()?,
+            boilerplate: HashSet::new(),
+            analyzed: HashMap::new(),
+        };
         words.boilerplate = words.of(BOILERPLATE);
         Ok(words)
     }
 
     /// The folded content words of `text`.
     pub fn of(&mut self, text: &str) -> HashSet<String> {
+        if let Some(words) = self.analyzed.get(text) {
+            return words.clone();
+        }
+        let words = self.analyze(text);
+        self.analyzed.insert(text.to_owned(), words.clone());
+        words
+    }
+
+    fn analyze(&mut self, text: &str) -> HashSet<String> {
         let mut out = HashSet::new();
         for term in analyzer::terms(&mut self.analyzer, &normalize(text)) {
             if term.chars().count() < 2 || term.chars().all(|c| c.is_ascii_digit()) {
