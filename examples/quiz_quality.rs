@@ -28,7 +28,7 @@ fn main() -> anyhow::Result<()> {
             *reasons.entry(format!("{} {name}", q.kind)).or_default() += 1;
         }
         if flawed.as_deref() == Some(q.kind.as_str()) && !flaws.is_empty() {
-            println!("{:?}\n{}\n", flaws, q.render_plain());
+            println!("{:?}\n{}\n", flaws, shiori::bot::Reply::study(q).to_plain());
         }
     }
     for q in &kept {

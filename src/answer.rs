@@ -51,26 +51,6 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// The answer for a terminal: passage, citation line, related titles.
-    pub fn render_plain(&self) -> String {
-        let mut out = String::new();
-        if let Some(title) = &self.title {
-            out.push_str(&format!("■ {title}\n"));
-        }
-        out.push_str(&self.answer);
-        out.push('\n');
-        for c in &self.citations {
-            out.push_str(&format!("出典: {c}\n"));
-        }
-        if !self.related.is_empty() {
-            let label = if self.confident { "関連" } else { "もしかして" };
-            let titles: Vec<String> =
-                self.related.iter().map(|r| format!("{} (L{})", r.title, r.line_start)).collect();
-            out.push_str(&format!("{label}: {}\n", titles.join(" / ")));
-        }
-        out
-    }
-
     /// An answer that cites nothing: `text` says why, `related` offers the closest titles.
     fn unanswered(question: &str, text: String, related: Vec<SectionRef>) -> Answer {
         Answer {

@@ -10,13 +10,14 @@ use clap::{Parser, Subcommand};
 use std::sync::Arc;
 
 use crate::answer;
-use crate::chat::console;
-use crate::config::Config;
+use crate::bot::{self, Reply};
+use crate::chat::{self, console};
+use crate::config::{Config, Settings};
 use crate::corpus;
 use crate::quiz;
+use crate::quiz::store::Store;
 use crate::search::{self, Loaded};
 use crate::serve::{self, ServeOptions};
-use crate::store::Store;
 
 /// shiori (栞): answers AWS questions from your study group's Japanese notes, with citations.
 #[derive(Debug, Parser)]
@@ -88,11 +89,12 @@ pub enum Commands {
     Healthcheck,
 }
 
-/// Where the notes and the index are, after CLI flags override the config.
+/// Where the notes and the index are, after CLI flags override the config, and the config
+/// checked once.
 struct Paths {
     corpus: Vec<PathBuf>,
     index: PathBuf,
-    config: Config,
+    settings: Settings,
 }
 
 fn paths(cli: &Cli) -> anyhow::Result<Paths> {
@@ -101,12 +103,11 @@ fn paths(cli: &Cli) -> anyhow::Result<Paths> {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
-    // Values that parse but cannot work (a bad cron pattern, an unknown zone) fail every command.
-    config.validate(&file.map(|f| f.display().to_string()).unwrap_or_default())?;
     Ok(Paths {
         corpus: if cli.corpus.is_empty() { config.corpus.paths.clone() } else { cli.corpus.clone() },
         index: cli.index.clone().unwrap_or_else(|| config.index.dir.clone()),
-        config,
+        // Values that parse but cannot work (a bad cron pattern, an unknown zone) fail every command.
+        settings: config.resolve(&file.map(|f| f.display().to_string()).unwrap_or_default())?,
     })
 }
 
@@ -169,33 +170,34 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
                 serde_json::to_writer_pretty(&mut *out, &answer)?;
                 writeln!(out)?;
             } else {
-                write!(out, "{}", answer.render_plain())?;
+                writeln!(out, "{}", Reply::from_answer(&answer).to_plain())?;
             }
         }
         Commands::Quiz { json, count, seed } => {
             let corpus = corpus::load(&paths.corpus)?;
             let mut pool = quiz::generate::generate(&corpus.sections)?;
-            pool.retain(|q| !paths.config.quiz.retired.contains(&q.id));
+            pool.retain(|q| !paths.settings.config.quiz.retired.contains(&q.id));
             let questions = quiz::generate::pick(&pool, count, seed);
             if json {
                 serde_json::to_writer_pretty(&mut *out, &questions)?;
                 writeln!(out)?;
             } else {
                 for q in &questions {
-                    writeln!(out, "{}{}\n", q.render_plain(), q.render_reveal())?;
+                    writeln!(out, "{}\n", Reply::study(q).to_plain())?;
                 }
             }
         }
         Commands::Console => {
             let loaded = load(&paths, false)?;
-            let store = Store::open(&paths.config.store.path)
+            let config = &paths.settings.config;
+            let store = Store::open(&config.store.path)
                 .with_context(|| "opening the quiz store (set [store] path in the config)")?;
-            let bot = serve::make_bot(
+            let bot = bot::make_bot(
                 loaded,
                 Some(Arc::new(store)),
-                paths.config.quiz_timezone(),
+                paths.settings.timezone,
                 Vec::new(),
-                &paths.config.quiz.retired,
+                &config.quiz.retired,
             )?;
             let stdin = std::io::stdin();
             let prompt = stdin.is_terminal();
@@ -204,13 +206,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         }
         Commands::Serve => {
             // A platform that cannot start without its secret stops `serve` before it binds.
-            paths.config.check_secrets()?;
+            paths.settings.config.check_secrets()?;
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            let options = ServeOptions { corpus: paths.corpus, index: paths.index, config: paths.config };
+            let options = ServeOptions {
+                corpus: paths.corpus,
+                index: paths.index,
+                settings: paths.settings,
+                extra_platforms: Vec::new(),
+            };
             runtime.block_on(serve::run(options, serve::shutdown_signal()))?;
         }
         Commands::CheckConfig => check_config(&paths, out)?,
-        Commands::Healthcheck => healthcheck(&paths.config.http.listen)?,
+        Commands::Healthcheck => healthcheck(&paths.settings.config.http.listen)?,
     }
     Ok(())
 }
@@ -218,26 +225,27 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
 /// `check-config`: the config parsed and validated (by [`paths`]), the notes readable, the store
 /// directory usable, and which secrets the environment provides (names only, never values).
 fn check_config(paths: &Paths, out: &mut dyn Write) -> anyhow::Result<()> {
+    let config = &paths.settings.config;
     let corpus = corpus::load(&paths.corpus)?;
     writeln!(out, "notes: {} file(s), {} sections", corpus.files.len(), corpus.sections.len())?;
     for skipped in &corpus.skipped {
         writeln!(out, "warning: {skipped}")?;
     }
     writeln!(out, "index: {}", paths.index.display())?;
-    writeln!(out, "store: {}", paths.config.store.path.display())?;
-    writeln!(out, "http: listening on {}", paths.config.http.listen)?;
-    let token = if paths.config.http.token().is_some() { "set" } else { "not set (the API is open)" };
+    writeln!(out, "store: {}", config.store.path.display())?;
+    writeln!(out, "http: listening on {}", config.http.listen)?;
+    let token = if config.http.token().is_some() { "set" } else { "not set (the API is open)" };
     writeln!(out, "http api token: {token}")?;
-    writeln!(out, "quiz schedules: {}", paths.config.quiz.schedule.len())?;
-    for need in paths.config.secret_needs() {
-        let state = match (crate::config::secret(need.variable).is_some(), need.required) {
+    writeln!(out, "quiz schedules: {}", config.quiz.schedule.len())?;
+    for need in config.secret_needs() {
+        let state = match (chat::secret(need.variable).is_some(), need.required) {
             (true, _) => "set",
             (false, true) => "MISSING",
             (false, false) => "not set (that feature is off)",
         };
         writeln!(out, "{}: {state} — for {}", need.variable, need.purpose)?;
     }
-    paths.config.check_secrets()?;
+    config.check_secrets()?;
     writeln!(out, "config ok")?;
     Ok(())
 }

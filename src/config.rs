@@ -3,8 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono_tz::Tz;
 use serde::Deserialize;
 
+use crate::chat::discord::DiscordConfig;
+use crate::chat::slack::SlackConfig;
+use crate::chat::{self, secret, SecretNeed};
 use crate::quiz::schedule::{Schedule, ScheduleConfig};
 
 /// The whole config file. Every section is optional; defaults run on the bundled notes.
@@ -25,12 +29,32 @@ pub struct Config {
     pub log: LogConfig,
     #[serde(default)]
     pub chat: ChatConfig,
-    /// `[discord]`: present when the bot serves Discord.
+    /// `[discord]`: present when the bot serves Discord (the table is defined with the platform).
     #[serde(default)]
     pub discord: Option<DiscordConfig>,
     /// `[slack]`: present when the bot serves Slack.
     #[serde(default)]
     pub slack: Option<SlackConfig>,
+}
+
+/// A config checked once ([`Config::resolve`]), with what checking derived from it.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config: Config,
+    /// `[[quiz.schedule]]`, validated.
+    pub schedules: Vec<Schedule>,
+    /// `quiz.timezone`, the zone leaderboard weeks are counted in.
+    pub timezone: Tz,
+}
+
+impl Settings {
+    /// The defaults: the bundled notes, no platform, no schedule.
+    pub fn defaults() -> Settings {
+        match Config::default().resolve("") {
+            Ok(settings) => settings,
+            Err(e) => unreachable!("the default config is valid: {e}"),
+        }
+    }
 }
 
 /// `[chat]`: rules shared by every chat platform.
@@ -50,155 +74,6 @@ impl Default for ChatConfig {
 
 fn default_ask_cooldown() -> std::time::Duration {
     std::time::Duration::from_secs(3)
-}
-
-/// `[slack]`. Tokens come from `SHIORI_SLACK_BOT_TOKEN`, `SHIORI_SLACK_APP_TOKEN` (Socket Mode)
-/// and `SHIORI_SLACK_SIGNING_SECRET` (HTTP mode), never from this file.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct SlackConfig {
-    /// `socket` (default: no public URL needed) or `http` (Slack posts to `/slack/...`).
-    #[serde(default)]
-    pub mode: SlackMode,
-    /// Slash command names, as created in the Slack app.
-    #[serde(default)]
-    pub commands: SlackCommands,
-    /// Member ids (`U…`) allowed to use `/schedule`.
-    #[serde(default)]
-    pub admins: Vec<String>,
-    /// Where Web API calls go (tests point it at a local stub): `https://slack.com/api` when unset.
-    #[serde(default)]
-    pub api_base: Option<String>,
-    /// How long a slash command may take before the bot acknowledges it and posts the answer to
-    /// `response_url` instead (Slack gives up after 3 s).
-    #[serde(with = "humantime_serde", default = "default_reply_within")]
-    pub reply_within: std::time::Duration,
-}
-
-fn default_reply_within() -> std::time::Duration {
-    std::time::Duration::from_millis(2500)
-}
-
-/// How Slack reaches the bot.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum SlackMode {
-    /// Socket Mode: the bot opens a websocket to Slack.
-    #[default]
-    Socket,
-    /// Request URLs: Slack posts slash commands and button clicks to the HTTP server.
-    Http,
-}
-
-/// `[slack.commands]`: the slash command each action answers to.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct SlackCommands {
-    pub ask: String,
-    pub quiz: String,
-    pub leaderboard: String,
-    pub source: String,
-    pub schedule: String,
-}
-
-impl Default for SlackCommands {
-    fn default() -> Self {
-        SlackCommands {
-            ask: "/ask".into(),
-            quiz: "/quiz".into(),
-            leaderboard: "/leaderboard".into(),
-            source: "/source".into(),
-            schedule: "/schedule".into(),
-        }
-    }
-}
-
-/// Environment variables holding secrets.
-pub const DISCORD_TOKEN: &str = "SHIORI_DISCORD_TOKEN";
-pub const SLACK_BOT_TOKEN: &str = "SHIORI_SLACK_BOT_TOKEN";
-pub const SLACK_APP_TOKEN: &str = "SHIORI_SLACK_APP_TOKEN";
-pub const SLACK_SIGNING_SECRET: &str = "SHIORI_SLACK_SIGNING_SECRET";
-
-/// A secret from the environment (unset and empty are the same).
-pub fn secret(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// One secret the config needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecretNeed {
-    pub variable: &'static str,
-    /// Without it the configured platform cannot run at all (otherwise a feature is off).
-    pub required: bool,
-    /// What it is for.
-    pub purpose: &'static str,
-}
-
-/// `[discord]`. The bot token comes from `SHIORI_DISCORD_TOKEN`, never from this file.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct DiscordConfig {
-    /// `http`: Discord posts interactions to `POST /discord/interactions`.
-    #[serde(default)]
-    pub mode: DiscordMode,
-    /// The application's public key (hex), from the Developer Portal; required in `http` mode.
-    #[serde(default)]
-    pub public_key: Option<String>,
-    /// The application id (for registering commands), quoted or bare.
-    #[serde(default, deserialize_with = "snowflake::optional")]
-    pub application_id: Option<u64>,
-    /// Register commands to this guild only (instant) instead of globally; quoted or bare.
-    #[serde(default, deserialize_with = "snowflake::optional")]
-    pub guild_id: Option<u64>,
-    /// Where REST calls go (tests point it at a local stub); Discord's API when unset.
-    #[serde(default)]
-    pub api_base: Option<String>,
-}
-
-/// Discord ids ("snowflakes") as people paste them: `1100000000000000000` or
-/// `"1100000000000000000"` (Discord shows them as strings, and `channel` is written quoted).
-pub mod snowflake {
-    use serde::{de, Deserialize, Deserializer};
-
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Written {
-        Bare(u64),
-        Quoted(String),
-    }
-
-    fn parse<E: de::Error>(written: Written) -> Result<u64, E> {
-        match written {
-            Written::Bare(id) => Ok(id),
-            Written::Quoted(text) => text.trim().parse().map_err(|_| {
-                E::custom(format!("{text:?} is not a Discord id (digits only, quoted or bare)"))
-            }),
-        }
-    }
-
-    /// An optional id, quoted or bare.
-    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-        Option::<Written>::deserialize(d)?.map(parse).transpose()
-    }
-
-    /// A channel id kept as text (Slack's are letters, Discord's digits), quoted or bare.
-    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        match Written::deserialize(d)? {
-            Written::Bare(id) => Ok(id.to_string()),
-            Written::Quoted(text) => Ok(text),
-        }
-    }
-}
-
-/// How Discord reaches the bot.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum DiscordMode {
-    /// A gateway (websocket) session (the default): the bot dials out, no public URL needed.
-    #[default]
-    Gateway,
-    /// The HTTP interactions endpoint.
-    Http,
 }
 
 /// `[http]`: the server for health, readiness, metrics, the JSON API and interaction endpoints.
@@ -380,112 +255,49 @@ impl Config {
         })
     }
 
-    /// Checks values that parse but may not make sense, and returns the validated schedules.
-    pub fn validate(&self, file: &str) -> Result<Vec<Schedule>, ConfigError> {
+    /// Checks values that parse but may not make sense, once; every error names the key.
+    pub fn resolve(self, file: &str) -> Result<Settings, ConfigError> {
+        let value = |key: String, message: String| ConfigError::Value { file: file.to_owned(), key, message };
         if self.http.listen.parse::<std::net::SocketAddr>().is_err() {
-            return Err(ConfigError::Value {
-                file: file.to_owned(),
-                key: "http.listen".into(),
-                message: format!("{:?} is not an address such as 0.0.0.0:8080", self.http.listen),
-            });
+            let message = format!("{:?} is not an address such as 0.0.0.0:8080", self.http.listen);
+            return Err(value("http.listen".into(), message));
         }
-        if let Some(discord) = &self.discord {
-            let value = |key: &str, message: String| ConfigError::Value {
-                file: file.to_owned(),
-                key: key.into(),
-                message,
-            };
-            let key = discord.public_key.as_deref().unwrap_or_default();
-            if discord.mode == DiscordMode::Http && discord_verifier(key).is_none() {
-                return Err(value(
-                    "discord.public_key",
-                    "must be the application's 64-character hex public key".into(),
-                ));
-            }
+        if let Some((key, message)) = self.discord.as_ref().and_then(DiscordConfig::problem) {
+            return Err(value(format!("discord.{key}"), message));
         }
-        if let Some(slack) = &self.slack {
-            let c = &slack.commands;
-            for (key, name) in [
-                ("ask", &c.ask),
-                ("quiz", &c.quiz),
-                ("leaderboard", &c.leaderboard),
-                ("source", &c.source),
-                ("schedule", &c.schedule),
-            ] {
-                if !name.starts_with('/') || name.len() < 2 || name.contains(char::is_whitespace) {
-                    return Err(ConfigError::Value {
-                        file: file.to_owned(),
-                        key: format!("slack.commands.{key}"),
-                        message: format!("{name:?} is not a slash command such as \"/ask\""),
-                    });
-                }
-            }
+        if let Some((key, message)) = self.slack.as_ref().and_then(SlackConfig::problem) {
+            return Err(value(format!("slack.{key}"), message));
         }
-        if self.quiz.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(ConfigError::Value {
-                file: file.to_owned(),
-                key: "quiz.timezone".into(),
-                message: format!("{:?} is not an IANA time zone", self.quiz.timezone),
-            });
-        }
+        let Ok(timezone) = self.quiz.timezone.parse::<Tz>() else {
+            let message = format!("{:?} is not an IANA time zone", self.quiz.timezone);
+            return Err(value("quiz.timezone".into(), message));
+        };
         for (i, id) in self.quiz.retired.iter().enumerate() {
             let well_formed = id.len() == 11
                 && id.starts_with('q')
                 && id[1..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
             if !well_formed {
-                return Err(ConfigError::Value {
-                    file: file.to_owned(),
-                    key: format!("quiz.retired[{i}]"),
-                    message: format!("{id:?} is not a question id such as \"q1a2b3c4d5e\""),
-                });
+                let message = format!("{id:?} is not a question id such as \"q1a2b3c4d5e\"");
+                return Err(value(format!("quiz.retired[{i}]"), message));
             }
         }
-        self.quiz
-            .schedule
-            .iter()
-            .enumerate()
-            .map(|(i, c)| Schedule::from_config(i, c))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ConfigError::Value {
-                file: file.to_owned(),
-                key: format!("quiz.schedule[{}].{}", e.index, e.key),
-                message: e.message,
-            })
+        let mut schedules = Vec::new();
+        for (i, c) in self.quiz.schedule.iter().enumerate() {
+            if !chat::NAMES.contains(&c.platform.as_str()) {
+                let message = format!("{:?} is not one of {}", c.platform, chat::NAMES.join(", "));
+                return Err(value(format!("quiz.schedule[{i}].platform"), message));
+            }
+            let schedule = Schedule::from_config(i, c)
+                .map_err(|e| value(format!("quiz.schedule[{}].{}", e.index, e.key), e.message))?;
+            schedules.push(schedule);
+        }
+        Ok(Settings { config: self, schedules, timezone })
     }
 
     /// The secrets the configured platforms read from the environment.
     pub fn secret_needs(&self) -> Vec<SecretNeed> {
-        let mut needs = Vec::new();
-        if let Some(discord) = &self.discord {
-            needs.push(SecretNeed {
-                variable: DISCORD_TOKEN,
-                required: discord.mode == DiscordMode::Gateway,
-                purpose: match discord.mode {
-                    DiscordMode::Gateway => "the Discord gateway session",
-                    DiscordMode::Http => "command registration and scheduled Discord quizzes",
-                },
-            });
-        }
-        if let Some(slack) = &self.slack {
-            needs.push(SecretNeed {
-                variable: SLACK_BOT_TOKEN,
-                required: slack.mode == SlackMode::Socket,
-                purpose: "Slack Web API calls (scheduled quizzes, delayed answers)",
-            });
-            match slack.mode {
-                SlackMode::Socket => needs.push(SecretNeed {
-                    variable: SLACK_APP_TOKEN,
-                    required: true,
-                    purpose: "the Slack Socket Mode connection (an xapp- token)",
-                }),
-                SlackMode::Http => needs.push(SecretNeed {
-                    variable: SLACK_SIGNING_SECRET,
-                    required: true,
-                    purpose: "checking Slack's request signatures",
-                }),
-            }
-        }
-        needs
+        let discord = self.discord.iter().flat_map(DiscordConfig::secret_needs);
+        discord.chain(self.slack.iter().flat_map(SlackConfig::secret_needs)).collect()
     }
 
     /// Fails when a required secret is missing, naming its environment variable.
@@ -496,29 +308,12 @@ impl Config {
         }
     }
 
-    /// The zone leaderboard weeks are counted in (validated by [`Config::validate`]).
-    pub fn quiz_timezone(&self) -> chrono_tz::Tz {
-        self.quiz.timezone.parse().unwrap_or(chrono_tz::Asia::Tokyo)
-    }
-
     /// Reads and parses a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path)
             .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
         Config::parse(&text, &path.display().to_string())
     }
-}
-
-/// The Ed25519 verifier for a hex public key, if it is one.
-pub fn discord_verifier(hex: &str) -> Option<serenity::interactions_endpoint::Verifier> {
-    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let mut bytes = [0u8; 32];
-    for (i, chunk) in hex.as_bytes().chunks(2).enumerate() {
-        bytes[i] = u8::from_str_radix(std::str::from_utf8(chunk).ok()?, 16).ok()?;
-    }
-    serenity::interactions_endpoint::Verifier::try_new(bytes).ok()
 }
 
 /// An unknown top-level table is reported as "unknown field `x`" with an empty path.
@@ -557,11 +352,17 @@ mod tests {
     fn schedule_values_are_checked_and_named() {
         let text = "[[quiz.schedule]]\nplatform = \"discord\"\nchannel = \"1\"\ncron = \"0 9 * * 1-5\"\n\n[[quiz.schedule]]\nplatform = \"slack\"\nchannel = \"C1\"\ncron = \"0 9 * * 1-5\"\ntimezone = \"Mars/Olympus\"\n";
         let config = Config::parse(text, "shiori.toml").unwrap();
-        let err = config.validate("shiori.toml").unwrap_err().to_string();
+        let err = config.resolve("shiori.toml").unwrap_err().to_string();
         assert!(err.contains("quiz.schedule[1].timezone"), "{err}");
         let text = "[[quiz.schedule]]\nplatform = \"discord\"\nchannel = \"1\"\ncron = \"0 9 * * 1-5\"\nreveal_after = \"eight hours\"\n";
         let err = Config::parse(text, "shiori.toml").unwrap_err().to_string();
         assert!(err.contains("quiz.schedule[0].reveal_after"), "{err}");
+        let entry = |platform: &str| {
+            format!("[[quiz.schedule]]\nplatform = \"{platform}\"\nchannel = \"1\"\ncron = \"0 9 * * *\"\n\n")
+        };
+        let text = format!("{}{}{}{}", entry("discord"), entry("slack"), entry("discord"), entry("irc"));
+        let err = Config::parse(&text, "shiori.toml").unwrap().resolve("shiori.toml").unwrap_err().to_string();
+        assert!(err.contains("quiz.schedule[3].platform") && err.contains("\"irc\" is not one of"), "{err}");
     }
 
     #[test]

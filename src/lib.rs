@@ -14,4 +14,3 @@ pub mod quiz;
 pub mod search;
 pub mod serve;
 pub mod server;
-pub mod store;

@@ -62,8 +62,8 @@ fn bot() -> &'static Bot {
             corpus,
             rebuild: None,
         };
-        let store = Arc::new(shiori::store::Store::open_in_memory().unwrap());
-        (dir, shiori::serve::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, Vec::new(), &[]).unwrap())
+        let store = Arc::new(shiori::quiz::store::Store::open_in_memory().unwrap());
+        (dir, shiori::bot::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, Vec::new(), &[]).unwrap())
     })
     .1
 }
@@ -283,8 +283,8 @@ fn fuzz_the_discord_payload_parser() {
 fn slack_app() -> &'static slack::SlackApp {
     static APP: OnceLock<slack::SlackApp> = OnceLock::new();
     APP.get_or_init(|| {
-        let live = Arc::new(shiori::server::Live::new(shiori::metrics::Metrics::new()));
-        let config: shiori::config::SlackConfig = toml::from_str("admins = [\"U1\"]").unwrap();
+        let live = Arc::new(shiori::bot::Live::new(shiori::metrics::Metrics::new()));
+        let config: shiori::chat::slack::SlackConfig = toml::from_str("admins = [\"U1\"]").unwrap();
         slack::SlackApp::new(live, Arc::new(slack::client(Some("http://127.0.0.1:9/api"))), &config)
     })
 }
@@ -384,7 +384,7 @@ fn fuzz_the_slack_payload_parsers() {
 
 #[test]
 fn fuzz_the_signature_checks() {
-    let verifier = shiori::config::discord_verifier(&"ab".repeat(32));
+    let verifier = shiori::chat::discord::verifier(&"ab".repeat(32));
     let slack_verifier = slack_morphism::signature_verifier::SlackEventSignatureVerifier::new(
         &slack_morphism::prelude::SlackSigningSecret::new("secret".into()),
     );

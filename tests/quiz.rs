@@ -10,7 +10,7 @@ use shiori::corpus;
 use shiori::quiz::game::{AnswerOutcome, Event, Quizmaster};
 use shiori::quiz::generate;
 use shiori::quiz::schedule::{Clock, ManualClock, Schedule, ScheduleConfig};
-use shiori::store::Store;
+use shiori::quiz::store::Store;
 use unicode_normalization::UnicodeNormalization;
 
 fn utc(s: &str) -> DateTime<Utc> {
@@ -259,7 +259,7 @@ fn bot_on_notes(dir: &std::path::Path, store: Arc<Store>) -> shiori::bot::Bot {
         corpus,
         rebuild: None,
     };
-    shiori::serve::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, vec![weekday_nine_tokyo()], &[])
+    shiori::bot::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, vec![weekday_nine_tokyo()], &[])
         .unwrap()
 }
 
@@ -325,7 +325,7 @@ fn a_full_disk_fails_quiz_writes_clearly_while_ask_keeps_answering() {
     let bot = bot_on_notes(dir.path(), Arc::clone(&store));
     let ctx = Context { platform: "discord".into(), channel: "study".into(), user: "u".into(), admin: false };
     let question = pool().remove(0);
-    let post = shiori::store::NewPost {
+    let post = shiori::quiz::store::NewPost {
         platform: "discord",
         channel: "study",
         question: &question,

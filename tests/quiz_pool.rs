@@ -63,7 +63,11 @@ fn the_pool_is_large_and_every_fact_is_asked_once() {
     let mut facts: HashMap<String, &Question> = HashMap::new();
     for q in &pool {
         if let Some(other) = facts.insert(generate::fact(q), q) {
-            panic!("one fact asked twice:\n{}\n{}", other.render_plain(), q.render_plain());
+            panic!(
+                "one fact asked twice:\n{}\n{}",
+                shiori::bot::Reply::study(other).to_plain(),
+                shiori::bot::Reply::study(q).to_plain()
+            );
         }
         assert!((3..=4).contains(&q.choices.len()), "{q:?}");
     }

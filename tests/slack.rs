@@ -319,7 +319,7 @@ fn a_scheduled_quiz_is_posted_and_revealed_with_chat_post_message_and_chat_updat
         "platform = \"slack\"\nchannel = \"C2147483705\"\ncron = \"* * * * *\"\nreveal_after = \"2s\"\n",
     )
     .unwrap();
-    let store = Arc::new(shiori::store::Store::open(&dir.path().join("shiori.db")).unwrap());
+    let store = Arc::new(shiori::quiz::store::Store::open(&dir.path().join("shiori.db")).unwrap());
     let quiz = Arc::new(shiori::quiz::game::Quizmaster::new(
         Arc::clone(&store),
         shiori::quiz::generate::generate(&corpus.sections).unwrap(),

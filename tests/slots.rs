@@ -16,8 +16,8 @@ use proptest::prelude::*;
 use shiori::quiz::game::{Event, Quizmaster, Reveal};
 use shiori::quiz::runner::{self, PostFuture, Poster, TokioClock};
 use shiori::quiz::schedule::{Clock, Schedule, ScheduleConfig};
+use shiori::quiz::store::{AnswerWrite, NewPost, Store, StoredSchedule};
 use shiori::quiz::Question;
-use shiori::store::{AnswerWrite, NewPost, Store, StoredSchedule};
 
 fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -3,6 +3,7 @@
 //! platform-neutral [`Reply`].
 
 mod cooldown;
+mod live;
 mod reply;
 mod schedule;
 
@@ -13,16 +14,20 @@ use std::time::Instant;
 use chrono_tz::Tz;
 
 pub use cooldown::Cooldown;
+pub use live::{Live, RunError};
 pub use reply::{Block, Reply};
 pub use schedule::ScheduleAction;
 
+use lindera::error::LinderaError;
+
 use crate::answer;
-use crate::corpus::{table, Section};
+use crate::corpus::Section;
 use crate::metrics::Metrics;
-use crate::quiz::game::{render_leaderboard, AnswerOutcome, Quizmaster, Reveal};
-use crate::quiz::schedule::Clock;
+use crate::quiz::game::{AnswerOutcome, Quizmaster};
+use crate::quiz::schedule::{Clock, Schedule, SystemClock};
+use crate::quiz::store::Store;
 use crate::quiz::Question;
-use crate::search::{QueryError, Searcher};
+use crate::search::{Loaded, QueryError, Searcher};
 
 /// What a member asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +79,8 @@ pub struct Context {
 
 /// Quiz state the bot needs: the rules, the clock, the leaderboard week's zone.
 pub struct QuizDesk {
-    pub master: Quizmaster,
+    /// Shared with the scheduler, so both see one question pool and one set of schedules.
+    pub master: Arc<Quizmaster>,
     pub clock: Arc<dyn Clock>,
     pub timezone: Tz,
 }
@@ -244,7 +250,7 @@ impl Bot {
             Ok(standings) => {
                 let title =
                     if all_time { "ランキング（通算）" } else { "ランキング（今週）" };
-                Reply { blocks: vec![Block::Text(render_leaderboard(title, &standings))], ephemeral: false }
+                Reply::leaderboard(title, &standings)
             }
             Err(e) => store_failure(e),
         }
@@ -256,68 +262,26 @@ impl Bot {
 pub const SEARCH_FAILED: &str =
     "検索に失敗しました（ノートの索引を読めませんでした）。少し待ってからもう一度試すか、管理者に連絡してください。";
 
-fn store_failure(e: crate::store::StoreError) -> Reply {
+fn store_failure(e: crate::quiz::store::StoreError) -> Reply {
     tracing::error!(error = %e, "quiz store failed");
     Reply::notice("クイズの記録に失敗しました。管理者に連絡してください（/ask は使えます）。")
 }
 
 const HELP: &str = "使い方:\n  /ask 質問 … ノートから答えを探して出典つきで返します\n  /source ID … セクション全文\n  /quiz … 自分用のクイズ（番号で回答）\n  /leaderboard [all] … ランキング（今週／通算）\n  /schedule list|add|remove … チャンネルのクイズ予定（管理者のみ）\n  /help … このヘルプ\n  /quit … 終了 (コンソールのみ)";
 
-/// Renders a section's text for chat: tables as lines, trimmed to `max_chars`.
-pub fn section_lines(section: &Section, max_chars: usize) -> String {
-    let text = table::render_block(&section.text).join("\n");
-    if text.chars().count() <= max_chars {
-        return text;
-    }
-    let cut: String = text.chars().take(max_chars).collect();
-    format!("{cut}…")
-}
-
-impl Reply {
-    /// A quiz question with its choices (buttons on chat platforms).
-    pub fn question(post_id: i64, question: &Question, ephemeral: bool) -> Reply {
-        Reply {
-            blocks: vec![Block::Question {
-                post_id,
-                text: question.question.clone(),
-                choices: question.choices.clone(),
-            }],
-            ephemeral,
-        }
-    }
-
-    /// A scheduled quiz as posted to a channel: a heading, then the question and its buttons.
-    pub fn scheduled_question(post_id: i64, question: &Question) -> Reply {
-        let mut reply = Reply::question(post_id, question, false);
-        reply.blocks.insert(0, Block::Title("今日のクイズ".into()));
-        reply
-    }
-
-    /// A scheduled quiz's reveal, replacing the question: the question again, then the reveal.
-    pub fn scheduled_reveal(reveal: &Reveal) -> Reply {
-        let mut reply = Reply::reveal(None, reveal, false);
-        reply.blocks.insert(0, Block::Text(format!("Q. {}", reveal.post.question.question)));
-        reply
-    }
-
-    /// The reveal of a quiz post, with an optional verdict for the member who answered.
-    pub fn reveal(verdict: Option<&str>, reveal: &Reveal, ephemeral: bool) -> Reply {
-        let q = &reveal.post.question;
-        let mut blocks = Vec::new();
-        if let Some(v) = verdict {
-            blocks.push(Block::Text(v.to_owned()));
-        }
-        blocks.push(Block::Title(format!("正解: {}. {}", Question::label(q.answer_index), q.answer())));
-        blocks.push(Block::Text(format!("解説: {}", q.explanation)));
-        blocks.push(Block::Citation(q.source.clone()));
-        if verdict.is_none() {
-            blocks.push(Block::Text(format!(
-                "正解率: {}/{} ({:.0}%)",
-                reveal.correct,
-                reveal.answered,
-                reveal.share() * 100.0
-            )));
-        }
-        Reply { blocks, ephemeral }
-    }
+/// The bot for loaded notes, with the quiz when a store is open: the question pool made from
+/// the notes (less `retired`), `schedules` for `/schedule list`, the system clock. For the
+/// console and tests; `serve` shares one [`Quizmaster`] with its scheduler instead.
+pub fn make_bot(
+    loaded: Loaded,
+    store: Option<Arc<Store>>,
+    timezone: Tz,
+    schedules: Vec<Schedule>,
+    retired: &[String],
+) -> Result<Bot, LinderaError> {
+    let Some(store) = store else { return Ok(Bot::new(loaded.searcher, loaded.corpus.sections)) };
+    let pool = crate::quiz::generate::generate(&loaded.corpus.sections)?;
+    let bot = Bot::new(loaded.searcher, loaded.corpus.sections);
+    let master = Quizmaster::new(store, pool, schedules).with_retired(retired.iter().cloned());
+    Ok(bot.with_quiz(QuizDesk { master: Arc::new(master), clock: Arc::new(SystemClock), timezone }))
 }

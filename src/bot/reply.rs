@@ -1,8 +1,13 @@
-//! The platform-neutral reply: blocks each adapter renders in its own way (terminal lines,
-//! Discord embed parts, Slack Block Kit blocks).
+//! The platform-neutral reply: blocks each adapter renders in its own way (Discord embed parts,
+//! Slack Block Kit blocks), every constructor of one, and the one plain-text rendering
+//! ([`Reply::to_plain`]) that the terminal, `shiori ask`, `shiori quiz` and Slack's fallback
+//! text all use.
 
 use crate::answer::Answer;
-use crate::corpus::{Citation, Section};
+use crate::corpus::{table, Citation, Section};
+use crate::quiz::game::Reveal;
+use crate::quiz::store::Standing;
+use crate::quiz::Question;
 use crate::search::SectionRef;
 
 /// One piece of a reply.
@@ -55,7 +60,7 @@ impl Reply {
     }
 
     pub fn from_section(section: &Section, max_chars: usize) -> Reply {
-        let text = super::section_lines(section, max_chars);
+        let text = section_lines(section, max_chars);
         Reply {
             blocks: vec![
                 Block::Title(section.title.clone()),
@@ -76,10 +81,7 @@ impl Reply {
                 Block::Text(t) => out.push(t.clone()),
                 Block::Citation(c) => out.push(format!("出典: {c}")),
                 Block::Question { text, choices, .. } => {
-                    out.push(format!("Q. {text}"));
-                    for (i, c) in choices.iter().enumerate() {
-                        out.push(format!("  {}. {c}", i + 1));
-                    }
+                    out.push(question_lines(text, choices));
                     out.push("（番号で回答）".into());
                 }
                 Block::Sections { label, sections } => {
@@ -93,4 +95,102 @@ impl Reply {
         }
         out.join("\n")
     }
+
+    /// A quiz question with its choices (buttons on chat platforms).
+    pub fn question(post_id: i64, question: &Question, ephemeral: bool) -> Reply {
+        Reply {
+            blocks: vec![Block::Question {
+                post_id,
+                text: question.question.clone(),
+                choices: question.choices.clone(),
+            }],
+            ephemeral,
+        }
+    }
+
+    /// A scheduled quiz as posted to a channel: a heading, then the question and its buttons.
+    pub fn scheduled_question(post_id: i64, question: &Question) -> Reply {
+        let mut reply = Reply::question(post_id, question, false);
+        reply.blocks.insert(0, Block::Title("今日のクイズ".into()));
+        reply
+    }
+
+    /// A scheduled quiz's reveal, replacing the question: the question again, then the reveal.
+    pub fn scheduled_reveal(reveal: &Reveal) -> Reply {
+        let mut reply = Reply::reveal(None, reveal, false);
+        reply.blocks.insert(0, Block::Text(format!("Q. {}", reveal.post.question.question)));
+        reply
+    }
+
+    /// The reveal of a quiz post, with an optional verdict for the member who answered.
+    pub fn reveal(verdict: Option<&str>, reveal: &Reveal, ephemeral: bool) -> Reply {
+        let mut blocks = Vec::new();
+        if let Some(v) = verdict {
+            blocks.push(Block::Text(v.to_owned()));
+        }
+        blocks.extend(answer_blocks(&reveal.post.question));
+        if verdict.is_none() {
+            blocks.push(Block::Text(format!(
+                "正解率: {}/{} ({:.0}%)",
+                reveal.correct,
+                reveal.answered,
+                reveal.share() * 100.0
+            )));
+        }
+        Reply { blocks, ephemeral }
+    }
+
+    /// A question with its answer, explanation and citation at once (`shiori quiz`).
+    pub fn study(question: &Question) -> Reply {
+        let mut blocks = vec![Block::Text(question_lines(&question.question, &question.choices))];
+        blocks.extend(answer_blocks(question));
+        Reply { blocks, ephemeral: true }
+    }
+
+    /// A channel's leaderboard under `title`.
+    pub fn leaderboard(title: &str, standings: &[Standing]) -> Reply {
+        let text = if standings.is_empty() {
+            format!("{title}: まだ回答がありません。")
+        } else {
+            let lines = standings.iter().enumerate().map(|(i, s)| {
+                format!(
+                    "{}. {} — {}問正解 / {}問回答 (連続正解 {}, 最高 {})",
+                    i + 1,
+                    s.user,
+                    s.correct,
+                    s.answered,
+                    s.streak,
+                    s.best_streak
+                )
+            });
+            std::iter::once(title.to_owned()).chain(lines).collect::<Vec<_>>().join("\n")
+        };
+        Reply { blocks: vec![Block::Text(text)], ephemeral: false }
+    }
+}
+
+/// A question's answer: the right choice, the explanation, the citation.
+fn answer_blocks(q: &Question) -> [Block; 3] {
+    [
+        Block::Title(format!("正解: {}. {}", Question::label(q.answer_index), q.answer())),
+        Block::Text(format!("解説: {}", q.explanation)),
+        Block::Citation(q.source.clone()),
+    ]
+}
+
+/// `Q. 問題` and the numbered choices, one per line.
+fn question_lines(text: &str, choices: &[String]) -> String {
+    let mut lines = vec![format!("Q. {text}")];
+    lines.extend(choices.iter().enumerate().map(|(i, c)| format!("  {}. {c}", Question::label(i))));
+    lines.join("\n")
+}
+
+/// Renders a section's text for chat: tables as lines, trimmed to `max_chars`.
+pub fn section_lines(section: &Section, max_chars: usize) -> String {
+    let text = table::render_block(&section.text).join("\n");
+    if text.chars().count() <= max_chars {
+        return text;
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    format!("{cut}…")
 }

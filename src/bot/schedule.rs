@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{store_failure, Bot, Context, Reply};
-use crate::quiz::schedule::{Schedule, ScheduleConfig};
+use crate::quiz::game::{NewSchedule, Quizmaster};
+use crate::quiz::schedule::Schedule;
 
 /// What `/schedule` does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,79 +72,36 @@ impl Bot {
             Ok(d) => d,
             Err(reply) => return reply,
         };
-        let store = &desk.master.store;
         let now = desk.clock.now();
         match action {
-            ScheduleAction::List => {
-                let configured: Vec<String> = desk
-                    .master
-                    .schedules
-                    .iter()
-                    .filter(|s| s.platform == ctx.platform && s.channel == ctx.channel)
-                    .map(|s| format!("・設定ファイル: `{}` {}{}", s.cron.pattern, s.timezone, next_at(s, now)))
-                    .collect();
-                let stored = match store.schedules(Some((&ctx.platform, &ctx.channel))) {
-                    Ok(stored) => stored,
-                    Err(e) => return store_failure(e),
-                };
-                let mut lines = configured;
-                for s in &stored {
-                    let next = Schedule::from_stored(s).map(|s| next_at(&s, now)).unwrap_or_default();
-                    lines.push(format!(
-                        "・#{}: `{}` {} 発表 {}{}",
-                        s.id,
-                        s.cron,
-                        s.timezone,
-                        humantime::format_duration(std::time::Duration::from_secs(s.reveal_after_secs)),
-                        next
-                    ));
-                }
-                if lines.is_empty() {
-                    return Reply::notice("このチャンネルのクイズのスケジュールはありません。`/schedule add cron:0 9 * * 1-5` で追加できます。");
-                }
-                Reply::notice(format!("このチャンネルのクイズのスケジュール:\n{}", lines.join("\n")))
-            }
+            ScheduleAction::List => list(&desk.master, ctx, now),
             ScheduleAction::Add { cron, timezone, reveal_after } => {
                 if ctx.channel.starts_with(crate::quiz::game::PERSONAL) {
                     return Reply::notice("スケジュールはチャンネルにだけ追加できます。");
                 }
-                let reveal_after = match reveal_after.as_deref().map(humantime::parse_duration) {
-                    None => crate::quiz::schedule::default_reveal_after(),
-                    Some(Ok(d)) => d,
-                    Some(Err(e)) => return Reply::notice(format!("reveal_after を読めません: {e}（例: 8h）")),
+                let reveal_after = match reveal_after.as_deref().map(humantime::parse_duration).transpose() {
+                    Ok(d) => d,
+                    Err(e) => return Reply::notice(format!("reveal_after を読めません: {e}（例: 8h）")),
                 };
-                let config = ScheduleConfig {
+                let written = cron.trim().to_owned();
+                let new = NewSchedule {
                     platform: ctx.platform.clone(),
                     channel: ctx.channel.clone(),
-                    cron: cron.trim().to_owned(),
-                    timezone: timezone.unwrap_or_else(crate::quiz::schedule::default_timezone),
+                    cron,
+                    timezone,
                     reveal_after,
-                    catch_up: std::time::Duration::from_secs(3600),
                 };
-                let schedule = match Schedule::from_config(0, &config) {
-                    Ok(s) => s,
-                    Err(e) => return Reply::notice(format!("{}: {}", e.key, e.message)),
-                };
-                let stored = crate::store::StoredSchedule {
-                    id: 0,
-                    platform: config.platform,
-                    channel: config.channel,
-                    cron: config.cron,
-                    timezone: config.timezone,
-                    reveal_after_secs: reveal_after.as_secs(),
-                    created_by: ctx.user.clone(),
-                };
-                match store.add_schedule(&stored, now.timestamp_millis()) {
-                    Ok(id) => Reply::notice(format!(
-                        "スケジュール #{id} を追加しました: `{}` {}{}",
-                        stored.cron,
-                        stored.timezone,
+                match desk.master.add_schedule(new, &ctx.user, now) {
+                    Ok(Ok((id, schedule))) => Reply::notice(format!(
+                        "スケジュール #{id} を追加しました: `{written}` {}{}",
+                        schedule.timezone,
                         next_at(&schedule, now)
                     )),
+                    Ok(Err(e)) => Reply::notice(format!("{}: {}", e.key, e.message)),
                     Err(e) => store_failure(e),
                 }
             }
-            ScheduleAction::Remove { id } => match store.remove_schedule(&ctx.platform, &ctx.channel, id) {
+            ScheduleAction::Remove { id } => match desk.master.remove_schedule(&ctx.platform, &ctx.channel, id) {
                 Ok(true) => Reply::notice(format!("スケジュール #{id} を削除しました。")),
                 Ok(false) => Reply::notice(format!(
                     "このチャンネルにスケジュール #{id} はありません（設定ファイルのものは設定ファイルで変更してください）。"
@@ -152,6 +110,36 @@ impl Bot {
             },
         }
     }
+}
+
+/// `/schedule list`: the config's schedules of the channel, then those added in chat.
+fn list(master: &Quizmaster, ctx: &Context, now: DateTime<Utc>) -> Reply {
+    let (configured, stored) = match master.channel_schedules(&ctx.platform, &ctx.channel) {
+        Ok(found) => found,
+        Err(e) => return store_failure(e),
+    };
+    let mut lines: Vec<String> = configured
+        .iter()
+        .map(|s| format!("・設定ファイル: `{}` {}{}", s.cron.pattern, s.timezone, next_at(s, now)))
+        .collect();
+    for s in &stored {
+        let next = match Schedule::from_stored(s) {
+            Ok(schedule) => next_at(&schedule, now),
+            Err(e) => format!("（使えません: {}: {}）", e.key, e.message),
+        };
+        lines.push(format!(
+            "・#{}: `{}` {} 発表 {}{}",
+            s.id,
+            s.cron,
+            s.timezone,
+            humantime::format_duration(std::time::Duration::from_secs(s.reveal_after_secs)),
+            next
+        ));
+    }
+    if lines.is_empty() {
+        return Reply::notice("このチャンネルのクイズのスケジュールはありません。`/schedule add cron:0 9 * * 1-5` で追加できます。");
+    }
+    Reply::notice(format!("このチャンネルのクイズのスケジュール:\n{}", lines.join("\n")))
 }
 
 /// "（次回 2026-11-26 09:00 Asia/Tokyo）" for a schedule's next slot.

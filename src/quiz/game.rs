@@ -17,9 +17,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::schedule::Schedule;
+use super::schedule::{Schedule, ScheduleConfig, ScheduleError};
+use super::store::{AnswerWrite, NewPost, Post, Standing, Store, StoreError, StoredSchedule};
 use super::{deck, Question};
-use crate::store::{AnswerWrite, NewPost, Post, Standing, Store, StoreError};
 
 /// Something the scheduler did that a platform must now show.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,17 +47,16 @@ impl Reveal {
             self.correct as f64 / self.answered as f64
         }
     }
+}
 
-    /// The reveal as text: answer, explanation, citation and the share who got it right.
-    pub fn render_plain(&self) -> String {
-        format!(
-            "{}\n正解率: {}/{} ({:.0}%)",
-            self.post.question.render_reveal(),
-            self.correct,
-            self.answered,
-            self.share() * 100.0
-        )
-    }
+/// A schedule to add in chat; the zone and the reveal delay default like the config's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSchedule {
+    pub platform: String,
+    pub channel: String,
+    pub cron: String,
+    pub timezone: Option<String>,
+    pub reveal_after: Option<std::time::Duration>,
 }
 
 /// What an answer click did.
@@ -89,6 +88,8 @@ pub struct Quizmaster {
     platforms: Option<Vec<String>>,
     /// Ids of questions the group retired (`quiz.retired`): kept out of every pool.
     retired: HashSet<String>,
+    /// Woken when a schedule is added or removed in chat, so the scheduler re-plans at once.
+    schedules_changed: tokio::sync::Notify,
 }
 
 fn ms(t: DateTime<Utc>) -> i64 {
@@ -110,6 +111,7 @@ impl Quizmaster {
             schedules,
             platforms: None,
             retired: HashSet::new(),
+            schedules_changed: tokio::sync::Notify::new(),
         }
     }
 
@@ -150,6 +152,65 @@ impl Quizmaster {
             });
         let live = |s: &Schedule| self.platforms.as_ref().is_none_or(|p| p.contains(&s.platform));
         Ok(self.schedules.iter().cloned().chain(stored).filter(live).collect())
+    }
+
+    /// A channel's schedules: the config's, and those added in chat (with their ids).
+    pub fn channel_schedules(
+        &self,
+        platform: &str,
+        channel: &str,
+    ) -> Result<(Vec<&Schedule>, Vec<StoredSchedule>), StoreError> {
+        let configured =
+            self.schedules.iter().filter(|s| s.platform == platform && s.channel == channel).collect();
+        Ok((configured, self.store.schedules(Some((platform, channel)))?))
+    }
+
+    /// Adds a schedule for a channel (`/schedule add`), with the config's defaults for what is
+    /// not given, and wakes the scheduler. The inner error says which value is wrong.
+    pub fn add_schedule(
+        &self,
+        new: NewSchedule,
+        created_by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(i64, Schedule), ScheduleError>, StoreError> {
+        let config = ScheduleConfig {
+            platform: new.platform,
+            channel: new.channel,
+            cron: new.cron.trim().to_owned(),
+            timezone: new.timezone.unwrap_or_else(super::schedule::default_timezone),
+            reveal_after: new.reveal_after.unwrap_or_else(super::schedule::default_reveal_after),
+            catch_up: super::schedule::default_catch_up(),
+        };
+        let schedule = match Schedule::from_config(0, &config) {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e)),
+        };
+        let stored = StoredSchedule {
+            id: 0,
+            platform: config.platform,
+            channel: config.channel,
+            cron: config.cron,
+            timezone: config.timezone,
+            reveal_after_secs: config.reveal_after.as_secs(),
+            created_by: created_by.to_owned(),
+        };
+        let id = self.store.add_schedule(&stored, ms(now))?;
+        self.schedules_changed.notify_one();
+        Ok(Ok((id, schedule)))
+    }
+
+    /// Removes schedule `id` of a channel (only one added in chat); false when there is none.
+    pub fn remove_schedule(&self, platform: &str, channel: &str, id: i64) -> Result<bool, StoreError> {
+        let removed = self.store.remove_schedule(platform, channel, id)?;
+        if removed {
+            self.schedules_changed.notify_one();
+        }
+        Ok(removed)
+    }
+
+    /// Completes when a schedule was added or removed since the last wait.
+    pub async fn schedules_changed(&self) {
+        self.schedules_changed.notified().await
     }
 
     /// Does everything due at `now`: reveals first (oldest first), then the slot of each schedule
@@ -286,24 +347,4 @@ pub fn week_start(now: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
     let monday = local.date_naive() - Duration::days(local.weekday().num_days_from_monday() as i64);
     let midnight = monday.and_hms_opt(0, 0, 0).unwrap_or_default();
     tz.from_local_datetime(&midnight).earliest().map_or(now, |t| t.with_timezone(&Utc))
-}
-
-/// Renders a leaderboard as lines.
-pub fn render_leaderboard(title: &str, standings: &[Standing]) -> String {
-    if standings.is_empty() {
-        return format!("{title}: まだ回答がありません。");
-    }
-    let mut out = format!("{title}\n");
-    for (i, s) in standings.iter().enumerate() {
-        out.push_str(&format!(
-            "{}. {} — {}問正解 / {}問回答 (連続正解 {}, 最高 {})\n",
-            i + 1,
-            s.user,
-            s.correct,
-            s.answered,
-            s.streak,
-            s.best_streak
-        ));
-    }
-    out
 }

@@ -8,6 +8,7 @@ pub mod generate;
 pub mod quality;
 pub mod runner;
 pub mod schedule;
+pub mod store;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,25 +41,5 @@ impl Question {
     /// A choice's label as members see it (on buttons and in the terminal): 1, 2, 3, 4.
     pub fn label(index: usize) -> usize {
         index + 1
-    }
-
-    /// The question and its numbered choices, for the terminal.
-    pub fn render_plain(&self) -> String {
-        let mut out = format!("Q. {}\n", self.question);
-        for (i, c) in self.choices.iter().enumerate() {
-            out.push_str(&format!("  {}. {c}\n", i + 1));
-        }
-        out
-    }
-
-    /// The reveal: answer, explanation and citation.
-    pub fn render_reveal(&self) -> String {
-        format!(
-            "正解: {}. {}\n解説: {}\n出典: {}",
-            self.answer_index + 1,
-            self.answer(),
-            self.explanation,
-            self.source
-        )
     }
 }

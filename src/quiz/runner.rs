@@ -98,7 +98,7 @@ pub async fn run(
         };
         tokio::select! {
             _ = tokio::time::sleep(sleep) => {}
-            _ = quiz.store.schedules_changed() => {}
+            _ = quiz.schedules_changed() => {}
             _ = stopped => return,
         }
     }

@@ -5,8 +5,8 @@
 
 use slack_morphism::prelude::*;
 
-use super::ANSWER_PREFIX;
 use crate::bot::{Block, Reply};
+use crate::chat::{answer_id, clip};
 
 /// The longest text of one Block Kit text object.
 pub const MAX_TEXT: usize = 3000;
@@ -35,11 +35,6 @@ pub fn content(reply: &Reply) -> SlackMessageContent {
 /// Escapes the three characters mrkdwn gives meaning to.
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-/// Cuts `text` to at most `max` characters, ending with `…` when cut.
-fn clip(text: &str, max: usize) -> String {
-    crate::chat::discord::clip(text, max)
 }
 
 /// Splits text into pieces of at most `max` characters, at line ends where possible.
@@ -111,7 +106,7 @@ pub fn blocks(reply: &Reply) -> Vec<SlackBlock> {
                 out.extend(sections(&lines.join("\n")));
                 let buttons: Vec<SlackActionBlockElement> = (0..choices.len().min(25))
                     .map(|i| {
-                        let id = format!("{ANSWER_PREFIX}{post_id}:{i}");
+                        let id = answer_id(*post_id, i);
                         SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from((i + 1).to_string()))
                             .with_action_id(id.clone().into())
                             .with_value(id)

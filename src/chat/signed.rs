@@ -2,6 +2,9 @@
 //! five minutes off, and a signature not seen before. (Each platform checks its own signature:
 //! Ed25519 for Discord, HMAC-SHA256 for Slack.)
 //!
+//! [`check`] runs the whole sequence for a request; each platform passes its own signature
+//! check.
+//!
 //! **Replays.** A signature covers the timestamp and the body, and the timestamp must be within
 //! five minutes, so remembering each accepted signature for a little longer than that window is
 //! enough to turn every replay into a 401: a captured request sent again inside the window is
@@ -38,6 +41,34 @@ pub fn fresh<'a>(
         return Err(Refused::Stale);
     }
     Ok((signature, timestamp))
+}
+
+/// Checks a signed request: both headers, a timestamp at most five minutes off, the signature
+/// (`verify` gets the signature and the timestamp), and a signature not accepted before.
+pub fn check(
+    replays: &ReplayGuard,
+    signature: Option<&str>,
+    timestamp: Option<&str>,
+    now: i64,
+    verify: impl FnOnce(&str, &str) -> Result<(), Refused>,
+) -> Result<(), Refused> {
+    let (signature, timestamp) = fresh(signature, timestamp, now)?;
+    verify(signature, timestamp)?;
+    if !replays.first_time(signature, now) {
+        return Err(Refused::Replayed);
+    }
+    Ok(())
+}
+
+/// The current Unix time in seconds.
+pub fn unix_now() -> i64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// A header's value as text, when present and readable.
+pub fn header<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 /// How long a signature is remembered, in seconds: the five-minute window on either side.
@@ -89,6 +120,19 @@ mod tests {
         assert!(guard.first_time("sig-b", 1000 + 299));
         // Long after, the timestamp check refuses it anyway; the guard may forget it.
         assert!(guard.first_time("sig-a", 1000 + REMEMBER_SECS));
+    }
+
+    #[test]
+    fn check_refuses_in_order_and_remembers_only_good_signatures() {
+        let guard = ReplayGuard::new();
+        let good = |_: &str, _: &str| Ok(());
+        let bad = |_: &str, _: &str| Err(Refused::BadSignature);
+        assert_eq!(check(&guard, None, Some("1000"), 1000, good), Err(Refused::Unsigned));
+        assert_eq!(check(&guard, Some("s"), Some("1"), 1000, good), Err(Refused::Stale));
+        assert_eq!(check(&guard, Some("s"), Some("1000"), 1000, bad), Err(Refused::BadSignature));
+        // A refused signature was not remembered: the genuine request still goes through once.
+        assert_eq!(check(&guard, Some("s"), Some("1000"), 1000, good), Ok(()));
+        assert_eq!(check(&guard, Some("s"), Some("1000"), 1001, good), Err(Refused::Replayed));
     }
 
     #[test]

@@ -16,8 +16,8 @@ use serenity::builder::CreateInteractionResponse;
 use serenity::http::Http;
 use tokio::sync::watch;
 
-use super::discord::{register_commands, respond};
-use crate::server::Live;
+use super::{register_commands, respond, NAME};
+use crate::bot::Live;
 
 /// Longest wait for the session to close at shutdown.
 const CLOSE_WAIT: Duration = Duration::from_secs(3);
@@ -38,19 +38,15 @@ impl EventHandler for Handler {
                 tracing::error!(error = %e, "discord command registration failed; existing commands stay");
             }
         }
-        self.live.platform_ready("discord", true);
+        self.live.platform_ready(NAME, true);
     }
 
     async fn interaction_create(&self, ctx: serenity::all::Context, interaction: Interaction) {
-        let Some(bot) = self.live.bot() else { return };
-        let started = std::time::Instant::now();
-        let answered = tokio::task::spawn_blocking(move || {
-            let response = respond(&bot, &interaction);
+        let answered = self.live.run(move |bot| {
+            let response = respond(bot, &interaction);
             (interaction, response)
-        })
-        .await;
-        let Ok((interaction, Some(response))) = answered else { return };
-        self.live.metrics.answer_seconds.observe(started.elapsed().as_secs_f64());
+        });
+        let Ok((interaction, Some(response))) = answered.await else { return };
         if let Err(e) = send(&ctx.http, &interaction, response).await {
             self.live.metrics.error("discord_respond");
             tracing::error!(error = %e, "discord interaction response failed");
@@ -80,7 +76,7 @@ pub async fn run(
     guild_id: Option<u64>,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    live.platform_ready("discord", false);
+    live.platform_ready(NAME, false);
     let handler = Handler { live: Arc::clone(&live), guild_id };
     let mut client = serenity::client::ClientBuilder::new_with_http(http, GatewayIntents::empty())
         .event_handler(handler)
@@ -89,7 +85,7 @@ pub async fn run(
     let mut session = tokio::spawn(async move { client.start().await });
     tokio::select! {
         result = &mut session => {
-            live.platform_ready("discord", false);
+            live.platform_ready(NAME, false);
             result??;
             anyhow::bail!("the discord gateway session ended");
         }
@@ -101,6 +97,6 @@ pub async fn run(
     if tokio::time::timeout(CLOSE_WAIT, &mut session).await.is_err() {
         session.abort();
     }
-    live.platform_ready("discord", false);
+    live.platform_ready(NAME, false);
     Ok(())
 }

@@ -1,0 +1,187 @@
+//! Quiz posts: claimed (a slot at most once), looked up, due for reveal, a channel's history.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{Store, StoreError};
+use crate::quiz::Question;
+
+/// A quiz post to record.
+#[derive(Debug, Clone)]
+pub struct NewPost<'a> {
+    pub platform: &'a str,
+    pub channel: &'a str,
+    pub question: &'a Question,
+    /// The schedule slot this post fills (`<schedule>@<RFC 3339 time>`); `None` for personal quizzes.
+    pub slot: Option<String>,
+    pub posted_at: i64,
+    pub reveal_at: i64,
+}
+
+/// A recorded quiz post.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Post {
+    pub id: i64,
+    pub platform: String,
+    pub channel: String,
+    pub message_id: Option<String>,
+    pub question: Question,
+    pub slot: Option<String>,
+    pub posted_at: i64,
+    pub reveal_at: i64,
+    pub revealed: bool,
+}
+
+impl Store {
+    /// Records a post and returns its id. For a scheduled slot that was already recorded,
+    /// returns `None`: the slot is claimed before anything is sent, so two processes or a
+    /// restart never post it twice. The id comes from the INSERT itself (`RETURNING`), so a
+    /// concurrent insert can never hand back another row's id.
+    pub fn claim_post(&self, post: &NewPost) -> Result<Option<i64>, StoreError> {
+        let json = serde_json::to_string(post.question)
+            .map_err(|source| StoreError::Encode { id: post.question.id.clone(), source })?;
+        let id = self
+            .conn()
+            .query_row(
+                "INSERT OR IGNORE INTO quiz_posts
+                    (platform, channel, question_id, question_json, slot, posted_at, reveal_at, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open')
+                 RETURNING id",
+                params![
+                    post.platform,
+                    post.channel,
+                    post.question.id,
+                    json,
+                    post.slot,
+                    post.posted_at,
+                    post.reveal_at
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(id)
+    }
+
+    /// Remembers the platform's id for a post's message (to edit it on reveal).
+    pub fn set_message_id(&self, post_id: i64, message_id: &str) -> Result<(), StoreError> {
+        self.conn()
+            .execute("UPDATE quiz_posts SET message_id = ?2 WHERE id = ?1", params![post_id, message_id])?;
+        Ok(())
+    }
+
+    /// Whether a slot has been posted.
+    pub fn slot_taken(&self, platform: &str, channel: &str, slot: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT id FROM quiz_posts WHERE platform = ?1 AND channel = ?2 AND slot = ?3",
+                params![platform, channel, slot],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    /// A post by id.
+    pub fn post(&self, id: i64) -> Result<Option<Post>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!("{POST_COLUMNS} WHERE id = ?1"))?;
+        let row = stmt.query_row(params![id], raw_post).optional()?;
+        row.map(RawPost::into_post).transpose()
+    }
+
+    /// Open posts whose reveal time has come, oldest first.
+    pub fn due_reveals(&self, now: i64) -> Result<Vec<Post>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "{POST_COLUMNS} WHERE state = 'open' AND reveal_at <= ?1 ORDER BY reveal_at, id"
+        ))?;
+        let rows = stmt.query_map(params![now], raw_post)?.collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(RawPost::into_post).collect()
+    }
+
+    /// The earliest reveal still to come, if any.
+    pub fn next_reveal_at(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT MIN(reveal_at) FROM quiz_posts WHERE state = 'open'", [], |r| r.get(0))?)
+    }
+
+    /// A channel's posted question ids, oldest first, with the share who got each right (once revealed).
+    pub fn channel_history(
+        &self,
+        platform: &str,
+        channel: &str,
+    ) -> Result<Vec<(String, Option<f64>)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT question_id, correct_share FROM quiz_posts WHERE platform = ?1 AND channel = ?2 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![platform, channel], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+const POST_COLUMNS: &str =
+    "SELECT id, platform, channel, message_id, question_json, slot, posted_at, reveal_at, state FROM quiz_posts";
+
+struct RawPost {
+    id: i64,
+    platform: String,
+    channel: String,
+    message_id: Option<String>,
+    question_json: String,
+    slot: Option<String>,
+    posted_at: i64,
+    reveal_at: i64,
+    state: String,
+}
+
+fn raw_post(r: &rusqlite::Row) -> rusqlite::Result<RawPost> {
+    Ok(RawPost {
+        id: r.get(0)?,
+        platform: r.get(1)?,
+        channel: r.get(2)?,
+        message_id: r.get(3)?,
+        question_json: r.get(4)?,
+        slot: r.get(5)?,
+        posted_at: r.get(6)?,
+        reveal_at: r.get(7)?,
+        state: r.get(8)?,
+    })
+}
+
+impl RawPost {
+    fn into_post(self) -> Result<Post, StoreError> {
+        let question = serde_json::from_str(&self.question_json)
+            .map_err(|source| StoreError::Question { post: self.id, source })?;
+        Ok(Post {
+            id: self.id,
+            platform: self.platform,
+            channel: self.channel,
+            message_id: self.message_id,
+            question,
+            slot: self.slot,
+            posted_at: self.posted_at,
+            reveal_at: self.reveal_at,
+            revealed: self.state == "revealed",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{post, question};
+    use super::*;
+
+    #[test]
+    fn a_slot_is_claimed_once() {
+        let store = Store::open_in_memory().unwrap();
+        let q = question();
+        assert!(store.claim_post(&post(&q, Some("s@1"))).unwrap().is_some());
+        assert!(store.claim_post(&post(&q, Some("s@1"))).unwrap().is_none());
+        assert!(store.slot_taken("discord", "c1", "s@1").unwrap());
+        // Personal quizzes have no slot and never collide.
+        assert!(store.claim_post(&post(&q, None)).unwrap().is_some());
+        assert!(store.claim_post(&post(&q, None)).unwrap().is_some());
+    }
+}
