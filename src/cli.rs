@@ -11,13 +11,12 @@ use std::sync::Arc;
 
 use crate::answer;
 use crate::bot::{self, Reply};
-use crate::chat::{self, console};
+use crate::chat;
 use crate::config::{Config, Settings};
 use crate::corpus;
-use crate::quiz;
 use crate::quiz::store::Store;
 use crate::search::{self, Loaded};
-use crate::serve::{self, ServeOptions};
+use crate::serve::ServeOptions;
 
 /// shiori (栞): answers AWS questions from your study group's Japanese notes, with citations.
 #[derive(Debug, Parser)]
@@ -120,106 +119,127 @@ fn load(paths: &Paths, force: bool) -> anyhow::Result<Loaded> {
 pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     let paths = paths(&cli)?;
     match cli.command {
-        Commands::Index => {
-            let started = Instant::now();
-            let loaded = load(&paths, true)?;
-            let m = loaded.searcher.manifest();
-            writeln!(
-                out,
-                "indexed {} sections from {} file(s) in {} ms (total {} ms) into {}",
-                m.sections,
-                loaded.corpus.files.len(),
-                m.build_millis,
-                started.elapsed().as_millis(),
-                paths.index.display()
-            )?;
-            for skipped in &loaded.corpus.skipped {
-                writeln!(out, "warning: {skipped}")?;
-            }
-        }
-        Commands::Sections { json } => {
-            let corpus = corpus::load(&paths.corpus)?;
-            if json {
-                serde_json::to_writer_pretty(&mut *out, &corpus.sections)?;
-                writeln!(out)?;
-            } else {
-                for s in &corpus.sections {
-                    writeln!(out, "{}\tL{}-{}\t{}", s.id, s.line_start, s.line_end, s.path.join(" › "))?;
-                }
-            }
-        }
-        Commands::Search { json, limit, query } => {
-            let loaded = load(&paths, false)?;
-            let (_, hits) = loaded.searcher.search(&query.join(" "), usize::from(limit))?;
-            if json {
-                serde_json::to_writer_pretty(&mut *out, &hits)?;
-                writeln!(out)?;
-            } else if hits.is_empty() {
-                writeln!(out, "no matching section")?;
-            } else {
-                for (rank, hit) in hits.iter().enumerate() {
-                    writeln!(out, "{}. [{:.2}] {}", rank + 1, hit.score, hit.section.citation())?;
-                    writeln!(out, "   {}", hit.snippet.replace('\n', " "))?;
-                }
-            }
-        }
-        Commands::Ask { json, query } => {
-            let loaded = load(&paths, false)?;
-            let answer = answer::ask(&loaded.searcher, &query.join(" "))?;
-            if json {
-                serde_json::to_writer_pretty(&mut *out, &answer)?;
-                writeln!(out)?;
-            } else {
-                writeln!(out, "{}", Reply::from_answer(&answer).to_plain())?;
-            }
-        }
-        Commands::Quiz { json, count, seed } => {
-            let corpus = corpus::load(&paths.corpus)?;
-            let mut pool = quiz::generate::generate(&corpus.sections)?;
-            pool.retain(|q| !paths.settings.config.quiz.retired.contains(&q.id));
-            let questions = quiz::generate::pick(&pool, count, seed);
-            if json {
-                serde_json::to_writer_pretty(&mut *out, &questions)?;
-                writeln!(out)?;
-            } else {
-                for q in &questions {
-                    writeln!(out, "{}\n", Reply::study(q).to_plain())?;
-                }
-            }
-        }
-        Commands::Console => {
-            let loaded = load(&paths, false)?;
-            let config = &paths.settings.config;
-            let store = Store::open(&config.store.path)
-                .with_context(|| "opening the quiz store (set [store] path in the config)")?;
-            let bot = bot::make_bot(
-                loaded,
-                Some(Arc::new(store)),
-                paths.settings.timezone,
-                Vec::new(),
-                &config.quiz.retired,
-            )?;
-            let stdin = std::io::stdin();
-            let prompt = stdin.is_terminal();
-            let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "you".into());
-            console::run(&bot, &user, stdin.lock(), out, prompt)?;
-        }
-        Commands::Serve => {
-            // A platform that cannot start without its secret stops `serve` before it binds.
-            paths.settings.config.check_secrets()?;
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            let options = ServeOptions {
-                corpus: paths.corpus,
-                index: paths.index,
-                settings: paths.settings,
-                extra_platforms: Vec::new(),
-            };
-            runtime.block_on(serve::run(options, serve::shutdown_signal()))?;
-        }
-        Commands::CheckConfig => check_config(&paths, out)?,
-        Commands::Healthcheck => healthcheck(&paths.settings.config.http.listen)?,
+        Commands::Index => index(&paths, out),
+        Commands::Sections { json } => sections(&paths, json, out),
+        Commands::Search { json, limit, query } => search(&paths, &query.join(" "), limit, json, out),
+        Commands::Ask { json, query } => ask(&paths, &query.join(" "), json, out),
+        Commands::Quiz { json, count, seed } => quiz(&paths, count, seed, json, out),
+        Commands::Console => console(&paths, out),
+        Commands::Serve => serve(paths),
+        Commands::CheckConfig => check_config(&paths, out),
+        Commands::Healthcheck => healthcheck(&paths.settings.config.http.listen),
+    }
+}
+
+/// Writes `value` as pretty JSON and a newline.
+fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// `index`: rebuilds the index and says how long it took.
+fn index(paths: &Paths, out: &mut dyn Write) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let loaded = load(paths, true)?;
+    let m = loaded.searcher.manifest();
+    writeln!(
+        out,
+        "indexed {} sections from {} file(s) in {} ms (total {} ms) into {}",
+        m.sections,
+        loaded.corpus.files.len(),
+        m.build_millis,
+        started.elapsed().as_millis(),
+        paths.index.display()
+    )?;
+    for skipped in &loaded.corpus.skipped {
+        writeln!(out, "warning: {skipped}")?;
     }
     Ok(())
+}
+
+/// `sections`: every section with its lines and heading path.
+fn sections(paths: &Paths, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    let corpus = corpus::load(&paths.corpus)?;
+    if json {
+        return write_json(out, &corpus.sections);
+    }
+    for s in &corpus.sections {
+        writeln!(out, "{}\tL{}-{}\t{}", s.id, s.line_start, s.line_end, s.path.join(" › "))?;
+    }
+    Ok(())
+}
+
+/// `search`: ranked sections with their scores and snippets.
+fn search(paths: &Paths, query: &str, limit: u16, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    let loaded = load(paths, false)?;
+    let (_, hits) = loaded.searcher.search(query, usize::from(limit))?;
+    if json {
+        return write_json(out, &hits);
+    }
+    if hits.is_empty() {
+        writeln!(out, "no matching section")?;
+    }
+    for (rank, hit) in hits.iter().enumerate() {
+        writeln!(out, "{}. [{:.2}] {}", rank + 1, hit.score, hit.section.citation())?;
+        writeln!(out, "   {}", hit.snippet.replace('\n', " "))?;
+    }
+    Ok(())
+}
+
+/// `ask`: the answer as the bot would post it (the same text as the console's `/ask`).
+fn ask(paths: &Paths, query: &str, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    let loaded = load(paths, false)?;
+    let answer = answer::ask(&loaded.searcher, query)?;
+    if json {
+        return write_json(out, &answer);
+    }
+    writeln!(out, "{}", Reply::from_answer(&answer).to_plain())?;
+    Ok(())
+}
+
+/// `quiz`: questions from the pool (less the retired ones), each with its answer.
+fn quiz(paths: &Paths, count: usize, seed: u64, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    let corpus = corpus::load(&paths.corpus)?;
+    let mut pool = crate::quiz::generate::generate(&corpus.sections)?;
+    pool.retain(|q| !paths.settings.config.quiz.retired.contains(&q.id));
+    let questions = crate::quiz::generate::pick(&pool, count, seed);
+    if json {
+        return write_json(out, &questions);
+    }
+    for q in &questions {
+        writeln!(out, "{}\n", Reply::study(q).to_plain())?;
+    }
+    Ok(())
+}
+
+/// `console`: the bot in the terminal, as `$USER`, with the quiz store.
+fn console(paths: &Paths, out: &mut dyn Write) -> anyhow::Result<()> {
+    let loaded = load(paths, false)?;
+    let config = &paths.settings.config;
+    let store = Store::open(&config.store.path)
+        .with_context(|| "opening the quiz store (set [store] path in the config)")?;
+    let timezone = paths.settings.timezone;
+    let bot = bot::make_bot(loaded, Some(Arc::new(store)), timezone, Vec::new(), &config.quiz.retired)?;
+    let stdin = std::io::stdin();
+    let prompt = stdin.is_terminal();
+    let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "you".into());
+    chat::console::run(&bot, &user, stdin.lock(), out, prompt)?;
+    Ok(())
+}
+
+/// `serve`: the bot until SIGTERM or ctrl-c. A platform that cannot start without its secret
+/// stops it before it binds.
+fn serve(paths: Paths) -> anyhow::Result<()> {
+    paths.settings.config.check_secrets()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let options = ServeOptions {
+        corpus: paths.corpus,
+        index: paths.index,
+        settings: paths.settings,
+        extra_platforms: Vec::new(),
+    };
+    runtime.block_on(crate::serve::run(options, crate::serve::shutdown_signal()))
 }
 
 /// `check-config`: the config parsed and validated (by [`paths`]), the notes readable, the store

@@ -361,7 +361,8 @@ mod tests {
             format!("[[quiz.schedule]]\nplatform = \"{platform}\"\nchannel = \"1\"\ncron = \"0 9 * * *\"\n\n")
         };
         let text = format!("{}{}{}{}", entry("discord"), entry("slack"), entry("discord"), entry("irc"));
-        let err = Config::parse(&text, "shiori.toml").unwrap().resolve("shiori.toml").unwrap_err().to_string();
+        let err =
+            Config::parse(&text, "shiori.toml").unwrap().resolve("shiori.toml").unwrap_err().to_string();
         assert!(err.contains("quiz.schedule[3].platform") && err.contains("\"irc\" is not one of"), "{err}");
     }
 

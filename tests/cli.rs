@@ -190,6 +190,23 @@ fn index_is_rebuilt_when_notes_change() {
 }
 
 #[test]
+fn ask_and_the_console_print_the_same_answer() {
+    let dir = scratch();
+    for question in ["ハイバネーションとは", "EC2を安くしたい", "Kinesis Data Streamsのシャード数"]
+    {
+        let asked = shiori(dir.path(), &["ask", question]);
+        assert!(asked.status.success(), "{}", stderr(&asked));
+        let asked = stdout(&asked);
+        let input = format!("/ask {question}\n/quit\n");
+        let console = shiori_with(dir.path(), &common::notes_dir(), &["console"], Some(&input));
+        let console = stdout(&console);
+        let reply = console.split_once('\n').map(|(_, rest)| rest).unwrap_or_default();
+        assert_eq!(reply.trim_end(), asked.trim_end(), "{question}");
+        assert!(asked.contains("出典") || asked.contains("ノートには"), "{asked}");
+    }
+}
+
+#[test]
 fn console_answers_and_quits() {
     let dir = scratch();
     let input = "/help\n/ask ハイバネーション\n/nope\n/quit\n/ask never reached\n";

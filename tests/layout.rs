@@ -97,7 +97,9 @@ fn every_import_points_down() {
                 match layer(used) {
                     _ if used == top => {}
                     Some(l) if l > own => {}
-                    _ => wrong.push(format!("{}:{n}: `{top}` uses `{used}`: {}", path.display(), line.trim())),
+                    _ => {
+                        wrong.push(format!("{}:{n}: `{top}` uses `{used}`: {}", path.display(), line.trim()))
+                    }
                 }
             }
         }
@@ -196,7 +198,8 @@ fn the_scanner_finds_a_long_function_and_honours_the_reason() {
     assert_eq!(long_functions(&long, 60), vec![(2, "add".to_string(), 72)]);
     let explained = format!("/// Adds. Long: one table, read top to bottom.\npub fn add() {{\n{body}}}\n");
     assert!(long_functions(&explained, 60).is_empty());
-    let method = format!("impl X {{\n    pub(crate) async fn go(\n        &self,\n    ) -> u8 {{\n{body}    }}\n}}\n");
+    let method =
+        format!("impl X {{\n    pub(crate) async fn go(\n        &self,\n    ) -> u8 {{\n{body}    }}\n}}\n");
     assert_eq!(long_functions(&method, 60).len(), 1);
 }
 

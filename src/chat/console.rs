@@ -74,24 +74,13 @@ pub fn run(
             }
             Err(e) => return Err(e),
         };
-        let command = match parse_line(&line) {
-            Input::Command(command) => command,
-            Input::Choice(n) => match (pending.take(), n.checked_sub(1)) {
-                (Some(post_id), Some(choice)) => Command::Answer { post_id, choice },
-                (Some(post_id), None) => {
-                    pending = Some(post_id);
-                    writeln!(output, "選択肢の番号（1〜）で答えてください。\n")?;
-                    continue;
+        let command = match command_for(parse_line(&line), &mut pending) {
+            Ok(Some(command)) => command,
+            Ok(None) => break,
+            Err(message) => {
+                if !message.is_empty() {
+                    writeln!(output, "{message}\n")?;
                 }
-                (None, _) => {
-                    writeln!(output, "答える問題がありません。/quiz で出題します。\n")?;
-                    continue;
-                }
-            },
-            Input::Quit => break,
-            Input::Nothing => continue,
-            Input::Unknown(name) => {
-                writeln!(output, "不明なコマンド: /{name} (/help で一覧)\n")?;
                 continue;
             }
         };
@@ -104,6 +93,26 @@ pub fn run(
         writeln!(output, "{}\n", reply.to_plain())?;
     }
     Ok(())
+}
+
+/// The command a parsed line stands for: `Ok(None)` to quit, `Err` with what to tell the member
+/// (a number with no question to answer, an unknown command; empty for a blank line). A number answers the `pending`
+/// question, which is then no longer pending.
+fn command_for(input: Input, pending: &mut Option<i64>) -> Result<Option<Command>, String> {
+    match input {
+        Input::Command(command) => Ok(Some(command)),
+        Input::Choice(n) => match (pending.take(), n.checked_sub(1)) {
+            (Some(post_id), Some(choice)) => Ok(Some(Command::Answer { post_id, choice })),
+            (Some(post_id), None) => {
+                *pending = Some(post_id);
+                Err("選択肢の番号（1〜）で答えてください。".into())
+            }
+            (None, _) => Err("答える問題がありません。/quiz で出題します。".into()),
+        },
+        Input::Quit => Ok(None),
+        Input::Nothing => Err(String::new()),
+        Input::Unknown(name) => Err(format!("不明なコマンド: /{name} (/help で一覧)")),
+    }
 }
 
 #[cfg(test)]

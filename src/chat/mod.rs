@@ -15,7 +15,7 @@
 
 pub mod console;
 pub mod discord;
-pub mod signed;
+mod signed;
 pub mod slack;
 
 use std::future::Future;

@@ -9,6 +9,7 @@
 
 pub mod markdown;
 mod outline;
+#[cfg(feature = "test-util")]
 pub mod scale;
 pub mod table;
 pub mod text;

@@ -10,7 +10,7 @@
 //! posts it once, and a long outage never floods the channel.
 
 use std::str::FromStr;
-use std::sync::Mutex;
+
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, TimeZone, Timelike, Utc};
@@ -184,12 +184,14 @@ impl Clock for SystemClock {
 }
 
 /// A clock tests set by hand.
+#[cfg(any(test, feature = "test-util"))]
 #[derive(Debug)]
-pub struct ManualClock(Mutex<DateTime<Utc>>);
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
 
+#[cfg(any(test, feature = "test-util"))]
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> ManualClock {
-        ManualClock(Mutex::new(start))
+        ManualClock(std::sync::Mutex::new(start))
     }
     pub fn set(&self, t: DateTime<Utc>) {
         *self.0.lock().unwrap_or_else(|p| p.into_inner()) = t;
@@ -200,6 +202,7 @@ impl ManualClock {
     }
 }
 
+#[cfg(any(test, feature = "test-util"))]
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())

@@ -88,22 +88,7 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     let (paths, dir) = (corpus.clone(), index.clone());
     let loaded = tokio::task::spawn_blocking(move || search::open_or_build(&paths, &dir, false)).await??;
     record_index(&live.metrics, &loaded);
-    let posters: HashMap<String, Arc<dyn Poster>> =
-        platforms.iter().filter_map(|p| Some((p.name().to_owned(), p.poster()?))).collect();
-    let quiz = match store.clone() {
-        Some(store) => Some(quizmaster(store, &loaded, &settings, &posters)?),
-        None => None,
-    };
-    let scheduler = match &quiz {
-        Some(quiz) if !posters.is_empty() => Some(tokio::spawn(runner::run(
-            Arc::clone(quiz),
-            posters,
-            Arc::new(SystemClock),
-            Arc::clone(&live.metrics),
-            stop_rx.clone(),
-        ))),
-        _ => None,
-    };
+    let (quiz, scheduler) = start_quiz(store.clone(), &loaded, &settings, &platforms, &live, &stop_rx)?;
     let parts = BotParts {
         quiz,
         timezone: settings.timezone,
@@ -157,6 +142,31 @@ async fn serve_http(
             })
             .await
     }))
+}
+
+/// The quiz rules (when the store is open) and the scheduler's task (when a platform can post).
+type Quiz = (Option<Arc<Quizmaster>>, Option<JoinHandle<()>>);
+
+/// The quiz rules (when the store is open) and the scheduler (when a platform can post).
+fn start_quiz(
+    store: Option<Arc<Store>>,
+    loaded: &Loaded,
+    settings: &Settings,
+    platforms: &[Arc<dyn Platform>],
+    live: &Live,
+    stop: &watch::Receiver<bool>,
+) -> anyhow::Result<Quiz> {
+    let Some(store) = store else { return Ok((None, None)) };
+    let posters: HashMap<String, Arc<dyn Poster>> =
+        platforms.iter().filter_map(|p| Some((p.name().to_owned(), p.poster()?))).collect();
+    let quiz = quizmaster(store, loaded, settings, &posters)?;
+    if posters.is_empty() {
+        return Ok((Some(quiz), None));
+    }
+    let metrics = Arc::clone(&live.metrics);
+    let task =
+        tokio::spawn(runner::run(Arc::clone(&quiz), posters, Arc::new(SystemClock), metrics, stop.clone()));
+    Ok((Some(quiz), Some(task)))
 }
 
 /// The store; one that cannot be opened (read-only or full disk) disables the quiz, not `/ask`.

@@ -114,6 +114,7 @@ impl Store {
 
     /// Caps the database at `pages` pages (SQLite's `max_page_count`): past it every write fails
     /// as it would on a full disk. Tests use it to make the disk "full".
+    #[cfg(any(test, feature = "test-util"))]
     pub fn cap_pages(&self, pages: u64) -> Result<(), StoreError> {
         self.conn().query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
         Ok(())

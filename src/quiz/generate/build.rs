@@ -1,0 +1,107 @@
+//! Putting a question together: distinct choices in a stable order, the stem masked of every
+//! spelling of the answer, and the checks that nothing leaks.
+
+use super::*;
+
+/// Up to three distractors that differ from the answer and from each other (after normalizing).
+pub(super) fn distinct_choices(answer: &str, candidates: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen: HashSet<String> = HashSet::from([key(answer)]);
+    candidates.filter(|c| !c.trim().is_empty() && seen.insert(key(c))).take(3).collect()
+}
+
+pub(super) fn key(choice: &str) -> String {
+    normalize(choice).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Assembles a question with its choices in an order fixed by its id.
+pub(super) fn build(
+    section: &Section,
+    kind: &str,
+    extra: &str,
+    question: String,
+    answer: String,
+    distractors: Vec<String>,
+    explanation: &str,
+) -> Option<Question> {
+    // Three of a kind (three compared columns, a name with two siblings) make a three-choice
+    // question: better than a fourth choice of another kind.
+    if distractors.len() < 2 || answer.trim().is_empty() {
+        return None;
+    }
+    let digest = Sha256::digest(format!("{}\0{kind}\0{extra}", section.id).as_bytes());
+    let id = format!("q{}", digest.iter().take(5).map(|b| format!("{b:02x}")).collect::<String>());
+    let mut choices = distractors;
+    choices.push(answer.clone());
+    let seed = u64::from_le_bytes(digest[..8].try_into().unwrap_or([0; 8]));
+    choices.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+    let answer_index = choices.iter().position(|c| *c == answer)?;
+    Some(Question {
+        id,
+        question,
+        choices,
+        answer_index,
+        explanation: shorten(&table::render_row(explanation), 200),
+        source: section.citation(),
+        kind: kind.to_owned(),
+        section_id: section.id.clone(),
+    })
+}
+
+/// The spellings of a term that would give it away: as written, without the parenthesised
+/// gloss, the gloss alone, without spaces, and its other names from the alias table.
+pub(super) fn variants(term: &str) -> Vec<String> {
+    let term = term.trim().trim_start_matches(|c: char| ('\u{2460}'..='\u{2473}').contains(&c));
+    let mut out = vec![term.to_owned()];
+    for (open, close) in [('(', ')'), ('（', '）'), ('【', '】')] {
+        if let (Some(a), Some(b)) = (term.find(open), term.rfind(close)) {
+            if a < b {
+                out.push(format!("{}{}", &term[..a], &term[b + close.len_utf8()..]).trim().to_owned());
+                out.push(term[a + open.len_utf8()..b].trim().to_owned());
+            }
+        }
+    }
+    out.push(term.replace(' ', ""));
+    // `EC2Configサービス` is given away by `EC2Config` too.
+    for generic in ["サービス", "機能", "ファイル", "モード"] {
+        if let Some(head) = term.strip_suffix(generic) {
+            out.push(head.trim().to_owned());
+        }
+    }
+    out.extend(aliases::spellings(term));
+    out.retain(|v| v.chars().count() >= 2);
+    out.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    out.dedup();
+    out
+}
+
+/// Replaces every variant in `text` with the mask (case-insensitive for Latin letters).
+pub(super) fn mask(text: &str, variants: &[String]) -> String {
+    let mut out = text.to_owned();
+    for v in variants {
+        let lower = out.to_ascii_lowercase();
+        let needle = v.to_ascii_lowercase();
+        let mut rebuilt = String::with_capacity(out.len());
+        let mut at = 0;
+        for (start, _) in lower.match_indices(&needle) {
+            if start < at {
+                continue;
+            }
+            rebuilt.push_str(&out[at..start]);
+            rebuilt.push_str(MASK);
+            at = start + needle.len();
+        }
+        rebuilt.push_str(&out[at..]);
+        out = rebuilt;
+    }
+    out
+}
+
+/// True when the question text still gives the answer away.
+pub(super) fn leaks(q: &Question) -> bool {
+    let text = normalize(&q.question);
+    let answer = q.answer();
+    if q.kind == "definition" || q.kind == "number" {
+        return text.contains(&normalize(answer));
+    }
+    variants(answer).iter().any(|v| text.contains(&normalize(v)))
+}

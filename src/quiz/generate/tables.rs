@@ -1,0 +1,73 @@
+//! Comparison questions from the notes' comparison tables, read both ways (things across the
+//! top or down the first column).
+
+use super::*;
+
+/// Which of the compared things has this property? From a `| 項目 | A | B | C |` table.
+pub(super) fn comparison_questions(section: &Section) -> Vec<Question> {
+    let lines: Vec<&str> = section.text.lines().collect();
+    let Some(start) = (0..lines.len().saturating_sub(1))
+        .find(|&i| table::cells(lines[i]).is_some_and(|h| h.len() >= 3) && table::is_rule(lines[i + 1]))
+    else {
+        return Vec::new();
+    };
+    let header = table::cells(lines[start]).unwrap_or_default();
+    let rows: Vec<Vec<String>> = lines[start + 2..]
+        .iter()
+        .map_while(|l| table::cells(l))
+        .map(|row| row.iter().map(|c| clean(c)).collect())
+        .collect();
+    let header: Vec<String> = header.iter().map(|c| clean(c)).collect();
+    // `| 項目 | A | B | C |` compares the columns A, B, C row by row; `| スキャンタイプ | 特徴 | … |`
+    // lists the things down the first column with their properties across.
+    let by_column = header[0].is_empty() || ["項目", "比較", "観点"].iter().any(|h| header[0].contains(h));
+    let (things, properties): (Vec<String>, Vec<String>) = if by_column {
+        (header[1..].to_vec(), rows.iter().map(|r| r[0].clone()).collect())
+    } else {
+        (rows.iter().map(|r| r[0].clone()).collect(), header[1..].to_vec())
+    };
+    let cell = |thing: usize, property: usize| -> Option<&String> {
+        if by_column {
+            rows.get(property)?.get(thing + 1)
+        } else {
+            rows.get(thing)?.get(property + 1)
+        }
+    };
+    let context = context(section);
+    let mut out = Vec::new();
+    for (p, property) in properties.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
+        for (t, thing) in things.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            let Some(value) = cell(t, p).filter(|v| v.chars().count() >= 4) else { continue };
+            // A value two things share asks nothing.
+            if (0..things.len()).filter(|&o| cell(o, p) == Some(value)).count() > 1 {
+                continue;
+            }
+            // The compared things are the only choices: a name from elsewhere would be of
+            // another kind.
+            let distractors = distinct_choices(thing, things.iter().filter(|o| *o != thing).cloned());
+            let question = format!("{context}{property}が「{}」なのはどれ？", mask(value, &variants(thing)));
+            let explanation = format!("{thing} — {property}: {value}");
+            out.extend(build(
+                section,
+                "comparison",
+                &format!("{property}:{t}"),
+                question,
+                thing.clone(),
+                distractors,
+                &explanation,
+            ));
+        }
+    }
+    out
+}
+
+/// What the stem says is compared: 「VPC（各エンドポイントの比較）で、」.
+fn context(section: &Section) -> String {
+    let service = section.path.get(1).map(|s| short_name(s)).unwrap_or_default();
+    match (service.is_empty(), heading_text(&section.title)) {
+        (true, title) if title.is_empty() => String::new(),
+        (true, title) => format!("{title}で、"),
+        (false, title) if title.is_empty() || title == service => format!("{service}で、"),
+        (false, title) => format!("{service}（{title}）で、"),
+    }
+}

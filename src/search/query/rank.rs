@@ -1,0 +1,294 @@
+//! Ranking: what the index says about the question's words (IDF, services the notes never
+//! mention, words only found through others), one weighted `SHOULD` query over the fields, the
+//! best title matches added, and a rerank that demotes heading-only sections and boosts the
+//! section a definition question names.
+
+use std::collections::HashSet;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{TantivyDocument, Term};
+
+use super::{Analyzed, Hit, QueryError, Searcher, SectionRef, MAX_LIMIT};
+use crate::corpus::Section;
+use crate::search::analyzer::{self, normalize, terms};
+use crate::search::{aliases, gazetteer, snippet};
+
+impl Searcher {
+    /// Fills in what the index says about the question's words: their IDF and which of the
+    /// services it names the notes mention.
+    pub(super) fn weigh(&self, analyzed: &mut Analyzed) -> Result<(), QueryError> {
+        let searcher = self.reader.searcher();
+        let f = &self.open.fields;
+        let docs = searcher.num_docs() as f32;
+        let doc_freq = |field: Field, term: &str| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, term))
+                .map_err(|e| QueryError::failed("reading term statistics", e))
+        };
+        analyzed.idf = analyzed
+            .typed_morph
+            .iter()
+            .map(|t| {
+                let df = doc_freq(f.body, t)? as f32;
+                Ok((1.0 + (docs - df + 0.5) / (df + 0.5)).ln())
+            })
+            .collect::<Result<_, QueryError>>()?;
+        analyzed.services = gazetteer::named(&analyzed.normalized);
+        let mut bigram = analyzer::bigram_analyzer();
+        let mut absent = Vec::new();
+        for service in &analyzed.services {
+            let mut mentioned = false;
+            for spelling in service.spellings() {
+                let mut all = true;
+                for term in terms(&mut bigram, &spelling.text) {
+                    let df = doc_freq(f.body_bigram, &term)? + doc_freq(f.path_bigram, &term)?;
+                    all &= df > 0;
+                }
+                mentioned |= all;
+            }
+            if !mentioned {
+                absent.push(*service);
+            }
+        }
+        analyzed.absent = absent;
+        // A word the notes never use (in any section) is only found through its other words:
+        // those are searched at full weight, as if typed.
+        let mut promoted = Vec::new();
+        for (i, t) in analyzed.typed_morph.iter().enumerate() {
+            let never_used = doc_freq(f.body, t)? == 0 && doc_freq(f.title, t)? == 0;
+            if !never_used || analyzed.idf.get(i).is_none() {
+                continue;
+            }
+            for (_, words) in analyzed.bridged.iter().filter(|(typed, _)| typed == t) {
+                for w in words {
+                    promoted.extend(terms(&mut self.morph.clone(), w));
+                }
+            }
+        }
+        analyzed.promoted = promoted;
+        Ok(())
+    }
+
+    /// The sections whose titles best match the question's words.
+    fn title_candidates(
+        &self,
+        searcher: &tantivy::Searcher,
+        analyzed: &Analyzed,
+    ) -> Result<Vec<tantivy::DocAddress>, QueryError> {
+        let f = &self.open.fields;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = analyzed
+            .morph
+            .iter()
+            .chain(&analyzed.related)
+            .map(|t| Term::from_field_text(f.title, t))
+            .chain(analyzed.bigrams.iter().map(|t| Term::from_field_text(f.title_bigram, t)))
+            .map(|term| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                (Occur::Should, q)
+            })
+            .collect();
+        let collector = TopDocs::with_limit(TITLE_CANDIDATES).order_by_score();
+        searcher
+            .search(&BooleanQuery::new(clauses), &collector)
+            .map(|top| top.into_iter().map(|(_, address)| address).collect())
+            .map_err(|e| QueryError::failed("title search", e))
+    }
+
+    /// Ranks sections for an analyzed question. A question with no searchable terms (only
+    /// punctuation, say) finds nothing rather than everything. A failure of the index is an
+    /// error, never an empty list.
+    pub fn search_analyzed(&self, analyzed: &Analyzed, limit: usize) -> Result<Vec<Hit>, QueryError> {
+        let limit = limit.clamp(1, MAX_LIMIT);
+        let clauses = self.clauses(analyzed);
+        if clauses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        // Fetch more than asked for: demoting heading-only sections can reorder the top.
+        let candidates = TopDocs::with_limit(limit.max(RERANK_DEPTH)).order_by_score();
+        let mut top = searcher.search(&query, &candidates).map_err(|e| QueryError::failed("search", e))?;
+        // A section the question names by its title competes even when its children, which carry
+        // its title in their heading path, fill the candidate list: add the best title matches.
+        // One weight for every title candidate: `Query::explain` would build all the term
+        // weights again for each (a fifth of search time when it did).
+        let weight = query
+            .weight(tantivy::query::EnableScoring::enabled_from_searcher(&searcher))
+            .map_err(|e| QueryError::failed("scoring", e))?;
+        for address in self.title_candidates(&searcher, analyzed)? {
+            if top.iter().all(|(_, a)| *a != address) {
+                // A title match that the question's query does not match scores nothing: skipped.
+                match weight.explain(searcher.segment_reader(address.segment_ord), address.doc_id) {
+                    Ok(explanation) => top.push((explanation.value(), address)),
+                    Err(tantivy::TantivyError::InvalidArgument(m)) if m.contains("does not match") => {}
+                    Err(e) => return Err(QueryError::failed("scoring", e)),
+                }
+            }
+        }
+        self.rerank(&searcher, top, analyzed, limit)
+    }
+
+    /// The weighted `SHOULD` clauses of an analyzed question over every field.
+    fn clauses(&self, analyzed: &Analyzed) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.open.fields;
+        let w = self.weights;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut add = |field: Field, term: &str, weight: f32| {
+            if weight > 0.0 {
+                let q = TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), weight))));
+            }
+        };
+        let typed = |list: &Vec<String>, t: &String| if list.contains(t) { 1.0 } else { w.alias };
+        for t in &analyzed.morph {
+            let k = typed(&analyzed.typed_morph, t);
+            add(f.title, t, w.title * k);
+            add(f.path, t, w.path * k);
+            add(f.body, t, w.body * k);
+        }
+        for t in analyzed.related.iter().take(MOST_RELATED) {
+            let k = if analyzed.promoted.contains(t) { 1.0 } else { w.related };
+            add(f.title, t, w.title * k);
+            add(f.body, t, w.body * k);
+        }
+        for t in analyzed.related_bigrams.iter().filter(|t| !analyzed.bigrams.contains(t)).take(MOST_RELATED)
+        {
+            add(f.body_bigram, t, w.body_bigram * w.related_bigram);
+        }
+        for t in &analyzed.bigrams {
+            let k = typed(&analyzed.typed_bigrams, t);
+            add(f.title_bigram, t, w.title_bigram * k);
+            add(f.body_bigram, t, w.body_bigram * k);
+            add(f.path_bigram, t, w.path_bigram * k);
+        }
+        if w.phrase > 0.0 {
+            for pair in analyzed.morph.windows(2) {
+                let terms = pair.iter().map(|t| Term::from_field_text(f.body, t)).collect();
+                let q = PhraseQuery::new(terms);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), w.phrase))));
+            }
+        }
+        clauses
+    }
+
+    /// Reads the candidates' sections and orders them by score times the rerank factors: a
+    /// heading-only section is demoted, the section a definition question names is boosted.
+    fn rerank(
+        &self,
+        searcher: &tantivy::Searcher,
+        top: Vec<(f32, tantivy::DocAddress)>,
+        analyzed: &Analyzed,
+        limit: usize,
+    ) -> Result<Vec<Hit>, QueryError> {
+        let (f, w) = (&self.open.fields, self.weights);
+        let subject = Subject {
+            expanded: str_set(&analyzed.subject_expanded),
+            typed: str_set(&analyzed.subject_typed),
+        };
+        let rewrites: Vec<Subject> = analyzed
+            .subject_rewrites
+            .iter()
+            .map(|(typed, expanded)| Subject { expanded: str_set(expanded), typed: str_set(typed) })
+            .collect();
+        let mut ranked: Vec<(f32, Section)> = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument =
+                searcher.doc(address).map_err(|e| QueryError::failed("reading a section", e))?;
+            let json = doc
+                .get_first(f.section)
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| QueryError::failed("reading a section", "stored section missing"))?;
+            let section: Section =
+                serde_json::from_str(json).map_err(|e| QueryError::failed("reading a section", e))?;
+            let mut factor = if is_heading_only(&section) { w.heading_only } else { 1.0 };
+            let title = self.title_bigrams(&section.title);
+            let named = rewrites
+                .iter()
+                .map(|r| REWRITE_NAMING * title.named_by(r))
+                .fold(title.named_by(&subject), f32::max);
+            factor *= 1.0 + w.title_coverage * named * named;
+            ranked.push((score * factor, section));
+        }
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.truncate(limit);
+        Ok(ranked
+            .into_iter()
+            .map(|(score, section)| {
+                let snippet = snippet::excerpt(&section.text, analyzed, snippet::SNIPPET_CHARS).text;
+                Hit { section: SectionRef::from(&section), score, snippet, text: section.text }
+            })
+            .collect())
+    }
+}
+
+/// Most related words (and most of their bigrams) searched for one question: each is a clause
+/// to score, and a question that touches many thesaurus groups would otherwise be slow.
+const MOST_RELATED: usize = 32;
+/// How many candidates are reranked.
+const RERANK_DEPTH: usize = 50;
+/// How many best title matches join the candidates.
+const TITLE_CANDIDATES: usize = 10;
+
+/// What a definition question asks about, as bigrams with and without the alias spellings.
+struct Subject<'a> {
+    expanded: HashSet<&'a str>,
+    typed: HashSet<&'a str>,
+}
+
+/// A title's bigrams, for [`TitleBigrams::named_by`]: how much this section is the thing a
+/// definition question asks about, from 0 to 1: the share
+/// of the title the subject covers times the share of the subject (as typed) the title accounts
+/// for, in any of the title's spellings. For `スポットインスタンスとは何か` the item
+/// `スポットインスタンス` scores 1.0 and `スポットフリート` about 0.2. Questions that are not
+/// definition questions have no subject and boost nothing: there a name in the question is
+/// usually context (`Transfer Familyで選べる認証方式` asks about a child of Transfer Family).
+fn str_set(v: &[String]) -> HashSet<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+pub(super) struct TitleBigrams {
+    bigrams: HashSet<String>,
+    spellings: HashSet<String>,
+}
+
+impl TitleBigrams {
+    pub(super) fn new(title: &str) -> TitleBigrams {
+        let mut analyzer = analyzer::bigram_analyzer();
+        let normalized = normalize(title);
+        TitleBigrams {
+            bigrams: terms(&mut analyzer, &normalized).into_iter().collect(),
+            spellings: terms(&mut analyzer, &aliases::expand(&normalized)).into_iter().collect(),
+        }
+    }
+
+    fn named_by(&self, subject: &Subject) -> f32 {
+        if subject.typed.is_empty() || self.bigrams.is_empty() {
+            return 0.0;
+        }
+        let title_covered =
+            self.bigrams.iter().filter(|b| subject.expanded.contains(String::as_str(b))).count();
+        let subject_covered = subject.typed.iter().filter(|b| self.spellings.contains(**b)).count();
+        (title_covered as f32 / self.bigrams.len() as f32)
+            * (subject_covered as f32 / subject.typed.len() as f32)
+    }
+}
+
+/// How much a title named through another word for the subject counts, against the word typed.
+const REWRITE_NAMING: f32 = 0.9;
+
+/// A heading with nothing under it of its own (its children are separate sections), or only the
+/// header of a table whose rows are: it names a topic but cannot answer a question about it.
+fn is_heading_only(section: &Section) -> bool {
+    if section.kind == crate::corpus::SectionKind::Row {
+        return false;
+    }
+    let lines: Vec<&str> = section.text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let header_or_rule = |i: usize| {
+        let line = lines[i];
+        crate::corpus::table::is_rule(line)
+            || lines.get(i + 1).is_some_and(|next| crate::corpus::table::is_rule(next))
+    };
+    (1..lines.len()).all(header_or_rule)
+}
