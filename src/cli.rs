@@ -14,9 +14,9 @@ use crate::bot::{self, Reply};
 use crate::chat;
 use crate::config::{Config, Settings};
 use crate::corpus;
-use crate::quiz::store::Store;
 use crate::search::{self, Loaded};
 use crate::serve::ServeOptions;
+use crate::store::Store;
 
 /// shiori (栞): answers AWS questions from your study group's Japanese notes, with citations.
 #[derive(Debug, Parser)]

@@ -8,6 +8,7 @@
 //!
 //! ```text
 //! main ─ cli ─ serve ─ config ─ server ─ chat ─ bot ─ eval ─ quiz / answer ─ search ─ corpus
+//!                                                                                     store
 //!                                                                                     metrics
 //! ```
 //!
@@ -24,11 +25,13 @@
 //!   plain-text rendering); [`bot::Live`] holds the bot of the moment and runs commands off the
 //!   async workers.
 //! - [`quiz`]: questions generated from the notes, the deck, cron schedules, the rules
-//!   ([`quiz::game::Quizmaster`], which owns the SQLite [`quiz::store`]) and the scheduler loop.
+//!   ([`quiz::game::Quizmaster`]: the bot asks it, never the store) and the scheduler loop.
 //! - [`answer`]: a question → the cited passage, or "not in the notes".
 //! - [`search`]: the tantivy index with lindera (IPADIC) and bigram analyzers, aliases,
 //!   thesaurus, loanwords and the AWS gazetteer, and ranking.
 //! - [`corpus`]: note files → sections with heading path and line range.
+//! - [`store`]: the one SQLite file — quiz posts, answers, streaks, schedules added in chat —
+//!   knowing questions only as JSON.
 //! - [`eval`]: the retrieval evaluation over the question sets in `tests/questions/`.
 //! - [`metrics`]: the Prometheus registry.
 //!
@@ -47,3 +50,4 @@ pub mod quiz;
 pub mod search;
 pub mod serve;
 mod server;
+pub mod store;

@@ -199,7 +199,7 @@ fn a_scheduled_quiz_is_posted_and_revealed_through_the_rest_api() {
         "platform = \"discord\"\nchannel = \"123456789012345678\"\ncron = \"* * * * *\"\nreveal_after = \"2s\"\n",
     )
     .unwrap();
-    let store = Arc::new(shiori::quiz::store::Store::open(&dir.path().join("shiori.db")).unwrap());
+    let store = Arc::new(shiori::store::Store::open(&dir.path().join("shiori.db")).unwrap());
     let quiz = Arc::new(shiori::quiz::game::Quizmaster::new(
         Arc::clone(&store),
         pool,
@@ -242,12 +242,15 @@ fn a_scheduled_quiz_is_posted_and_revealed_through_the_rest_api() {
         revealed.starts_with("Q. ") && revealed.contains("正解率"),
         "the question stays, with the share: {body}"
     );
-    assert!(store.post(1).unwrap().unwrap().message_id.as_deref() == Some("700000000000000001"));
+    assert!(
+        store.post::<shiori::quiz::Question>(1).unwrap().unwrap().message_id.as_deref()
+            == Some("700000000000000001")
+    );
 }
 
 /// Opens the server's store and records a channel quiz post open for answers; its id.
-fn open_post(dir: &std::path::Path) -> (std::sync::Arc<shiori::quiz::store::Store>, i64, usize) {
-    let store = std::sync::Arc::new(shiori::quiz::store::Store::open(&dir.join("data/shiori.db")).unwrap());
+fn open_post(dir: &std::path::Path) -> (std::sync::Arc<shiori::store::Store>, i64, usize) {
+    let store = std::sync::Arc::new(shiori::store::Store::open(&dir.join("data/shiori.db")).unwrap());
     let corpus = shiori::corpus::load(&[common::notes_dir()]).unwrap();
     // A four-choice question: the click tests spread members over choices 0–3.
     let question = shiori::quiz::generate::generate(&corpus.sections)
@@ -255,7 +258,7 @@ fn open_post(dir: &std::path::Path) -> (std::sync::Arc<shiori::quiz::store::Stor
         .into_iter()
         .find(|q| q.choices.len() == 4)
         .unwrap();
-    let post = shiori::quiz::store::NewPost {
+    let post = shiori::store::NewPost {
         platform: "discord",
         channel: "400000000000000001",
         question: &question,
@@ -393,7 +396,7 @@ fn kill_9_during_a_burst_of_answers_loses_none_that_were_acknowledged() {
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
     });
     let acknowledged = acknowledged.into_inner().unwrap();
-    let store = shiori::quiz::store::Store::open(&dir.path().join("data/shiori.db")).unwrap();
+    let store = shiori::store::Store::open(&dir.path().join("data/shiori.db")).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
     let recorded: std::collections::HashSet<String> =
         store.answers(post_id).unwrap().into_iter().map(|(user, _, _)| user).collect();

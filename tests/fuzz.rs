@@ -62,7 +62,7 @@ fn bot() -> &'static Bot {
             corpus,
             rebuild: None,
         };
-        let store = Arc::new(shiori::quiz::store::Store::open_in_memory().unwrap());
+        let store = Arc::new(shiori::store::Store::open_in_memory().unwrap());
         (dir, shiori::bot::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, Vec::new(), &[]).unwrap())
     })
     .1

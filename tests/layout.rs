@@ -1,7 +1,7 @@
 //! The house rules of `src/` that a reader relies on (README "Layout"), checked on the source:
 //!
 //! - every arrow points down: `main → cli → serve → config → server → chat → bot → eval →
-//!   quiz/answer → search → corpus/metrics`; a module names only modules below it (or itself);
+//!   quiz/answer → search → corpus/store/metrics`; a module names only modules below it (or itself);
 //! - a platform folder under `chat/` never reaches into another platform's;
 //! - `server.rs` and `serve/` name no platform (they know platforms through the trait; the one
 //!   registry line is `chat::configured`);
@@ -25,6 +25,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("answer", 8),
     ("search", 9),
     ("corpus", 10),
+    ("store", 10),
     ("metrics", 10),
 ];
 

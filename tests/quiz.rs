@@ -10,7 +10,7 @@ use shiori::corpus;
 use shiori::quiz::game::{AnswerOutcome, Event, Quizmaster};
 use shiori::quiz::generate;
 use shiori::quiz::schedule::{Clock, ManualClock, Schedule, ScheduleConfig};
-use shiori::quiz::store::Store;
+use shiori::store::Store;
 use unicode_normalization::UnicodeNormalization;
 
 fn utc(s: &str) -> DateTime<Utc> {
@@ -325,7 +325,7 @@ fn a_full_disk_fails_quiz_writes_clearly_while_ask_keeps_answering() {
     let bot = bot_on_notes(dir.path(), Arc::clone(&store));
     let ctx = Context { platform: "discord".into(), channel: "study".into(), user: "u".into(), admin: false };
     let question = pool().remove(0);
-    let post = shiori::quiz::store::NewPost {
+    let post = shiori::store::NewPost {
         platform: "discord",
         channel: "study",
         question: &question,

@@ -319,7 +319,7 @@ fn a_scheduled_quiz_is_posted_and_revealed_with_chat_post_message_and_chat_updat
         "platform = \"slack\"\nchannel = \"C2147483705\"\ncron = \"* * * * *\"\nreveal_after = \"2s\"\n",
     )
     .unwrap();
-    let store = Arc::new(shiori::quiz::store::Store::open(&dir.path().join("shiori.db")).unwrap());
+    let store = Arc::new(shiori::store::Store::open(&dir.path().join("shiori.db")).unwrap());
     let quiz = Arc::new(shiori::quiz::game::Quizmaster::new(
         Arc::clone(&store),
         shiori::quiz::generate::generate(&corpus.sections).unwrap(),
@@ -348,7 +348,10 @@ fn a_scheduled_quiz_is_posted_and_revealed_with_chat_post_message_and_chat_updat
     let reveal = texts(&updated["blocks"]);
     assert!(!reveal.contains("\"actions\""), "the buttons are gone: {reveal}");
     assert!(reveal.contains("正解率") && reveal.contains("aws-notes.txt"), "{reveal}");
-    assert_eq!(store.post(1).unwrap().unwrap().message_id.as_deref(), Some("1764000000.000100"));
+    assert_eq!(
+        store.post::<shiori::quiz::Question>(1).unwrap().unwrap().message_id.as_deref(),
+        Some("1764000000.000100")
+    );
 }
 
 /// The stub Socket Mode server: hello, then each envelope from `envelopes`; acks go to `acks`.

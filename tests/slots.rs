@@ -16,8 +16,8 @@ use proptest::prelude::*;
 use shiori::quiz::game::{Event, Quizmaster, Reveal};
 use shiori::quiz::runner::{self, PostFuture, Poster, TokioClock};
 use shiori::quiz::schedule::{Clock, Schedule, ScheduleConfig};
-use shiori::quiz::store::{AnswerWrite, NewPost, Store, StoredSchedule};
 use shiori::quiz::Question;
+use shiori::store::{AnswerWrite, NewPost, Store, StoredSchedule};
 
 fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -176,7 +176,7 @@ proptest! {
             }
             for event in quiz.tick(now).unwrap() {
                 if let Event::Posted { post_id, .. } = event {
-                    let post = quiz.store.post(post_id).unwrap().unwrap();
+                    let post = quiz.store.post::<shiori::quiz::Question>(post_id).unwrap().unwrap();
                     let key = post.slot.unwrap();
                     prop_assert!(!key.contains('.'), "a slot key in whole seconds: {}", key);
                     posted.push(key_time(&key));
@@ -219,7 +219,7 @@ fn concurrent_claims_and_answers_never_cross_ids() {
     let mut ids = HashSet::new();
     for (id, question_id, channel) in results.into_iter().flatten() {
         assert!(ids.insert(id), "id {id} handed out twice");
-        let post = store.post(id).unwrap().unwrap();
+        let post = store.post::<shiori::quiz::Question>(id).unwrap().unwrap();
         assert_eq!((post.question.id, post.channel), (question_id, channel), "post {id} holds another post");
         assert_eq!(store.answers(id).unwrap().len(), 1, "post {id}");
     }

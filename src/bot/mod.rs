@@ -25,9 +25,9 @@ use crate::corpus::Section;
 use crate::metrics::Metrics;
 use crate::quiz::game::{AnswerOutcome, Quizmaster};
 use crate::quiz::schedule::{Clock, Schedule, SystemClock};
-use crate::quiz::store::Store;
 use crate::quiz::Question;
 use crate::search::{Loaded, QueryError, Searcher};
+use crate::store::Store;
 
 /// What a member asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -262,7 +262,7 @@ impl Bot {
 pub const SEARCH_FAILED: &str =
     "検索に失敗しました（ノートの索引を読めませんでした）。少し待ってからもう一度試すか、管理者に連絡してください。";
 
-fn store_failure(e: crate::quiz::store::StoreError) -> Reply {
+fn store_failure(e: crate::store::StoreError) -> Reply {
     tracing::error!(error = %e, "quiz store failed");
     Reply::notice("クイズの記録に失敗しました。管理者に連絡してください（/ask は使えます）。")
 }

@@ -6,9 +6,9 @@
 use crate::answer::Answer;
 use crate::corpus::{table, Citation, Section};
 use crate::quiz::game::Reveal;
-use crate::quiz::store::Standing;
 use crate::quiz::Question;
 use crate::search::SectionRef;
+use crate::store::Standing;
 
 /// One piece of a reply.
 #[derive(Debug, Clone, PartialEq)]

@@ -18,8 +18,8 @@ use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::schedule::{Schedule, ScheduleConfig, ScheduleError};
-use super::store::{AnswerWrite, NewPost, Post, Standing, Store, StoreError, StoredSchedule};
 use super::{deck, Question};
+use crate::store::{AnswerWrite, NewPost, Standing, Store, StoreError, StoredSchedule};
 
 /// Something the scheduler did that a platform must now show.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,9 @@ pub enum Event {
     /// A post was closed: edit it or follow up with the answer.
     Revealed(Reveal),
 }
+
+/// A quiz post as recorded, with its question.
+pub type Post = crate::store::Post<Question>;
 
 /// The outcome of a post, for the reveal message.
 #[derive(Debug, Clone, PartialEq)]
@@ -217,7 +220,7 @@ impl Quizmaster {
     /// that is due and not yet posted. Returns what the platforms must show.
     pub fn tick(&self, now: DateTime<Utc>) -> Result<Vec<Event>, StoreError> {
         let mut events = Vec::new();
-        for post in self.store.due_reveals(ms(now))? {
+        for post in self.store.due_reveals::<Question>(ms(now))? {
             if let Some(reveal) = self.reveal(post.id)? {
                 events.push(Event::Revealed(reveal));
             }
@@ -277,7 +280,7 @@ impl Quizmaster {
         choice: usize,
         now: DateTime<Utc>,
     ) -> Result<AnswerOutcome, StoreError> {
-        let Some(post) = self.store.post(post_id)? else { return Ok(AnswerOutcome::NotFound) };
+        let Some(post) = self.store.post::<Question>(post_id)? else { return Ok(AnswerOutcome::NotFound) };
         if post.revealed {
             return Ok(AnswerOutcome::Closed);
         }

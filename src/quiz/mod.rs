@@ -8,7 +8,6 @@ pub mod generate;
 pub mod quality;
 pub mod runner;
 pub mod schedule;
-pub mod store;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +29,12 @@ pub struct Question {
     pub kind: String,
     /// The section the question came from.
     pub section_id: String,
+}
+
+impl crate::store::Stored for Question {
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 impl Question {

@@ -122,7 +122,7 @@ impl Schedule {
     }
 
     /// A schedule added in chat (validated when it was added; checked again here).
-    pub fn from_stored(s: &crate::quiz::store::StoredSchedule) -> Result<Schedule, ScheduleError> {
+    pub fn from_stored(s: &crate::store::StoredSchedule) -> Result<Schedule, ScheduleError> {
         Schedule::from_config(
             0,
             &ScheduleConfig {

@@ -28,9 +28,9 @@ use crate::metrics::Metrics;
 use crate::quiz::game::Quizmaster;
 use crate::quiz::runner::{self, Poster};
 use crate::quiz::schedule::SystemClock;
-use crate::quiz::store::Store;
 use crate::search::{self, Loaded};
 use crate::server::{self, AppState};
+use crate::store::Store;
 
 /// Longest wait for requests in flight at shutdown.
 const DRAIN: Duration = Duration::from_secs(10);

@@ -1,4 +1,4 @@
-//! The bot's state in one SQLite file, owned by the quiz rules: posts ([`posts`]), answers,
+//! The bot's state in one SQLite file: quiz posts ([`posts`]), answers,
 //! reveals and streaks ([`answers`]), schedules added in chat ([`schedules`]), and the schema
 //! ([`migrate`]). WAL journal with `synchronous = FULL`, so an answer is on disk once its write
 //! returns (a `kill -9` or a power cut right after loses nothing that was acknowledged).
@@ -18,6 +18,12 @@ use rusqlite::Connection;
 pub use answers::{AnswerWrite, Standing, Tally};
 pub use posts::{NewPost, Post};
 pub use schedules::StoredSchedule;
+
+/// What a post carries (a quiz question): kept as JSON, and found by its id.
+pub trait Stored: serde::Serialize + serde::de::DeserializeOwned {
+    /// The id `channel_history` reports, so a deck can tell what was asked.
+    fn id(&self) -> &str;
+}
 
 /// Ways the store fails.
 #[derive(Debug, thiserror::Error)]
@@ -134,23 +140,25 @@ impl Store {
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
-    use crate::corpus::Citation;
-    use crate::quiz::Question;
 
-    pub(crate) fn question() -> Question {
-        Question {
-            id: "q1".into(),
-            question: "どれ？".into(),
-            choices: vec!["a".into(), "b".into(), "c".into(), "d".into()],
-            answer_index: 2,
-            explanation: "c だから".into(),
-            source: Citation { source: "n.txt".into(), path: vec!["x".into()], line_start: 1, line_end: 1 },
-            kind: "term".into(),
-            section_id: "s1".into(),
+    /// A stand-in for a quiz question: the store only keeps it as JSON.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    pub(crate) struct Question {
+        pub id: String,
+        pub text: String,
+    }
+
+    impl Stored for Question {
+        fn id(&self) -> &str {
+            &self.id
         }
     }
 
-    pub(crate) fn post<'a>(q: &'a Question, slot: Option<&str>) -> NewPost<'a> {
+    pub(crate) fn question() -> Question {
+        Question { id: "q1".into(), text: "どれ？".into() }
+    }
+
+    pub(crate) fn post<'a>(q: &'a Question, slot: Option<&str>) -> NewPost<'a, Question> {
         NewPost {
             platform: "discord",
             channel: "c1",

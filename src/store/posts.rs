@@ -2,15 +2,14 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{Store, StoreError};
-use crate::quiz::Question;
+use super::{Store, StoreError, Stored};
 
 /// A quiz post to record.
 #[derive(Debug, Clone)]
-pub struct NewPost<'a> {
+pub struct NewPost<'a, Q> {
     pub platform: &'a str,
     pub channel: &'a str,
-    pub question: &'a Question,
+    pub question: &'a Q,
     /// The schedule slot this post fills (`<schedule>@<RFC 3339 time>`); `None` for personal quizzes.
     pub slot: Option<String>,
     pub posted_at: i64,
@@ -19,12 +18,12 @@ pub struct NewPost<'a> {
 
 /// A recorded quiz post.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Post {
+pub struct Post<Q> {
     pub id: i64,
     pub platform: String,
     pub channel: String,
     pub message_id: Option<String>,
-    pub question: Question,
+    pub question: Q,
     pub slot: Option<String>,
     pub posted_at: i64,
     pub reveal_at: i64,
@@ -36,9 +35,9 @@ impl Store {
     /// returns `None`: the slot is claimed before anything is sent, so two processes or a
     /// restart never post it twice. The id comes from the INSERT itself (`RETURNING`), so a
     /// concurrent insert can never hand back another row's id.
-    pub fn claim_post(&self, post: &NewPost) -> Result<Option<i64>, StoreError> {
+    pub fn claim_post<Q: Stored>(&self, post: &NewPost<Q>) -> Result<Option<i64>, StoreError> {
         let json = serde_json::to_string(post.question)
-            .map_err(|source| StoreError::Encode { id: post.question.id.clone(), source })?;
+            .map_err(|source| StoreError::Encode { id: post.question.id().to_owned(), source })?;
         let id = self
             .conn()
             .query_row(
@@ -49,7 +48,7 @@ impl Store {
                 params![
                     post.platform,
                     post.channel,
-                    post.question.id,
+                    post.question.id(),
                     json,
                     post.slot,
                     post.posted_at,
@@ -82,7 +81,7 @@ impl Store {
     }
 
     /// A post by id.
-    pub fn post(&self, id: i64) -> Result<Option<Post>, StoreError> {
+    pub fn post<Q: Stored>(&self, id: i64) -> Result<Option<Post<Q>>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!("{POST_COLUMNS} WHERE id = ?1"))?;
         let row = stmt.query_row(params![id], raw_post).optional()?;
@@ -90,7 +89,7 @@ impl Store {
     }
 
     /// Open posts whose reveal time has come, oldest first.
-    pub fn due_reveals(&self, now: i64) -> Result<Vec<Post>, StoreError> {
+    pub fn due_reveals<Q: Stored>(&self, now: i64) -> Result<Vec<Post<Q>>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
             "{POST_COLUMNS} WHERE state = 'open' AND reveal_at <= ?1 ORDER BY reveal_at, id"
@@ -151,7 +150,7 @@ fn raw_post(r: &rusqlite::Row) -> rusqlite::Result<RawPost> {
 }
 
 impl RawPost {
-    fn into_post(self) -> Result<Post, StoreError> {
+    fn into_post<Q: Stored>(self) -> Result<Post<Q>, StoreError> {
         let question = serde_json::from_str(&self.question_json)
             .map_err(|source| StoreError::Question { post: self.id, source })?;
         Ok(Post {

@@ -114,7 +114,7 @@ fn normalized_slot_key(slot: &str) -> String {
     let Some((schedule, time)) = slot.rsplit_once('@') else { return slot.to_owned() };
     match chrono::DateTime::parse_from_rfc3339(time) {
         Ok(t) => {
-            let t = crate::quiz::schedule::whole_seconds(t.with_timezone(&chrono::Utc));
+            let t = chrono::Timelike::with_nanosecond(&t.with_timezone(&chrono::Utc), 0).unwrap_or(t.into());
             format!("{schedule}@{}", t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
         }
         Err(_) => slot.to_owned(),
