@@ -4,7 +4,8 @@
 //!
 //! `cargo run --release --example eval` (add `-- --kinds` for figures per kind of question,
 //! `-- --curve` for the precision/coverage curve of the confidence threshold, `-- --misses [set]`
-//! to list what was missed, `-- --tune` for the weight grid search on the tuning sets).
+//! to list what was missed, `-- --tune` for the weight grid search on the tuning sets, `-- --set
+//! FILE` to add a set such as the one `shiori feedback export` writes).
 
 use std::path::PathBuf;
 
@@ -29,8 +30,14 @@ fn main() -> anyhow::Result<()> {
     for name in SETS {
         let path = root.join(format!("tests/questions/{name}.toml"));
         if path.exists() {
-            sets.push((*name, eval::parse_questions(&std::fs::read_to_string(path)?)?));
+            sets.push((name.to_string(), eval::parse_questions(&std::fs::read_to_string(path)?)?));
         }
+    }
+    // `--set FILE`: another set, such as the questions members marked (`shiori feedback export`).
+    for pair in args.windows(2).filter(|w| w[0] == "--set") {
+        let path = PathBuf::from(&pair[1]);
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        sets.push((name, eval::parse_questions(&std::fs::read_to_string(&path)?)?));
     }
     let corpus = corpus::load(&[root.join("corpus")])?;
     let dir = tempfile::tempdir()?;
@@ -127,7 +134,7 @@ fn main() -> anyhow::Result<()> {
     // basis of the README's figure since 0.1) and over every set.
     let first: Vec<&Question> = sets.first().map(|(_, q)| q.iter().collect()).unwrap_or_default();
     let all: Vec<&Question> = sets.iter().flat_map(|(_, q)| q.iter()).collect();
-    for (label, questions) in [(sets.first().map_or("", |(n, _)| *n), first), ("all sets", all)] {
+    for (label, questions) in [(sets.first().map_or("", |(n, _)| n.as_str()), first), ("all sets", all)] {
         let mut micros: Vec<u128> = Vec::new();
         for _ in 0..20 {
             for q in &questions {
@@ -148,7 +155,7 @@ fn main() -> anyhow::Result<()> {
     }
     if flag("--misses") {
         let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-        for (name, report) in reports.iter().filter(|(n, _)| only.is_empty() || only.iter().any(|o| o == *n))
+        for (name, report) in reports.iter().filter(|(n, _)| only.is_empty() || only.iter().any(|o| *o == *n))
         {
             println!("\n{name}: missed at rank 1, or confident about a question the notes do not answer:");
             for (q, rank) in &report.misses {

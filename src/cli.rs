@@ -86,6 +86,20 @@ pub enum Commands {
     CheckConfig,
     /// Exits 0 when the local server answers /healthz (for container HEALTHCHECKs without curl)
     Healthcheck,
+    /// Members' feedback on answers (👍, 👎, 「出典が違う」), from the store
+    Feedback {
+        #[command(subcommand)]
+        action: FeedbackCommand,
+    },
+}
+
+/// What `shiori feedback` prints.
+#[derive(Debug, Subcommand)]
+pub enum FeedbackCommand {
+    /// The disliked and wrong-source questions as a question set (TOML) to fill in and evaluate
+    Export,
+    /// The helpful rate and the most-disliked sections
+    Stats,
 }
 
 /// Where the notes and the index are, after CLI flags override the config, and the config
@@ -128,6 +142,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Commands::Serve => serve(paths),
         Commands::CheckConfig => check_config(&paths, out),
         Commands::Healthcheck => healthcheck(&paths.settings.config.http.listen),
+        Commands::Feedback { action } => feedback(&paths, action, out),
     }
 }
 
@@ -225,6 +240,19 @@ fn console(paths: &Paths, out: &mut dyn Write) -> anyhow::Result<()> {
     let prompt = stdin.is_terminal();
     let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "you".into());
     chat::console::run(&bot, &user, stdin.lock(), out, prompt)?;
+    Ok(())
+}
+
+/// `feedback export | stats`: members' verdicts on answers, read from the store.
+fn feedback(paths: &Paths, action: FeedbackCommand, out: &mut dyn Write) -> anyhow::Result<()> {
+    let path = &paths.settings.config.store.path;
+    let store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    let feedback = store.feedback()?;
+    let text = match action {
+        FeedbackCommand::Export => answer::asked::export(&feedback),
+        FeedbackCommand::Stats => answer::asked::stats(&feedback),
+    };
+    write!(out, "{text}")?;
     Ok(())
 }
 

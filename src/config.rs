@@ -64,12 +64,36 @@ pub struct ChatConfig {
     /// Shortest time between two `/ask` of one member ("0s" turns the limit off).
     #[serde(with = "humantime_serde", default = "default_ask_cooldown")]
     pub ask_cooldown: std::time::Duration,
+    /// Who sees an answer to `/ask` unless the member chooses: `public` (the channel) or
+    /// `private` (the member alone, with a 「共有」 button).
+    #[serde(default)]
+    pub ask_visibility: Visibility,
+    /// How long after an answer 「続けて質問」 reads a question in its context.
+    #[serde(with = "humantime_serde", default = "default_followup_window")]
+    pub followup_window: std::time::Duration,
+}
+
+/// Who sees an answer.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    #[default]
+    Public,
+    Private,
 }
 
 impl Default for ChatConfig {
     fn default() -> Self {
-        ChatConfig { ask_cooldown: default_ask_cooldown() }
+        ChatConfig {
+            ask_cooldown: default_ask_cooldown(),
+            ask_visibility: Visibility::Public,
+            followup_window: default_followup_window(),
+        }
     }
+}
+
+fn default_followup_window() -> std::time::Duration {
+    crate::bot::DEFAULT_FOLLOW_UP_WINDOW
 }
 
 fn default_ask_cooldown() -> std::time::Duration {

@@ -36,6 +36,12 @@ pub struct Metrics {
     pub index_build_seconds: Gauge<f64, AtomicU64>,
     pub index_reloads: Counter,
     pub errors: Family<ErrorLabels, Counter>,
+    pub feedback: Family<VerdictLabels, Counter>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct VerdictLabels {
+    pub verdict: String,
 }
 
 impl Default for Metrics {
@@ -68,6 +74,12 @@ impl Metrics {
         registry.register("index_reloads", "Index rebuilds after the notes changed", index_reloads.clone());
         let errors = Family::<ErrorLabels, Counter>::default();
         registry.register("errors", "Errors, by kind", errors.clone());
+        let feedback = Family::<VerdictLabels, Counter>::default();
+        registry.register(
+            "feedback",
+            "Members' verdicts on answers (good, bad, wrong_source)",
+            feedback.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -78,7 +90,13 @@ impl Metrics {
             index_build_seconds,
             index_reloads,
             errors,
+            feedback,
         }
+    }
+
+    /// Counts a member's verdict on an answer.
+    pub fn feedback(&self, verdict: &str) {
+        self.feedback.get_or_create(&VerdictLabels { verdict: verdict.into() }).inc();
     }
 
     /// Counts a command.

@@ -342,3 +342,37 @@ fn a_corrupted_index_is_rebuilt_from_the_notes() {
     let v = json(&shiori(dir.path(), &["search", "--json", "ハイバネーション"]));
     assert_eq!(v[0]["line_start"], 138, "{v}");
 }
+
+#[test]
+fn console_answer_commands_feedback_and_its_export_read_back() {
+    let dir = scratch();
+    let input = "/full\n/ask VPCエンドポイントとは\n/full\n/related\n/good\n/wrongsource\n/followup 料金は？\n/followup\n/bad\n/quit\n";
+    let out = shiori_with(dir.path(), &common::notes_dir(), &["console"], Some(input));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let replies: Vec<&str> = text.split("\n\n").collect();
+    assert!(replies[0].contains("対象の回答がありません"), "no answer yet: {text}");
+    // 全文: the heading path and the whole section, cited.
+    assert!(text.contains("■ インフラ一括管理ツール › VPC › エンドポイント › サービスエンドポイント"), "{text}");
+    assert!(text.matches("出典: aws-notes.txt › インフラ一括管理ツール › VPC › エンドポイント › サービスエンドポイント (L67").count() >= 2, "answer and 全文 cite it: {text}");
+    assert!(text.contains("関連: "), "{text}");
+    assert_eq!(text.matches("フィードバックを記録しました").count(), 3, "{text}");
+    // The follow-up is read in the previous answer's service, and says so.
+    let follow = replies.iter().find(|r| r.contains("の続きとして探しました")).expect("a follow-up");
+    assert!(follow.contains("VPC") && follow.contains("出典: aws-notes.txt › インフラ一括管理ツール › VPC"), "{follow}");
+    assert!(text.contains("質問を入力してください"), "an empty follow-up: {text}");
+
+    // The feedback is in the store: exported as a question set the evaluation reads back.
+    let export = shiori_with(dir.path(), &common::notes_dir(), &["feedback", "export"], None);
+    assert!(export.status.success(), "{}", stderr(&export));
+    let questions = shiori::eval::parse_questions(&stdout(&export)).expect("the export parses as a question set");
+    let kinds: Vec<(&str, &str)> = questions.iter().map(|q| (q.text.as_str(), q.kind.as_str())).collect();
+    assert!(kinds.contains(&("VPCエンドポイントとは", "feedback-wrong-source")), "{kinds:?}");
+    assert!(kinds.contains(&("料金は？", "feedback-bad")), "{kinds:?}");
+    assert!(questions.iter().all(|q| q.lines.is_empty()), "lines are for the maintainer to fill in");
+    assert!(stdout(&export).contains("# cited: aws-notes.txt"), "{}", stdout(&export));
+    let stats = stdout(&shiori_with(dir.path(), &common::notes_dir(), &["feedback", "stats"], None));
+    // One verdict per member and answer: 「出典が違う」 replaced the 👍 given just before it.
+    assert!(stats.contains("verdicts: 2 (👍 0, 👎 1, 出典が違う 1); helpful: 0%"), "{stats}");
+    assert!(stats.contains("most disliked sections:"), "{stats}");
+}

@@ -2,6 +2,7 @@
 //! with a [`Context`] (who, where), [`Bot::handle`] decides, and the adapter renders the
 //! platform-neutral [`Reply`].
 
+mod asking;
 mod cooldown;
 mod live;
 mod reply;
@@ -9,10 +10,13 @@ mod schedule;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use chrono_tz::Tz;
 
+pub use asking::{
+    answer_buttons, ask_button_command, ask_button_id, ask_from_text, parse_ask_button, AskAction, AskDesk,
+    FOLLOW_UP,
+};
 pub use cooldown::Cooldown;
 pub use live::{Live, RunError};
 pub use reply::{Block, Reply};
@@ -20,20 +24,27 @@ pub use schedule::ScheduleAction;
 
 use lindera::error::LinderaError;
 
-use crate::answer;
+use crate::answer::asked::Asked;
 use crate::corpus::Section;
 use crate::metrics::Metrics;
 use crate::quiz::game::{AnswerOutcome, Quizmaster};
 use crate::quiz::schedule::{Clock, Schedule, SystemClock};
 use crate::quiz::Question;
-use crate::search::{Loaded, QueryError, Searcher};
+use crate::search::{Loaded, Searcher};
 use crate::store::Store;
 
 /// What a member asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// `/ask 質問`: the passage that answers it, cited.
+    /// `/ask 質問`: the passage that answers it, cited, shown as `chat.ask_visibility` says.
     Ask { query: String },
+    /// `/ask` with the member's choice of who sees the answer.
+    AskWith { query: String, private: bool },
+    /// A button under an answer (or its console command).
+    AnswerAction { ask_id: i64, action: AskAction },
+    /// 「続けて質問」: `query` in the context of answer `ask_id` (`None`: the member's latest
+    /// answer in the channel).
+    FollowUp { ask_id: Option<i64>, query: String },
     /// `/source id`: a whole section.
     Source { id: String },
     /// `/quiz`: a personal question.
@@ -54,7 +65,12 @@ impl Command {
     /// The command's name, as a metrics label.
     pub fn name(&self) -> &'static str {
         match self {
-            Command::Ask { .. } => "ask",
+            Command::Ask { .. } | Command::AskWith { .. } => "ask",
+            Command::AnswerAction { action: AskAction::Full, .. } => "full",
+            Command::AnswerAction { action: AskAction::Related, .. } => "related",
+            Command::AnswerAction { action: AskAction::Share, .. } => "share",
+            Command::AnswerAction { action: AskAction::Feedback(_), .. } => "feedback",
+            Command::FollowUp { .. } => "followup",
             Command::Source { .. } => "source",
             Command::Quiz => "quiz",
             Command::Answer { .. } => "answer",
@@ -92,6 +108,7 @@ pub struct Bot {
     quiz: Option<QuizDesk>,
     metrics: Option<Arc<Metrics>>,
     cooldown: Option<Arc<Cooldown>>,
+    asks: Option<AskDesk>,
 }
 
 /// Longest section text `/source` shows before trimming.
@@ -100,7 +117,7 @@ const SOURCE_CHARS: usize = 1500;
 impl Bot {
     pub fn new(searcher: Searcher, sections: Vec<Section>) -> Bot {
         let sections = sections.into_iter().map(|s| (s.id.clone(), s)).collect();
-        Bot { searcher, sections, quiz: None, metrics: None, cooldown: None }
+        Bot { searcher, sections, quiz: None, metrics: None, cooldown: None, asks: None }
     }
 
     /// Counts commands, quiz posts and answers in `metrics`.
@@ -119,6 +136,18 @@ impl Bot {
     pub fn with_quiz(mut self, quiz: QuizDesk) -> Bot {
         self.quiz = Some(quiz);
         self
+    }
+
+    /// Records answers, so the buttons under them and follow-ups work.
+    pub fn with_asks(mut self, asks: AskDesk) -> Bot {
+        self.asks = Some(asks);
+        self
+    }
+
+    fn count_error(&self, kind: &str) {
+        if let Some(m) = &self.metrics {
+            m.error(kind);
+        }
     }
 
     /// The searcher, for callers that need raw hits (`search`, `/api/search`).
@@ -143,7 +172,10 @@ impl Bot {
             m.command(command.name(), &ctx.platform);
         }
         match command {
-            Command::Ask { query } => self.ask_command(ctx, &query),
+            Command::Ask { query } => self.ask_command(ctx, &query, None),
+            Command::AskWith { query, private } => self.ask_command(ctx, &query, Some(private)),
+            Command::AnswerAction { ask_id, action } => self.answer_action(ctx, ask_id, action),
+            Command::FollowUp { ask_id, query } => self.follow_up_command(ctx, ask_id, &query),
             Command::Source { id } => match self.sections.get(id.trim()) {
                 Some(section) => Reply::from_section(section, SOURCE_CHARS),
                 None => Reply::notice(format!("セクション `{}` は見つかりませんでした。", id.trim())),
@@ -154,34 +186,6 @@ impl Bot {
             Command::Answer { post_id, choice } => self.answer_command(ctx, post_id, choice),
             Command::Leaderboard { all_time } => self.leaderboard_command(ctx, all_time),
             Command::Schedule(action) => self.schedule_command(ctx, action),
-        }
-    }
-
-    fn ask_command(&self, ctx: &Context, query: &str) -> Reply {
-        if let Some(cooldown) = &self.cooldown {
-            if let Err(wait) = cooldown.check(&ctx.platform, &ctx.user, Instant::now()) {
-                if let Some(m) = &self.metrics {
-                    m.error("ask_cooldown");
-                }
-                return Reply::notice(format!(
-                    "少し待ってから質問してください（あと {} 秒）。",
-                    wait.as_secs_f64().ceil() as u64
-                ));
-            }
-        }
-        match answer::ask(&self.searcher, query) {
-            Ok(answer) => Reply::from_answer(&answer),
-            Err(QueryError::Empty) => {
-                Reply::notice("質問を入力してください。例: `/ask ハイバネーションとは`")
-            }
-            Err(e @ QueryError::TooLong { .. }) => Reply::notice(format!("質問が長すぎます: {e}")),
-            Err(e @ QueryError::Failed(_)) => {
-                tracing::error!(error = %e, query, "search failed");
-                if let Some(m) = &self.metrics {
-                    m.error("search");
-                }
-                Reply::notice(SEARCH_FAILED)
-            }
         }
     }
 
@@ -267,7 +271,10 @@ fn store_failure(e: crate::store::StoreError) -> Reply {
     Reply::notice("クイズの記録に失敗しました。管理者に連絡してください（/ask は使えます）。")
 }
 
-const HELP: &str = "使い方:\n  /ask 質問 … ノートから答えを探して出典つきで返します\n  /source ID … セクション全文\n  /quiz … 自分用のクイズ（番号で回答）\n  /leaderboard [all] … ランキング（今週／通算）\n  /schedule list|add|remove … チャンネルのクイズ予定（管理者のみ）\n  /help … このヘルプ\n  /quit … 終了 (コンソールのみ)";
+const HELP: &str = "使い方:\n  /ask 質問 … ノートから答えを探して出典つきで返します（--private で自分だけに）\n  /full /related /share … 直前の回答の出典全文／関連セクション／チャンネルに共有\n  /good /bad /wrongsource … 直前の回答へのフィードバック（👍／👎／出典が違う）\n  /followup 質問 … 直前の回答の続きとして質問\n  /source ID … セクション全文\n  /quiz … 自分用のクイズ（番号で回答）\n  /leaderboard [all] … ランキング（今週／通算）\n  /schedule list|add|remove … チャンネルのクイズ予定（管理者のみ）\n  /help … このヘルプ\n  /quit … 終了 (コンソールのみ)";
+
+/// How long a follow-up is read in the context of the answer before it, unless configured.
+pub const DEFAULT_FOLLOW_UP_WINDOW: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
 /// The bot for loaded notes, with the quiz when a store is open: the question pool made from
 /// the notes (less `retired`), `schedules` for `/schedule list`, the system clock. For the
@@ -281,7 +288,13 @@ pub fn make_bot(
 ) -> Result<Bot, LinderaError> {
     let Some(store) = store else { return Ok(Bot::new(loaded.searcher, loaded.corpus.sections)) };
     let pool = crate::quiz::generate::generate(&loaded.corpus.sections)?;
-    let bot = Bot::new(loaded.searcher, loaded.corpus.sections);
+    let mut bot = Bot::new(loaded.searcher, loaded.corpus.sections);
+    match Asked::new(Arc::clone(&store), DEFAULT_FOLLOW_UP_WINDOW) {
+        Ok(asked) => {
+            bot = bot.with_asks(AskDesk { asked, clock: Arc::new(SystemClock), private_by_default: false })
+        }
+        Err(e) => tracing::error!(error = %e, "answers are not recorded: their buttons are off"),
+    }
     let master = Quizmaster::new(store, pool, schedules).with_retired(retired.iter().cloned());
     Ok(bot.with_quiz(QuizDesk { master: Arc::new(master), clock: Arc::new(SystemClock), timezone }))
 }

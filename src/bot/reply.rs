@@ -25,6 +25,9 @@ pub enum Block {
     Sections { label: String, sections: Vec<SectionRef> },
     /// A quiz question: choices become buttons naming the post, so a click works after a restart.
     Question { post_id: i64, text: String, choices: Vec<String> },
+    /// The buttons under an answer (by its recorded id); 「共有」 among them when `share`. Plain
+    /// text shows nothing for them (the console's commands are in `/help`).
+    AnswerButtons { ask_id: i64, share: bool },
 }
 
 /// What the bot says back.
@@ -84,6 +87,7 @@ impl Reply {
                     out.push(question_lines(text, choices));
                     out.push("（番号で回答）".into());
                 }
+                Block::AnswerButtons { .. } => {}
                 Block::Sections { label, sections } => {
                     let titles: Vec<String> = sections
                         .iter()
@@ -94,6 +98,30 @@ impl Reply {
             }
         }
         out.join("\n")
+    }
+
+    /// 「全文」: the whole section with its heading path, for the member alone (each platform
+    /// splits it within its limits).
+    pub fn full_section(section: &Section) -> Reply {
+        let text = section_lines(section, usize::MAX);
+        Reply {
+            blocks: vec![
+                Block::Title(section.path.join(" › ")),
+                Block::Quote { marked: text.clone(), text },
+                Block::Citation(section.citation()),
+            ],
+            ephemeral: true,
+        }
+    }
+
+    /// 「関連」: the sections related to an answer, each with its citation, for the member alone.
+    pub fn related(answer: &Answer) -> Reply {
+        let blocks = if answer.related.is_empty() {
+            vec![Block::Text("関連するセクションは見つかりませんでした。".into())]
+        } else {
+            vec![Block::Sections { label: "関連".into(), sections: answer.related.clone() }]
+        };
+        Reply { blocks, ephemeral: true }
     }
 
     /// A quiz question with its choices (buttons on chat platforms).

@@ -4,7 +4,8 @@
 
 use std::io::{BufRead, Write};
 
-use crate::bot::{Block, Bot, Command, Context};
+use crate::bot::{ask_from_text, AskAction, Block, Bot, Command, Context};
+use crate::store::Verdict;
 
 /// What one console line means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +13,9 @@ pub enum Input {
     Command(Command),
     /// A number: the answer to the last quiz question (1-based as typed).
     Choice(usize),
+    /// A button under the last answer (`/full`, `/related`, `/share`, `/good`, `/bad`,
+    /// `/wrongsource`).
+    OnAnswer(AskAction),
     Quit,
     Nothing,
     Unknown(String),
@@ -27,12 +31,19 @@ pub fn parse_line(line: &str) -> Input {
         return Input::Choice(n);
     }
     let Some(rest) = line.strip_prefix('/') else {
-        return Input::Command(Command::Ask { query: line.to_owned() });
+        return Input::Command(ask_from_text(line));
     };
     let (name, arg) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
     let arg = arg.trim().to_owned();
     match name {
-        "ask" => Input::Command(Command::Ask { query: arg }),
+        "ask" => Input::Command(ask_from_text(&arg)),
+        "full" => Input::OnAnswer(AskAction::Full),
+        "related" => Input::OnAnswer(AskAction::Related),
+        "share" => Input::OnAnswer(AskAction::Share),
+        "good" => Input::OnAnswer(AskAction::Feedback(Verdict::Good)),
+        "bad" => Input::OnAnswer(AskAction::Feedback(Verdict::Bad)),
+        "wrongsource" => Input::OnAnswer(AskAction::Feedback(Verdict::WrongSource)),
+        "followup" => Input::Command(Command::FollowUp { ask_id: None, query: arg }),
         "source" => Input::Command(Command::Source { id: arg }),
         "quiz" => Input::Command(Command::Quiz),
         "leaderboard" | "rank" => Input::Command(Command::Leaderboard { all_time: arg == "all" }),
@@ -59,6 +70,7 @@ pub fn run(
     };
     writeln!(output, "shiori console — /ask 質問, /quiz, /help, /quit")?;
     let mut pending: Option<i64> = None;
+    let mut last_answer: Option<i64> = None;
     let mut lines = input.lines();
     loop {
         if prompt {
@@ -74,7 +86,7 @@ pub fn run(
             }
             Err(e) => return Err(e),
         };
-        let command = match command_for(parse_line(&line), &mut pending) {
+        let command = match command_for(parse_line(&line), &mut pending, last_answer) {
             Ok(Some(command)) => command,
             Ok(None) => break,
             Err(message) => {
@@ -86,8 +98,10 @@ pub fn run(
         };
         let reply = bot.handle(&ctx, command);
         for block in &reply.blocks {
-            if let Block::Question { post_id, .. } = block {
-                pending = Some(*post_id);
+            match block {
+                Block::Question { post_id, .. } => pending = Some(*post_id),
+                Block::AnswerButtons { ask_id, .. } => last_answer = Some(*ask_id),
+                _ => {}
             }
         }
         writeln!(output, "{}\n", reply.to_plain())?;
@@ -98,9 +112,17 @@ pub fn run(
 /// The command a parsed line stands for: `Ok(None)` to quit, `Err` with what to tell the member
 /// (a number with no question to answer, an unknown command; empty for a blank line). A number answers the `pending`
 /// question, which is then no longer pending.
-fn command_for(input: Input, pending: &mut Option<i64>) -> Result<Option<Command>, String> {
+fn command_for(
+    input: Input,
+    pending: &mut Option<i64>,
+    last_answer: Option<i64>,
+) -> Result<Option<Command>, String> {
     match input {
         Input::Command(command) => Ok(Some(command)),
+        Input::OnAnswer(action) => match last_answer {
+            Some(ask_id) => Ok(Some(Command::AnswerAction { ask_id, action })),
+            None => Err("対象の回答がありません。先に /ask で質問してください。".into()),
+        },
         Input::Choice(n) => match (pending.take(), n.checked_sub(1)) {
             (Some(post_id), Some(choice)) => Ok(Some(Command::Answer { post_id, choice })),
             (Some(post_id), None) => {

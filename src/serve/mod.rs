@@ -21,9 +21,10 @@ use chrono_tz::Tz;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::bot::{Bot, Cooldown, Live, QuizDesk};
+use crate::answer::asked::Asked;
+use crate::bot::{AskDesk, Bot, Cooldown, Live, QuizDesk};
 use crate::chat::{self, Platform};
-use crate::config::Settings;
+use crate::config::{Settings, Visibility};
 use crate::metrics::Metrics;
 use crate::quiz::game::Quizmaster;
 use crate::quiz::runner::{self, Poster};
@@ -49,6 +50,8 @@ pub struct ServeOptions {
 #[derive(Clone)]
 struct BotParts {
     quiz: Option<Arc<Quizmaster>>,
+    /// Where answers are recorded, with `[chat]`'s follow-up window and default visibility.
+    asks: Option<(Arc<Store>, Duration, bool)>,
     timezone: Tz,
     cooldown: Option<Arc<Cooldown>>,
     metrics: Arc<Metrics>,
@@ -65,6 +68,18 @@ impl BotParts {
         if let Some(quiz) = &self.quiz {
             let clock = Arc::new(SystemClock);
             bot = bot.with_quiz(QuizDesk { master: Arc::clone(quiz), clock, timezone: self.timezone });
+        }
+        if let Some((store, window, private_by_default)) = &self.asks {
+            match Asked::new(Arc::clone(store), *window) {
+                Ok(asked) => {
+                    let clock = Arc::new(SystemClock);
+                    bot = bot.with_asks(AskDesk { asked, clock, private_by_default: *private_by_default });
+                }
+                Err(e) => {
+                    self.metrics.error("store");
+                    tracing::error!(error = %e, "answers are not recorded: the buttons under them are off");
+                }
+            }
         }
         bot
     }
@@ -91,6 +106,10 @@ pub async fn run(options: ServeOptions, shutdown: impl Future<Output = ()>) -> a
     let (quiz, scheduler) = start_quiz(store.clone(), &loaded, &settings, &platforms, &live, &stop_rx)?;
     let parts = BotParts {
         quiz,
+        asks: store.clone().map(|store| {
+            let private = config.chat.ask_visibility == Visibility::Private;
+            (store, config.chat.followup_window, private)
+        }),
         timezone: settings.timezone,
         cooldown: (!config.chat.ask_cooldown.is_zero())
             .then(|| Arc::new(Cooldown::new(config.chat.ask_cooldown))),

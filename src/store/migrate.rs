@@ -66,6 +66,32 @@ const MIGRATIONS: &[Migration] = &[
     // the key, so one slot could be stored under several keys; an upgraded store must still see
     // its last slot as posted.
     Migration::Code(normalize_slot_keys),
+    // 4: answers given to `/ask` (so their buttons and follow-ups work after a restart), members'
+    // feedback on them, and the install's salt for hashing member ids.
+    Migration::Sql(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE asks (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        member TEXT NOT NULL,
+        question TEXT NOT NULL,
+        section_id TEXT,
+        citation TEXT,
+        line_start INTEGER,
+        line_end INTEGER,
+        confident INTEGER NOT NULL,
+        asked_at INTEGER NOT NULL
+    );
+    CREATE INDEX asks_member ON asks (platform, channel, member, id);
+    CREATE TABLE feedback (
+        ask_id INTEGER NOT NULL REFERENCES asks (id),
+        member TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('good', 'bad', 'wrong_source')),
+        at INTEGER NOT NULL,
+        PRIMARY KEY (ask_id, member)
+    );",
+    ),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

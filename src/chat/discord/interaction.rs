@@ -3,9 +3,10 @@
 //! the [`Reply`] rendered as an embed with buttons within Discord's limits (title 256,
 //! description 4096, field 1024, footer 2048, 25 fields, custom_id 100).
 
+use serenity::all::{ActionRowComponent, ButtonStyle, InputTextStyle, ModalInteraction};
 use serenity::builder::{
     CreateActionRow, CreateAutocompleteResponse, CreateButton, CreateEmbed, CreateEmbedFooter,
-    CreateInteractionResponse, CreateInteractionResponseMessage,
+    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal,
 };
 use serenity::model::application::{
     CommandDataOption, CommandDataOptionValue, CommandInteraction, ComponentInteraction, Interaction,
@@ -13,10 +14,13 @@ use serenity::model::application::{
 use serenity::model::guild::Member;
 
 use super::NAME;
-use crate::bot::{Block, Bot, Command, Context, Reply, ScheduleAction};
+use crate::bot::{
+    answer_buttons, ask_button_command, parse_ask_button, Block, Bot, Command, Context, Reply,
+    ScheduleAction, FOLLOW_UP,
+};
 use crate::chat::{answer_id, clip, parse_answer_id};
 
-/// Answers one verified interaction. `None` for kinds shiori does not handle (modals).
+/// Answers one verified interaction. `None` for kinds shiori does not handle.
 pub fn respond(bot: &Bot, interaction: &Interaction) -> Option<CreateInteractionResponse> {
     match interaction {
         Interaction::Ping(_) => Some(CreateInteractionResponse::Pong),
@@ -26,9 +30,19 @@ pub fn respond(bot: &Bot, interaction: &Interaction) -> Option<CreateInteraction
         }
         Interaction::Autocomplete(command) => Some(autocomplete(bot, command)),
         Interaction::Component(component) => {
+            if let Some((ask_id, FOLLOW_UP)) = parse_ask_button(&component.data.custom_id) {
+                return Some(follow_up_modal(ask_id));
+            }
             let reply = match answer_of(component) {
                 Some((ctx, cmd)) => bot.handle(&ctx, cmd),
                 None => Reply::notice("このボタンは使えません。"),
+            };
+            Some(CreateInteractionResponse::Message(render(&reply)))
+        }
+        Interaction::Modal(modal) => {
+            let reply = match follow_up_of(modal) {
+                Some((ctx, cmd)) => bot.handle(&ctx, cmd),
+                None => Reply::notice("このフォームは使えません。"),
             };
             Some(CreateInteractionResponse::Message(render(&reply)))
         }
@@ -88,7 +102,15 @@ fn bool_option(command: &CommandInteraction, name: &str) -> bool {
 pub fn command_of(command: &CommandInteraction) -> (Context, Command) {
     let ctx = context(command.channel_id.to_string(), command.user.id.to_string(), command.member.as_deref());
     let cmd = match command.data.name.as_str() {
-        "ask" => Command::Ask { query: string_option(command, "query").unwrap_or_default() },
+        "ask" => {
+            let query = string_option(command, "query").unwrap_or_default();
+            let private =
+                command.data.options.iter().find(|o| o.name == "private").and_then(|o| o.value.as_bool());
+            match private {
+                Some(private) => Command::AskWith { query, private },
+                None => Command::Ask { query },
+            }
+        }
         "source" => Command::Source { id: string_option(command, "id").unwrap_or_default() },
         "quiz" => Command::Quiz,
         "leaderboard" => Command::Leaderboard { all_time: bool_option(command, "all_time") },
@@ -98,12 +120,47 @@ pub fn command_of(command: &CommandInteraction) -> (Context, Command) {
     (ctx, cmd)
 }
 
-/// The answer a quiz button stands for.
+/// What a button stands for: a quiz answer, or an action on an answer.
 fn answer_of(component: &ComponentInteraction) -> Option<(Context, Command)> {
-    let (post_id, choice) = parse_answer_id(&component.data.custom_id)?;
+    let id = &component.data.custom_id;
+    let command = match parse_answer_id(id) {
+        Some((post_id, choice)) => Command::Answer { post_id, choice },
+        None => ask_button_command(id)?,
+    };
     let ctx =
         context(component.channel_id.to_string(), component.user.id.to_string(), component.member.as_ref());
-    Some((ctx, Command::Answer { post_id, choice }))
+    Some((ctx, command))
+}
+
+/// Prefix of the follow-up form's id: `shiori:followup:<answer id>`.
+const FOLLOW_UP_FORM: &str = "shiori:followup:";
+
+/// 「続けて質問」: a form with one text field, naming the answer it continues.
+fn follow_up_modal(ask_id: i64) -> CreateInteractionResponse {
+    let field =
+        CreateInputText::new(InputTextStyle::Paragraph, "質問（前の回答の続きとして探します）", "query")
+            .placeholder("料金は？")
+            .max_length(500);
+    let modal = CreateModal::new(format!("{FOLLOW_UP_FORM}{ask_id}"), "続けて質問")
+        .components(vec![CreateActionRow::InputText(field)]);
+    CreateInteractionResponse::Modal(modal)
+}
+
+/// The follow-up a submitted form stands for.
+fn follow_up_of(modal: &ModalInteraction) -> Option<(Context, Command)> {
+    let ask_id = modal.data.custom_id.strip_prefix(FOLLOW_UP_FORM)?.parse().ok()?;
+    let query = modal
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .find_map(|c| match c {
+            ActionRowComponent::InputText(input) if input.custom_id == "query" => input.value.clone(),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let ctx = context(modal.channel_id.to_string(), modal.user.id.to_string(), modal.member.as_ref());
+    Some((ctx, Command::FollowUp { ask_id: Some(ask_id), query }))
 }
 
 /// Section titles for `/ask` autocomplete: those containing what was typed, at most 25.
@@ -122,51 +179,101 @@ fn autocomplete(bot: &Bot, command: &CommandInteraction) -> CreateInteractionRes
     CreateInteractionResponse::Autocomplete(response)
 }
 
-/// Renders a reply as an interaction message: one embed and, for a quiz question, a row of
-/// numbered buttons.
+/// Renders a reply as an interaction message: its embeds and its rows of buttons.
 pub fn render(reply: &Reply) -> CreateInteractionResponseMessage {
-    let (embed, buttons) = parts(reply);
-    let mut message = CreateInteractionResponseMessage::new().embed(embed).ephemeral(reply.ephemeral);
-    if !buttons.is_empty() {
-        message = message.components(vec![CreateActionRow::Buttons(buttons)]);
+    let (embeds, rows) = parts(reply);
+    let message = CreateInteractionResponseMessage::new().embeds(embeds).ephemeral(reply.ephemeral);
+    if rows.is_empty() {
+        message
+    } else {
+        message.components(rows)
     }
-    message
 }
 
-/// A reply's embed (title, description, fields, footer) and its answer buttons (at most five).
-pub(super) fn parts(reply: &Reply) -> (CreateEmbed, Vec<CreateButton>) {
+/// Most characters of all of a message's embeds together.
+const MESSAGE_CHARS: usize = 6000;
+/// Most characters of one embed's description.
+const DESCRIPTION_CHARS: usize = 4096;
+/// Most buttons in one row.
+const ROW: usize = 5;
+
+/// A reply's embeds (title, description, fields, footer; a description longer than one embed
+/// holds goes on in more, within the message's 6000 characters) and its rows of buttons.
+pub(super) fn parts(reply: &Reply) -> (Vec<CreateEmbed>, Vec<CreateActionRow>) {
     let mut embed = CreateEmbed::new();
+    let mut used = 0;
     let mut description = Vec::new();
     let mut fields = 0;
-    let mut buttons = Vec::new();
+    let mut rows = Vec::new();
     for block in &reply.blocks {
         match block {
-            Block::Title(t) => embed = embed.title(clip(t, 256)),
+            Block::Title(t) => {
+                let title = clip(t, 256);
+                used += title.chars().count();
+                embed = embed.title(title);
+            }
             Block::Quote { marked, .. } => description.push(marked.clone()),
             Block::Text(t) => description.push(t.clone()),
             Block::Citation(c) => {
-                embed = embed.footer(CreateEmbedFooter::new(clip(&format!("出典: {c}"), 2048)))
+                let footer = clip(&format!("出典: {c}"), 2048);
+                used += footer.chars().count();
+                embed = embed.footer(CreateEmbedFooter::new(footer))
             }
             Block::Sections { label, sections } if fields < 25 => {
                 let titles: Vec<String> =
                     sections.iter().map(|s| format!("{} (L{})", s.title, s.line_start)).collect();
-                embed = embed.field(clip(label, 256), clip(&titles.join("\n"), 1024), false);
+                let (name, value) = (clip(label, 256), clip(&titles.join("\n"), 1024));
+                used += name.chars().count() + value.chars().count();
+                embed = embed.field(name, value, false);
                 fields += 1;
             }
             Block::Sections { .. } => {}
             Block::Question { post_id, text, choices } => {
                 let mut lines = vec![text.clone()];
+                let mut buttons = Vec::new();
                 for (i, choice) in choices.iter().enumerate() {
                     lines.push(format!("**{}.** {choice}", i + 1));
-                    let custom_id = answer_id(*post_id, i);
-                    buttons.push(CreateButton::new(custom_id).label((i + 1).to_string()));
+                    buttons.push(CreateButton::new(answer_id(*post_id, i)).label((i + 1).to_string()));
                 }
+                buttons.truncate(ROW);
+                rows.push(CreateActionRow::Buttons(buttons));
                 description.push(lines.join("\n"));
+            }
+            Block::AnswerButtons { ask_id, share } => {
+                let buttons: Vec<CreateButton> = answer_buttons(*ask_id, *share)
+                    .into_iter()
+                    .map(|(id, label)| CreateButton::new(id).label(label).style(ButtonStyle::Secondary))
+                    .collect();
+                rows.extend(buttons.chunks(ROW).map(|row| CreateActionRow::Buttons(row.to_vec())));
             }
         }
     }
-    buttons.truncate(5);
-    (embed.description(clip(&description.join("\n\n"), 4096)), buttons)
+    let mut pages = pages(&description.join("\n\n"), MESSAGE_CHARS.saturating_sub(used)).into_iter();
+    let mut embeds = vec![embed.description(pages.next().unwrap_or_default())];
+    embeds.extend(pages.map(|page| CreateEmbed::new().description(page)));
+    (embeds, rows)
+}
+
+/// Text cut into embed descriptions of at most 4096 characters (at a line end where one is
+/// near), `budget` characters in all; text past the budget is cut with `…`.
+fn pages(text: &str, budget: usize) -> Vec<String> {
+    let text = clip(text, budget.max(1));
+    let chars: Vec<char> = text.chars().collect();
+    let mut pages = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let mut end = (start + DESCRIPTION_CHARS).min(chars.len());
+        if end < chars.len() {
+            if let Some(newline) =
+                (end.saturating_sub(500).max(start + 1)..end).rev().find(|&i| chars[i] == '\n')
+            {
+                end = newline + 1;
+            }
+        }
+        pages.push(chars[start..end].iter().collect());
+        start = end;
+    }
+    pages
 }
 
 #[cfg(test)]

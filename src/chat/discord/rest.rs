@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use serenity::builder::{CreateActionRow, CreateCommand, CreateCommandOption, CreateMessage, EditMessage};
+use serenity::builder::{CreateCommand, CreateCommandOption, CreateMessage, EditMessage};
 use serenity::http::Http;
 use serenity::interactions_endpoint::Verifier;
 use serenity::model::application::CommandOptionType;
@@ -56,12 +56,18 @@ pub fn http_client(token: &str, api_base: Option<&str>, application_id: Option<u
 pub fn commands() -> Vec<CreateCommand> {
     let text = |kind, name: &str, description: &str| CreateCommandOption::new(kind, name, description);
     vec![
-        CreateCommand::new("ask").description("ノートから答えを探して出典つきで返します").add_option(
-            text(CommandOptionType::String, "query", "質問")
-                .required(true)
-                .set_autocomplete(true)
-                .max_length(500),
-        ),
+        CreateCommand::new("ask")
+            .description("ノートから答えを探して出典つきで返します")
+            .add_option(
+                text(CommandOptionType::String, "query", "質問")
+                    .required(true)
+                    .set_autocomplete(true)
+                    .max_length(500),
+            )
+            .add_option(
+                text(CommandOptionType::Boolean, "private", "自分だけに表示（既定はサーバーの設定）")
+                    .required(false),
+            ),
         CreateCommand::new("quiz").description("自分用のクイズを出題します"),
         CreateCommand::new("leaderboard")
             .description("このチャンネルのランキング")
@@ -133,9 +139,8 @@ fn channel_id(channel: &str) -> Result<serenity::model::id::ChannelId, PostError
 impl Poster for DiscordPoster {
     fn post<'a>(&'a self, channel: &'a str, post_id: i64, question: &'a Question) -> PostFuture<'a, String> {
         Box::pin(async move {
-            let (embed, buttons) = parts(&Reply::scheduled_question(post_id, question));
-            let message =
-                CreateMessage::new().embed(embed).components(vec![CreateActionRow::Buttons(buttons)]);
+            let (embeds, rows) = parts(&Reply::scheduled_question(post_id, question));
+            let message = CreateMessage::new().embeds(embeds).components(rows);
             let sent = channel_id(channel)?.send_message(&self.http, message).await.map_err(post_error)?;
             Ok(sent.id.to_string())
         })
@@ -151,11 +156,11 @@ impl Poster for DiscordPoster {
     ) -> PostFuture<'a, ()> {
         Box::pin(async move {
             let channel = channel_id(channel)?;
-            let (embed, _) = parts(&Reply::scheduled_reveal(reveal));
+            let (embeds, _) = parts(&Reply::scheduled_reveal(reveal));
             let message = message_id.and_then(|m| m.parse::<u64>().ok()).filter(|m| *m != 0);
             match message {
                 Some(id) => {
-                    let edit = EditMessage::new().embed(embed).components(Vec::new());
+                    let edit = EditMessage::new().embeds(embeds).components(Vec::new());
                     channel
                         .edit_message(&self.http, serenity::model::id::MessageId::new(id), edit)
                         .await
@@ -163,7 +168,7 @@ impl Poster for DiscordPoster {
                 }
                 None => {
                     channel
-                        .send_message(&self.http, CreateMessage::new().embed(embed))
+                        .send_message(&self.http, CreateMessage::new().embeds(embeds))
                         .await
                         .map_err(post_error)?;
                 }

@@ -12,8 +12,11 @@ use std::time::Duration;
 use slack_morphism::prelude::*;
 
 use super::blocks::{content, response, response_type};
-use super::{SlackCommands, SlackConfig, NAME};
-use crate::bot::{Command, Context, Live, Reply, RunError, ScheduleAction};
+use super::{SlackCommands, SlackConfig, NAME, SLACK_BOT_TOKEN};
+use crate::bot::{
+    ask_button_command, ask_from_text, parse_ask_button, Command, Context, Live, Reply, RunError,
+    ScheduleAction, FOLLOW_UP,
+};
 use crate::chat::parse_answer_id;
 
 /// What both transports need to answer Slack.
@@ -23,6 +26,8 @@ pub struct SlackApp {
     pub commands: SlackCommands,
     pub admins: Vec<String>,
     pub reply_within: Duration,
+    /// For Web API calls made on a member's behalf (the follow-up form and its answer).
+    pub bot_token: Option<SlackApiToken>,
 }
 
 impl SlackApp {
@@ -33,7 +38,14 @@ impl SlackApp {
             commands: config.commands.clone(),
             admins: config.admins.clone(),
             reply_within: config.reply_within,
+            bot_token: None,
         }
+    }
+
+    /// Uses `token` for the Web API calls a member's click leads to.
+    pub fn with_bot_token(mut self, token: Option<String>) -> SlackApp {
+        self.bot_token = token.map(|t| SlackApiToken::new(t.into()));
+        self
     }
 
     /// The shared command for a slash command.
@@ -49,7 +61,7 @@ impl SlackApp {
         let name = event.command.to_string();
         let names = &self.commands;
         let command = if name == names.ask {
-            Command::Ask { query: text }
+            ask_from_text(&text)
         } else if name == names.quiz {
             Command::Quiz
         } else if name == names.leaderboard {
@@ -107,22 +119,113 @@ impl SlackApp {
             })
             .unwrap_or_default();
         let ctx = Context { platform: NAME.into(), channel, admin: self.admins.contains(&user), user };
-        let command = match parse_answer_id(action.action_id.as_ref()) {
+        let id = action.action_id.to_string();
+        let command = match parse_answer_id(&id) {
             Some((post_id, choice)) => Command::Answer { post_id, choice },
-            None => Command::Usage("このボタンは使えません。".into()),
+            None => {
+                ask_button_command(&id).unwrap_or_else(|| Command::Usage("このボタンは使えません。".into()))
+            }
         };
         Some((ctx, command, url))
     }
 
-    /// Handles a Block Kit interaction: a quiz button click is recorded by the quiz rules and
-    /// confirmed to the member alone through `response_url`. Returns once the work is started.
+    /// Handles a Block Kit interaction: a button under a quiz or an answer is handled by the bot
+    /// and confirmed to the member through `response_url`; 「続けて質問」 opens a form
+    /// (`views.open`), whose submission is answered in the channel. Returns once the work is
+    /// started.
     pub fn answer_interaction(self: &Arc<Self>, event: SlackInteractionEvent) {
+        if let SlackInteractionEvent::ViewSubmission(submission) = event {
+            let app = Arc::clone(self);
+            tokio::spawn(async move { app.follow_up_submitted(submission).await });
+            return;
+        }
+        if let Some((trigger, ask_id, channel)) = follow_up_click(&event) {
+            let app = Arc::clone(self);
+            tokio::spawn(async move { app.open_follow_up(trigger, ask_id, channel).await });
+            return;
+        }
         let Some((ctx, command, url)) = self.click_of(&event) else { return };
         let app = Arc::clone(self);
         tokio::spawn(async move {
             let reply = reply_or_notice(app.live.run(move |bot| bot.handle(&ctx, command)).await);
             app.respond(&url, &reply, false).await;
         });
+    }
+
+    /// Opens the follow-up form for answer `ask_id` (its channel kept in the form's metadata).
+    async fn open_follow_up(&self, trigger: SlackTriggerId, ask_id: i64, channel: String) {
+        let Some(token) = &self.bot_token else {
+            tracing::warn!("{SLACK_BOT_TOKEN} is not set: the follow-up form cannot be opened");
+            return;
+        };
+        let field = SlackBlockPlainTextInputElement::new()
+            .with_action_id(FOLLOW_UP_FIELD.into())
+            .with_multiline(true)
+            .with_max_length(500)
+            .with_placeholder(SlackBlockPlainTextOnly::from("料金は？"));
+        let input = SlackInputBlock::new(
+            SlackBlockPlainTextOnly::from("質問（前の回答の続きとして探します）"),
+            field.into(),
+        )
+        .with_block_id(FOLLOW_UP_FIELD.into());
+        let view = SlackModalView::new(SlackBlockPlainTextOnly::from("続けて質問"), vec![input.into()])
+            .with_callback_id(FOLLOW_UP_FORM.into())
+            .with_private_metadata(format!("{ask_id}:{channel}"))
+            .with_submit(SlackBlockPlainTextOnly::from("質問する"));
+        let request = SlackApiViewsOpenRequest::new(trigger, SlackView::Modal(view));
+        if let Err(e) = self.client.open_session(token).views_open(&request).await {
+            self.live.metrics.error("slack_respond");
+            tracing::error!(error = %e, "could not open the follow-up form");
+        }
+    }
+
+    /// A submitted follow-up form: answered in the form's channel, to the member alone
+    /// (`chat.postEphemeral`) or to the channel, as the reply says.
+    async fn follow_up_submitted(&self, submission: SlackInteractionViewSubmissionEvent) {
+        let SlackView::Modal(modal) = &submission.view.view else { return };
+        if modal.callback_id.as_ref().map(|c| c.to_string()).as_deref() != Some(FOLLOW_UP_FORM) {
+            return;
+        }
+        let Some((ask_id, channel)) = modal.private_metadata.as_deref().and_then(|m| m.split_once(':'))
+        else {
+            return;
+        };
+        let Ok(ask_id) = ask_id.parse::<i64>() else { return };
+        let query = submission
+            .view
+            .state_params
+            .state
+            .as_ref()
+            .and_then(|state| state.values.get(&FOLLOW_UP_FIELD.into()))
+            .and_then(|fields| fields.get(&FOLLOW_UP_FIELD.into()))
+            .and_then(|value| value.value.clone())
+            .unwrap_or_default();
+        let user = submission.user.id.to_string();
+        let ctx = Context {
+            platform: NAME.into(),
+            channel: channel.to_owned(),
+            admin: self.admins.contains(&user),
+            user,
+        };
+        let command = Command::FollowUp { ask_id: Some(ask_id), query };
+        let (channel, user) = (ctx.channel.clone(), ctx.user.clone());
+        let reply = reply_or_notice(self.live.run(move |bot| bot.handle(&ctx, command)).await);
+        let Some(token) = &self.bot_token else {
+            tracing::warn!("{SLACK_BOT_TOKEN} is not set: a follow-up cannot be answered");
+            return;
+        };
+        let session = self.client.open_session(token);
+        let sent = if reply.ephemeral {
+            let request = SlackApiChatPostEphemeralRequest::new(channel.into(), user.into(), content(&reply));
+            session.chat_post_ephemeral(&request).await.map(|_| ())
+        } else {
+            let request = SlackApiChatPostMessageRequest::new(channel.into(), content(&reply));
+            session.chat_post_message(&request).await.map(|_| ())
+        };
+        if let Err(e) = sent {
+            self.live.metrics.error("slack_respond");
+            tracing::error!(error = %e, "could not post a follow-up's answer");
+        }
     }
 
     /// Posts a reply to a `response_url`, in the channel or to the member alone as the reply
@@ -161,6 +264,24 @@ impl ResponseUrlMessage {
     pub fn new(reply: &Reply, replace_original: bool) -> ResponseUrlMessage {
         ResponseUrlMessage { content: content(reply), response_type: response_type(reply), replace_original }
     }
+}
+
+/// Callback id of the follow-up form; its private metadata is `<answer id>:<channel>`.
+const FOLLOW_UP_FORM: &str = "shiori_followup";
+/// Block and action id of the form's one text field.
+const FOLLOW_UP_FIELD: &str = "query";
+
+/// A click on 「続けて質問」: the trigger to open a form with, the answer, the channel.
+fn follow_up_click(event: &SlackInteractionEvent) -> Option<(SlackTriggerId, i64, String)> {
+    let SlackInteractionEvent::BlockActions(actions) = event else { return None };
+    let action = actions.actions.as_ref()?.first()?;
+    let (ask_id, FOLLOW_UP) = parse_ask_button(action.action_id.as_ref())? else { return None };
+    let channel =
+        actions.channel.as_ref().map(|c| c.id.to_string()).or_else(|| match &actions.container {
+            SlackInteractionActionContainer::Message(m) => m.channel_id.as_ref().map(|c| c.to_string()),
+            _ => None,
+        })?;
+    Some((actions.trigger_id.clone(), ask_id, channel))
 }
 
 /// The reply, or what the member sees when the command could not run.

@@ -5,7 +5,7 @@
 
 use slack_morphism::prelude::*;
 
-use crate::bot::{Block, Reply};
+use crate::bot::{answer_buttons, Block, Reply};
 use crate::chat::{answer_id, clip};
 
 /// The longest text of one Block Kit text object.
@@ -115,11 +115,31 @@ pub fn blocks(reply: &Reply) -> Vec<SlackBlock> {
                     .collect();
                 out.push(SlackActionsBlock::new(buttons).into());
             }
+            Block::AnswerButtons { .. } => {}
         }
     }
     if out.len() > MAX_BLOCKS {
         out.truncate(MAX_BLOCKS - 1);
         out.push(context_block("…（長いため省略しました）"));
+    }
+    // The buttons under an answer come last, and are never what a long answer cuts.
+    for block in &reply.blocks {
+        if let Block::AnswerButtons { ask_id, share } = block {
+            if out.len() == MAX_BLOCKS {
+                out.truncate(MAX_BLOCKS - 2);
+                out.push(context_block("…（長いため省略しました）"));
+            }
+            let buttons: Vec<SlackActionBlockElement> = answer_buttons(*ask_id, *share)
+                .into_iter()
+                .map(|(id, label)| {
+                    SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from(label.to_owned()))
+                        .with_action_id(id.clone().into())
+                        .with_value(id)
+                        .into()
+                })
+                .collect();
+            out.push(SlackActionsBlock::new(buttons).into());
+        }
     }
     out
 }

@@ -46,7 +46,8 @@ impl Slack {
     }
 
     fn app(&self, live: &Arc<Live>) -> Arc<SlackApp> {
-        Arc::new(SlackApp::new(Arc::clone(live), Arc::clone(&self.client), &self.config))
+        let app = SlackApp::new(Arc::clone(live), Arc::clone(&self.client), &self.config);
+        Arc::new(app.with_bot_token(secret(SLACK_BOT_TOKEN)))
     }
 }
 

@@ -13,6 +13,8 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
+pub mod asked;
+
 use crate::corpus::{Citation, SectionKind};
 use crate::search::analyzer::{bigram_analyzer, normalize, terms};
 use crate::search::snippet::{self, Excerpt, ANSWER_CHARS};
