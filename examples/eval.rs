@@ -155,8 +155,7 @@ fn main() -> anyhow::Result<()> {
     }
     if flag("--misses") {
         let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-        for (name, report) in reports.iter().filter(|(n, _)| only.is_empty() || only.iter().any(|o| *o == *n))
-        {
+        for (name, report) in reports.iter().filter(|(n, _)| only.is_empty() || only.contains(n)) {
             println!("\n{name}: missed at rank 1, or confident about a question the notes do not answer:");
             for (q, rank) in &report.misses {
                 let (answer, hits) = match shiori::answer::ask_ranked(&searcher, &q.text, 3) {

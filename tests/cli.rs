@@ -353,19 +353,26 @@ fn console_answer_commands_feedback_and_its_export_read_back() {
     let replies: Vec<&str> = text.split("\n\n").collect();
     assert!(replies[0].contains("対象の回答がありません"), "no answer yet: {text}");
     // 全文: the heading path and the whole section, cited.
-    assert!(text.contains("■ インフラ一括管理ツール › VPC › エンドポイント › サービスエンドポイント"), "{text}");
+    assert!(
+        text.contains("■ インフラ一括管理ツール › VPC › エンドポイント › サービスエンドポイント"),
+        "{text}"
+    );
     assert!(text.matches("出典: aws-notes.txt › インフラ一括管理ツール › VPC › エンドポイント › サービスエンドポイント (L67").count() >= 2, "answer and 全文 cite it: {text}");
     assert!(text.contains("関連: "), "{text}");
     assert_eq!(text.matches("フィードバックを記録しました").count(), 3, "{text}");
     // The follow-up is read in the previous answer's service, and says so.
     let follow = replies.iter().find(|r| r.contains("の続きとして探しました")).expect("a follow-up");
-    assert!(follow.contains("VPC") && follow.contains("出典: aws-notes.txt › インフラ一括管理ツール › VPC"), "{follow}");
+    assert!(
+        follow.contains("VPC") && follow.contains("出典: aws-notes.txt › インフラ一括管理ツール › VPC"),
+        "{follow}"
+    );
     assert!(text.contains("質問を入力してください"), "an empty follow-up: {text}");
 
     // The feedback is in the store: exported as a question set the evaluation reads back.
     let export = shiori_with(dir.path(), &common::notes_dir(), &["feedback", "export"], None);
     assert!(export.status.success(), "{}", stderr(&export));
-    let questions = shiori::eval::parse_questions(&stdout(&export)).expect("the export parses as a question set");
+    let questions =
+        shiori::eval::parse_questions(&stdout(&export)).expect("the export parses as a question set");
     let kinds: Vec<(&str, &str)> = questions.iter().map(|q| (q.text.as_str(), q.kind.as_str())).collect();
     assert!(kinds.contains(&("VPCエンドポイントとは", "feedback-wrong-source")), "{kinds:?}");
     assert!(kinds.contains(&("料金は？", "feedback-bad")), "{kinds:?}");

@@ -617,3 +617,140 @@ fn a_failing_index_says_the_search_failed_and_logs_and_counts_it() {
     let logs = logs.join().unwrap();
     assert!(logs.contains("search failed") && logs.contains("ERROR"), "{logs}");
 }
+
+/// A submitted 「続けて質問」 form, as Discord sends it.
+fn modal_submit(custom_id: &str, query: &str, user_id: u64) -> Value {
+    static SUBMITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let id = 1200000000000000900 + SUBMITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let data = json!({"custom_id": custom_id, "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": "query", "value": query}]}
+    ]});
+    interaction_from(5, &id.to_string(), user_id, data)
+}
+
+/// Every button id of a response, in order.
+fn button_ids(response: &Value) -> Vec<String> {
+    let rows = response["data"]["components"].as_array().cloned().unwrap_or_default();
+    rows.iter()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .map(|b| b["custom_id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn embed_text(response: &Value) -> String {
+    let embeds = response["data"]["embeds"].as_array().cloned().unwrap_or_default();
+    embeds.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn answer_buttons_follow_ups_and_feedback_through_the_endpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    // A copy of the notes this test edits, and a short follow-up window to see it expire.
+    let notes = dir.path().join("notes");
+    std::fs::create_dir(&notes).unwrap();
+    std::fs::copy(common::notes_dir().join("aws-notes.txt"), notes.join("aws-notes.txt")).unwrap();
+    let config = format!(
+        "[chat]\nfollowup_window = \"4s\"\nask_visibility = \"private\"\n[discord]\nmode = \"http\"\npublic_key = \"{}\"\napplication_id = 1100000000000000000\n",
+        hex(app_key().verifying_key().as_bytes())
+    );
+    let server = common::serve_with(dir.path(), &notes, &config, &[], Stdio::null());
+    common::wait_ready(&server.base);
+    let key = app_key();
+    let send = |body: &Value| post(&server, body, Some(&key), now());
+
+    let (status, ask) =
+        send(&slash("ask", json!([{"name": "query", "type": 3, "value": "VPCエンドポイントとは"}])));
+    assert_eq!(status, 200, "{ask}");
+    assert_eq!(ask["data"]["flags"], 64, "ask_visibility = private: the answer is ephemeral");
+    let ids = button_ids(&ask);
+    let ask_id = ids[0].split(':').nth(2).unwrap().to_owned();
+    let id = |action: &str| format!("shiori:ask:{ask_id}:{action}");
+    assert_eq!(
+        ids,
+        ["full", "related", "share", "followup", "good", "bad", "wrong_source"].map(id),
+        "private answers carry 共有"
+    );
+    let labels = ask["data"]["components"][0]["components"].as_array().unwrap().len();
+    assert!(labels <= 5, "at most five buttons a row");
+
+    // 全文: the whole section with its heading path, to the member alone.
+    let (_, full) = send(&click(&id("full")));
+    assert_eq!(full["data"]["flags"], 64);
+    let text = embed_text(&full);
+    assert!(
+        text.contains("インフラ一括管理ツール › VPC › エンドポイント › サービスエンドポイント"),
+        "{text}"
+    );
+    assert!(text.contains("(L67"), "{text}");
+    // 関連: the related sections, with their lines.
+    let (_, related) = send(&click(&id("related")));
+    assert!(embed_text(&related).contains("関連") && embed_text(&related).contains("(L"), "{related}");
+    // 共有: the answer again, to the channel.
+    let (_, shared) = send(&click(&id("share")));
+    assert_ne!(shared["data"]["flags"], 64, "shared to the channel: {shared}");
+    assert!(embed_text(&shared).contains("質問: VPCエンドポイントとは"), "{shared}");
+
+    // Feedback from two members lands in SQLite, member ids hashed, and in /metrics.
+    for (member, verdict) in [(300000000000000001u64, "good"), (300000000000000002, "wrong_source")] {
+        let (_, thanks) = send(&click_by(&id(verdict), member));
+        assert!(embed_text(&thanks).contains("フィードバックを記録しました"), "{thanks}");
+    }
+    let store = shiori::store::Store::open(&dir.path().join("data/shiori.db")).unwrap();
+    let feedback = store.feedback().unwrap();
+    assert_eq!((feedback[0].good, feedback[0].bad, feedback[0].wrong_source), (1, 0, 1));
+    assert_eq!(feedback[0].ask.question, "VPCエンドポイントとは");
+    assert!(!feedback[0].ask.member.contains("300000000000000001"), "member ids are hashed");
+    let (_, metrics) = common::get(&format!("{}/metrics", server.base));
+    assert!(metrics.contains("shiori_feedback_total{verdict=\"wrong_source\"} 1"), "{metrics}");
+
+    // 続けて質問: a form naming the answer; its 料金は？ is searched within VPC.
+    let (_, modal) = send(&click(&id("followup")));
+    assert_eq!(modal["type"], 9, "a modal: {modal}");
+    let form = modal["data"]["custom_id"].as_str().unwrap().to_owned();
+    let (_, answer) = send(&modal_submit(&form, "料金は？", 300000000000000001));
+    let text = embed_text(&answer);
+    assert!(text.contains("前の回答「VPC エンドポイント」の続きとして探しました"), "{text}");
+    assert!(
+        text.contains("aws-notes.txt › インフラ一括管理ツール › VPC"),
+        "the follow-up lands in VPC: {text}"
+    );
+    let (_, plain) = send(&slash("ask", json!([{"name": "query", "type": 3, "value": "料金は？"}])));
+    assert!(!embed_text(&plain).contains("› VPC"), "without the context it lands elsewhere: {plain}");
+    // Empty, or 100 KB: a clear message or status, and the server keeps answering.
+    let (_, empty) = send(&modal_submit(&form, "   ", 300000000000000001));
+    assert!(embed_text(&empty).contains("質問を入力してください"), "{empty}");
+    let (status, _) = send(&modal_submit(&form, &"あ".repeat(100 * 1024 / 3), 300000000000000001));
+    assert_eq!(status, 413, "a body past http.max_body_bytes");
+    let (_, long) = send(&modal_submit(&form, &"あ".repeat(5000), 300000000000000001));
+    assert!(embed_text(&long).contains("質問が長すぎます"), "{long}");
+    // A forged or replayed click: 401.
+    assert_eq!(post(&server, &click(&id("good")), None, now()).0, 401, "unsigned");
+    let replayed = click(&id("good"));
+    let at = now();
+    assert_eq!(post(&server, &replayed, Some(&key), at).0, 200);
+    assert_eq!(post(&server, &replayed, Some(&key), at).0, 401, "replayed");
+    // A button for an answer that does not exist.
+    let (_, unknown) = send(&click("shiori:ask:999999:full"));
+    assert!(embed_text(&unknown).contains("見つかりませんでした"), "{unknown}");
+
+    // After the window, the same follow-up has no context and says so.
+    std::thread::sleep(Duration::from_millis(4500));
+    let (_, expired) = send(&modal_submit(&form, "料金は？", 300000000000000001));
+    assert!(embed_text(&expired).contains("続けて質問できる前の回答がありません"), "{expired}");
+
+    // The notes lose the cited section: its 全文 button says so; 関連 still answers.
+    let text = std::fs::read_to_string(notes.join("aws-notes.txt")).unwrap();
+    let edited: Vec<&str> = text.lines().filter(|l| !l.contains("サービスエンドポイント")).collect();
+    std::fs::write(notes.join("aws-notes.txt"), edited.join("\n")).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, full) = send(&click(&id("full")));
+        if embed_text(&full).contains("ノートの更新でなくなりました") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the reload never dropped the section: {full}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (status, _) = send(&click(&id("related")));
+    assert_eq!(status, 200);
+}

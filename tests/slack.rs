@@ -19,6 +19,8 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
+const MAX_BLOCKS: usize = 50;
+
 const SIGNING_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const BOT_TOKEN: &str = "xoxb-stub-bot-token-0001";
 const APP_TOKEN: &str = "xapp-stub-app-token-0001";
@@ -44,6 +46,14 @@ async fn api(State(stub): State<Stub>, uri: Uri, headers: HeaderMap, body: Bytes
         }
         "/api/chat.update" => {
             json!({"ok": true, "channel": value["channel"], "ts": value["ts"], "message": {}})
+        }
+        "/api/chat.postEphemeral" => json!({"ok": true, "message_ts": "1764000000.000200"}),
+        "/api/views.open" => {
+            let mut view = value["view"].clone();
+            view["id"] = json!("V0001");
+            view["team_id"] = json!("T0001");
+            view["hash"] = json!("156772938.1827394");
+            json!({"ok": true, "view": view})
         }
         _ => json!({"ok": true}), // response_url posts
     })
@@ -495,4 +505,96 @@ fn two_hundred_concurrent_signed_asks_are_all_answered_inline() {
     assert!(p99 < Duration::from_secs(3), "Slack waits 3 s: p99 {p99:?}");
     assert!(seen.lock().unwrap().is_empty(), "nothing needed response_url");
     assert_eq!(common::raw_post(&server.base, "/slack/commands", &vec![b'a'; 1 << 20]), 413);
+}
+
+/// A submitted follow-up form, as Slack posts it.
+fn view_submission(view: &Value, query: &str, user: &str) -> Value {
+    let mut view = view.clone();
+    view["id"] = json!("V0001");
+    view["team_id"] = json!("T0001");
+    view["hash"] = json!("156772938.1827394");
+    view["state"] = json!({"values": {"query": {"query": {"type": "plain_text_input", "value": query}}}});
+    json!({
+        "type": "view_submission", "team": {"id": "T0001", "domain": "aws-study"},
+        "user": {"id": user, "username": "hanako", "name": "hanako", "team_id": "T0001"},
+        "api_app_id": "A123456", "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "trigger_id": "13345224609.738474920.8088930838d88f008e2",
+        "view": view
+    })
+}
+
+/// The button ids of a message's actions blocks.
+fn action_ids(blocks: &Value) -> Vec<String> {
+    let blocks = blocks.as_array().cloned().unwrap_or_default();
+    blocks
+        .iter()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .map(|e| e["action_id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn answer_buttons_and_the_follow_up_form_through_slack() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let seen = Seen::default();
+    let api = stub_api(&runtime, &seen, "");
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_http(dir.path(), &api, "");
+    let base = server.base.clone();
+    let respond = format!("{api}/respond/ask");
+    let (status, answer, _) = post(
+        &base,
+        "/slack/commands",
+        &slash("/ask", "VPCエンドポイントとは", "U0001", &respond),
+        Some(SIGNING_SECRET),
+        now(),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["response_type"], "in_channel", "public by default");
+    let ids = action_ids(&answer["blocks"]);
+    assert_eq!(ids.len(), 6, "全文 関連 続けて質問 👍 👎 出典が違う (no 共有 on a public answer): {ids:?}");
+    let ask_id = ids[0].split(':').nth(2).unwrap().to_owned();
+    let id = |action: &str| format!("shiori:ask:{ask_id}:{action}");
+    let click = |action: &str, user: &str, path: &str| {
+        let payload = click_payload(&id(action), user, &format!("{api}{path}")).to_string();
+        post(&base, "/slack/interactions", &form(&[("payload", &payload)]), Some(SIGNING_SECRET), now())
+    };
+
+    // 全文 and 関連 come back to the member alone, within Slack's limits.
+    assert_eq!(click("full", "U0001", "/respond/full").0, 200);
+    let (_, full) = wait_for(&seen, "/respond/full");
+    assert_eq!(full["response_type"], "ephemeral");
+    let text = texts(&full["blocks"]);
+    assert!(text.contains("サービスエンドポイント") && text.contains("(L67"), "{text}");
+    assert!(full["blocks"].as_array().unwrap().len() <= MAX_BLOCKS);
+    click("related", "U0001", "/respond/related");
+    assert!(texts(&wait_for(&seen, "/respond/related").1["blocks"]).contains("関連"));
+    // 👎 from one member, 出典が違う from another: two rows.
+    click("bad", "U0001", "/respond/bad");
+    click("wrong_source", "U0002", "/respond/wrong");
+    assert!(texts(&wait_for(&seen, "/respond/bad").1["blocks"]).contains("フィードバックを記録しました"));
+    wait_for(&seen, "/respond/wrong");
+    let store = shiori::store::Store::open(&dir.path().join("data/shiori.db")).unwrap();
+    let counts = store.feedback().unwrap();
+    assert_eq!((counts[0].good, counts[0].bad, counts[0].wrong_source), (0, 1, 1));
+
+    // 続けて質問 opens a form with the click's trigger_id; its submission is answered in the channel.
+    click("followup", "U0001", "/respond/unused");
+    let (auth, opened) = wait_for(&seen, "/api/views.open");
+    assert_eq!(auth, format!("Bearer {BOT_TOKEN}"));
+    assert_eq!(opened["trigger_id"], "13345224609.738474920.8088930838d88f008e1");
+    assert_eq!(opened["view"]["callback_id"], "shiori_followup");
+    let submission = view_submission(&opened["view"], "料金は？", "U0001").to_string();
+    let (status, _, took) =
+        post(&base, "/slack/interactions", &form(&[("payload", &submission)]), Some(SIGNING_SECRET), now());
+    assert_eq!(status, 200);
+    assert!(took < Duration::from_secs(3));
+    let (_, posted) = wait_for(&seen, "/api/chat.postMessage");
+    assert_eq!(posted["channel"], "C2147483705");
+    let text = texts(&posted["blocks"]);
+    assert!(text.contains("続きとして探しました") && text.contains("VPC"), "{text}");
+    // A forged submission: 401.
+    let forged = post(&base, "/slack/interactions", &form(&[("payload", &submission)]), Some("wrong"), now());
+    assert_eq!(forged.0, 401);
 }
