@@ -26,7 +26,8 @@
 //!   async workers.
 //! - [`quiz`]: questions generated from the notes, the deck, cron schedules, the rules
 //!   ([`quiz::game::Quizmaster`]: the bot asks it, never the store) and the scheduler loop.
-//! - [`answer`]: a question → the cited passage, or "not in the notes".
+//! - [`answer`]: a question → the cited passage, or "not in the notes"; [`answer::asked`]
+//!   keeps the answers given, members' feedback and follow-up context.
 //! - [`search`]: the tantivy index with lindera (IPADIC) and bigram analyzers, aliases,
 //!   thesaurus, loanwords and the AWS gazetteer, and ranking.
 //! - [`corpus`]: note files → sections with heading path and line range.

@@ -382,4 +382,10 @@ fn console_answer_commands_feedback_and_its_export_read_back() {
     // One verdict per member and answer: 「出典が違う」 replaced the 👍 given just before it.
     assert!(stats.contains("verdicts: 2 (👍 0, 👎 1, 出典が違う 1); helpful: 0%"), "{stats}");
     assert!(stats.contains("most disliked sections:"), "{stats}");
+
+    // The context is in the store: a new console process (a restart) continues the last answer.
+    let again =
+        shiori_with(dir.path(), &common::notes_dir(), &["console"], Some("/followup 料金は？\n/quit\n"));
+    let text = stdout(&again);
+    assert!(text.contains("の続きとして探しました"), "after a restart: {text}");
 }

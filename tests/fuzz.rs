@@ -354,7 +354,9 @@ fn fuzz_the_slack_payload_parsers() {
             bytes.extend(form.into_bytes());
             bytes
         });
-    let input = prop_oneof![3 => form, 2 => click, 1 => prop::collection::vec(any::<u8>(), 0..400)];
+    // Most mutated clicks no longer parse as an interaction: clicks are drawn more often, so one
+    // round of 256 cases reliably has a dozen or more that do.
+    let input = prop_oneof![3 => form, 4 => click, 1 => prop::collection::vec(any::<u8>(), 0..400)];
     let (commands, clicks) = (AtomicU64::new(0), AtomicU64::new(0));
     fuzz("slack payloads", input, |body| {
         let app = slack_app();
