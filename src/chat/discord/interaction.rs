@@ -281,6 +281,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_long_section_goes_on_in_more_embeds_within_the_message_limit() {
+        let line = format!("{}\n", "あ".repeat(99));
+        let reply = Reply {
+            blocks: vec![
+                Block::Title("VPC › エンドポイント".into()),
+                Block::Quote { text: String::new(), marked: line.repeat(90) },
+                Block::AnswerButtons { ask_id: 7, share: true },
+            ],
+            ephemeral: true,
+        };
+        let json = serde_json::to_value(render(&reply)).unwrap();
+        let embeds = json["embeds"].as_array().unwrap();
+        assert!(embeds.len() >= 2, "9,000 characters need more than one embed");
+        let descriptions: Vec<usize> =
+            embeds.iter().map(|e| e["description"].as_str().unwrap().chars().count()).collect();
+        assert!(descriptions.iter().all(|&n| n <= 4096), "{descriptions:?}");
+        let title = embeds[0]["title"].as_str().unwrap().chars().count();
+        assert!(descriptions.iter().sum::<usize>() + title <= 6000, "{descriptions:?}");
+        assert!(embeds[0]["description"].as_str().unwrap().ends_with('\n'), "cut at a line end");
+        assert!(embeds.last().unwrap()["description"].as_str().unwrap().ends_with('…'), "cut, and says so");
+        // Seven buttons: two rows, five at most in each.
+        let rows = json["components"].as_array().unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r["components"].as_array().unwrap().len()).collect::<Vec<_>>(),
+            [5, 2]
+        );
+    }
+
+    #[test]
     fn long_text_is_clipped_not_rejected() {
         let reply = Reply {
             blocks: vec![Block::Text("あ".repeat(5000)), Block::Title("t".repeat(300))],
