@@ -171,6 +171,11 @@ fn answers_from_many_users_are_recorded_exactly_once() {
     let reveal = quiz.reveal(post_id).unwrap().unwrap();
     assert_eq!(reveal.answered, 300);
     assert_eq!(reveal.correct, answers.iter().filter(|(_, c, _)| *c == question.answer_index).count());
+    // The spread counts every member's first click once: by choice, summing to those who answered.
+    let by_choice: Vec<usize> = (0..n).map(|c| answers.iter().filter(|(_, a, _)| *a == c).count()).collect();
+    assert_eq!(reveal.by_choice, by_choice);
+    assert_eq!(reveal.by_choice.iter().sum::<usize>(), 300);
+    assert!(reveal.first_right.is_some());
 }
 
 #[test]

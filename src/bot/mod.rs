@@ -19,7 +19,7 @@ pub use asking::{
 };
 pub use cooldown::Cooldown;
 pub use live::{Live, RunError};
-pub use reply::{Block, Reply};
+pub use reply::{clip, Block, Reply};
 pub use schedule::ScheduleAction;
 
 use lindera::error::LinderaError;

@@ -164,6 +164,9 @@ impl Reply {
                 reveal.answered,
                 reveal.share() * 100.0
             )));
+            if reveal.answered > 0 {
+                blocks.push(Block::Text(spread_lines(reveal)));
+            }
         }
         Reply { blocks, ephemeral }
     }
@@ -197,6 +200,37 @@ impl Reply {
     }
 }
 
+/// How many chose each choice, as bars (`2. コンバーティブル ████████ 62% (5)`), and who got it
+/// right first.
+fn spread_lines(reveal: &Reveal) -> String {
+    const BAR: usize = 10;
+    let q = &reveal.post.question;
+    let mut lines: Vec<String> = q
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, choice)| {
+            let n = reveal.by_choice.get(i).copied().unwrap_or(0);
+            let share = n as f64 / reveal.answered.max(1) as f64;
+            let filled = (share * BAR as f64).round() as usize;
+            let mark = if i == q.answer_index { "✅" } else { "　" };
+            format!(
+                "{mark}{}. {} {}{} {:.0}% ({n})",
+                Question::label(i),
+                clip(choice, 24),
+                "█".repeat(filled),
+                "░".repeat(BAR - filled),
+                share * 100.0
+            )
+        })
+        .collect();
+    if let Some(first) = &reveal.first_right {
+        // `<@id>` is a mention on Discord and on Slack alike.
+        lines.push(format!("一番乗り: <@{first}>"));
+    }
+    lines.join("\n")
+}
+
 /// A question's answer: the right choice, the explanation, the citation.
 fn answer_blocks(q: &Question) -> [Block; 3] {
     [
@@ -204,6 +238,16 @@ fn answer_blocks(q: &Question) -> [Block; 3] {
         Block::Text(format!("解説: {}", q.explanation)),
         Block::Citation(q.source.clone()),
     ]
+}
+
+/// Cuts `text` to at most `max` characters, ending with `…` when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
 }
 
 /// `Q. 問題` and the numbered choices, one per line.
@@ -221,4 +265,50 @@ pub fn section_lines(section: &Section, max_chars: usize) -> String {
     }
     let cut: String = text.chars().take(max_chars).collect();
     format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Citation;
+    use crate::store::Post;
+
+    #[test]
+    fn a_channel_reveal_shows_the_spread_with_bars_and_the_first_right() {
+        let question = Question {
+            id: "q1".into(),
+            question: "どれ？".into(),
+            choices: vec!["スタンダード".into(), "コンバーティブル".into(), "スポット".into()],
+            answer_index: 1,
+            explanation: "e".into(),
+            source: Citation { source: "n.txt".into(), path: vec!["x".into()], line_start: 1, line_end: 1 },
+            kind: "term".into(),
+            section_id: "s".into(),
+        };
+        let post = Post {
+            id: 1,
+            platform: "discord".into(),
+            channel: "c".into(),
+            message_id: None,
+            question,
+            slot: None,
+            posted_at: 0,
+            reveal_at: 0,
+            revealed: true,
+        };
+        let reveal = Reveal {
+            post,
+            answered: 8,
+            correct: 5,
+            by_choice: vec![2, 5, 1],
+            first_right: Some("300000000000000001".into()),
+        };
+        let text = Reply::scheduled_reveal(&reveal).to_plain();
+        assert!(text.contains("✅2. コンバーティブル ██████░░░░ 62% (5)"), "{text}");
+        assert!(text.contains("　1. スタンダード ███░░░░░░░ 25% (2)"), "{text}");
+        assert!(text.contains("一番乗り: <@300000000000000001>"), "{text}");
+        assert!(text.contains("正解率: 5/8 (62%)"), "{text}");
+        // A member's own reveal (a personal quiz) has no spread.
+        assert!(!Reply::reveal(Some("⭕ 正解！"), &reveal, true).to_plain().contains("██"));
+    }
 }

@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
+pub use crate::bot::clip;
 use crate::bot::Live;
 use crate::quiz::runner::Poster;
 
@@ -105,16 +106,6 @@ pub fn parse_answer_id(id: &str) -> Option<(i64, usize)> {
 pub fn http_error(status: axum::http::StatusCode, message: impl Into<String>) -> axum::response::Response {
     use axum::response::IntoResponse;
     (status, axum::Json(serde_json::json!({ "error": message.into() }))).into_response()
-}
-
-/// Cuts `text` to at most `max` characters, ending with `…` when cut.
-pub fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 #[cfg(test)]

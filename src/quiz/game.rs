@@ -39,6 +39,10 @@ pub struct Reveal {
     pub post: Post,
     pub answered: usize,
     pub correct: usize,
+    /// How many chose each choice, by choice index.
+    pub by_choice: Vec<usize>,
+    /// Who got it right first (a platform member id).
+    pub first_right: Option<String>,
 }
 
 impl Reveal {
@@ -269,7 +273,9 @@ impl Quizmaster {
         let Some(post) = self.store.post(post_id)? else { return Ok(None) };
         let Some(tally) = self.store.reveal(post_id)? else { return Ok(None) };
         let post = Post { revealed: true, ..post };
-        Ok(Some(Reveal { post, answered: tally.answered, correct: tally.correct }))
+        // Answers are closed: the spread is final.
+        let (by_choice, first_right) = self.store.spread(post_id, post.question.choices.len())?;
+        Ok(Some(Reveal { post, answered: tally.answered, correct: tally.correct, by_choice, first_right }))
     }
 
     /// Records a member's answer to a post by the rules in the module docs.

@@ -147,6 +147,30 @@ impl Store {
         Ok(Some(Tally { answered: answered as usize, correct: correct as usize }))
     }
 
+    /// How many members chose each choice of a post, by choice index (`choices` long), and who
+    /// got it right first (by answer time).
+    pub fn spread(&self, post_id: i64, choices: usize) -> Result<(Vec<usize>, Option<String>), StoreError> {
+        let conn = self.conn();
+        let mut counts = vec![0; choices];
+        let mut stmt =
+            conn.prepare("SELECT choice, COUNT(*) FROM answers WHERE post_id = ?1 GROUP BY choice")?;
+        let rows = stmt.query_map(params![post_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (choice, n) = row?;
+            if let Some(count) = usize::try_from(choice).ok().and_then(|c| counts.get_mut(c)) {
+                *count = n as usize;
+            }
+        }
+        let first = conn
+            .query_row(
+                "SELECT user_id FROM answers WHERE post_id = ?1 AND correct = 1 ORDER BY answered_at, rowid LIMIT 1",
+                params![post_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok((counts, first))
+    }
+
     /// The channel's leaderboard over revealed posts since `since` (all time when `None`), best first.
     /// A streak counts only if the user answered the channel's latest revealed post.
     pub fn leaderboard(
@@ -193,6 +217,19 @@ impl Store {
 mod tests {
     use super::super::testing::{post, question};
     use super::*;
+
+    #[test]
+    fn the_spread_counts_each_choice_and_names_the_first_right() {
+        let store = Store::open_in_memory().unwrap();
+        let q = question();
+        let id = store.claim_post(&post(&q, None)).unwrap().unwrap();
+        store.record_answer(id, "late", 2, true, 9).unwrap();
+        store.record_answer(id, "wrong", 0, false, 1).unwrap();
+        store.record_answer(id, "early", 2, true, 5).unwrap();
+        assert_eq!(store.spread(id, 4).unwrap(), (vec![1, 0, 2, 0], Some("early".to_string())));
+        let empty = store.claim_post(&post(&q, None)).unwrap().unwrap();
+        assert_eq!(store.spread(empty, 3).unwrap(), (vec![0, 0, 0], None));
+    }
 
     #[test]
     fn first_answer_stands() {
