@@ -156,3 +156,21 @@ fn no_service_crowds_out_the_others() {
         );
     }
 }
+
+#[test]
+fn the_wrong_choices_of_name_questions_say_what_they_are_and_where() {
+    let sections = sections();
+    let pool = shiori::quiz::generate::generate(&sections).unwrap();
+    let named: Vec<&Question> =
+        pool.iter().filter(|q| matches!(q.kind.as_str(), "scenario" | "feature" | "term" | "item")).collect();
+    let noted: Vec<&&Question> = named.iter().filter(|q| q.choice_notes.len() == q.choices.len()).collect();
+    eprintln!("name questions with a note on every choice: {} of {}", noted.len(), named.len());
+    assert!(noted.len() * 10 >= named.len() * 9, "{} of {}", noted.len(), named.len());
+    for q in noted {
+        for (choice, note) in q.choices.iter().zip(&q.choice_notes) {
+            assert!(note.starts_with(&format!("{choice} — ")), "{note} is not about {choice}");
+            let line: usize = note.rsplit("(L").next().unwrap().trim_end_matches(')').parse().unwrap();
+            assert!(line >= 1 && line <= common::notes_lines().len(), "{note}");
+        }
+    }
+}

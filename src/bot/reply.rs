@@ -157,6 +157,9 @@ impl Reply {
             blocks.push(Block::Text(v.to_owned()));
         }
         blocks.extend(answer_blocks(&reveal.post.question));
+        if let Some(others) = other_choices(&reveal.post.question) {
+            blocks.push(Block::Text(others));
+        }
         if verdict.is_none() {
             blocks.push(Block::Text(format!(
                 "正解率: {}/{} ({:.0}%)",
@@ -231,6 +234,22 @@ fn spread_lines(reveal: &Reveal) -> String {
     lines.join("\n")
 }
 
+/// What each wrong choice actually is, cited (`・capacityOptimized — … (L191)`), when the
+/// generator knew.
+fn other_choices(q: &Question) -> Option<String> {
+    if q.choice_notes.len() != q.choices.len() {
+        return None;
+    }
+    let lines: Vec<String> = q
+        .choice_notes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != q.answer_index)
+        .map(|(_, note)| format!("・{}", clip(note, 90)))
+        .collect();
+    Some(format!("ほかの選択肢:\n{}", lines.join("\n")))
+}
+
 /// A question's answer: the right choice, the explanation, the citation.
 fn answer_blocks(q: &Question) -> [Block; 3] {
     [
@@ -284,6 +303,11 @@ mod tests {
             source: Citation { source: "n.txt".into(), path: vec!["x".into()], line_start: 1, line_end: 1 },
             kind: "term".into(),
             section_id: "s".into(),
+            choice_notes: vec![
+                "スタンダード — 期間中は変更できない (L150)".into(),
+                "コンバーティブル — 変更できる (L155)".into(),
+                "スポット — 中断されうる (L170)".into(),
+            ],
         };
         let post = Post {
             id: 1,
@@ -307,6 +331,9 @@ mod tests {
         assert!(text.contains("✅2. コンバーティブル ██████░░░░ 62% (5)"), "{text}");
         assert!(text.contains("　1. スタンダード ███░░░░░░░ 25% (2)"), "{text}");
         assert!(text.contains("一番乗り: <@300000000000000001>"), "{text}");
+        // Why the others are wrong: each wrong choice, what it is, and where the notes say so.
+        assert!(text.contains("ほかの選択肢:\n・スタンダード — 期間中は変更できない (L150)\n・スポット — 中断されうる (L170)"), "{text}");
+        assert!(!text.contains("・コンバーティブル"), "the right one is not among the others: {text}");
         assert!(text.contains("正解率: 5/8 (62%)"), "{text}");
         // A member's own reveal (a personal quiz) has no spread.
         assert!(!Reply::reveal(Some("⭕ 正解！"), &reveal, true).to_plain().contains("██"));

@@ -76,6 +76,7 @@ mod tests {
                 source: Citation { source: String::new(), path: vec![], line_start: 1, line_end: 1 },
                 kind: String::new(),
                 section_id: String::new(),
+                choice_notes: Vec::new(),
             })
             .collect()
     }

@@ -29,6 +29,10 @@ pub struct Question {
     pub kind: String,
     /// The section the question came from.
     pub section_id: String,
+    /// For each choice (in order), what it actually is, cited: `capacityOptimized — … (L191)`;
+    /// empty when the generator does not know (numbers, comparisons).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choice_notes: Vec<String>,
 }
 
 impl crate::store::Stored for Question {

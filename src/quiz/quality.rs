@@ -222,6 +222,7 @@ mod tests {
             source: Citation { source: String::new(), path: vec![], line_start: 1, line_end: 1 },
             kind: "term".into(),
             section_id: String::new(),
+            choice_notes: Vec::new(),
         }
     }
 

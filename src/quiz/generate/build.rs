@@ -44,6 +44,7 @@ pub(super) fn build(
         source: section.citation(),
         kind: kind.to_owned(),
         section_id: section.id.clone(),
+        choice_notes: Vec::new(),
     })
 }
 

@@ -71,7 +71,35 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
             out.push(q);
         }
     }
-    Ok(balance(one_per_fact(few_per_table(out)), sections))
+    let mut pool = balance(one_per_fact(few_per_table(out)), sections);
+    annotate(&mut pool, sections);
+    Ok(pool)
+}
+
+/// Longest note on a choice.
+const NOTE_CHARS: usize = 60;
+
+/// Notes on what each choice of a name question actually is: the sibling it names, its
+/// description's first sentence (or its start) and its line, so a reveal can say why the others
+/// are wrong.
+fn annotate(pool: &mut [Question], sections: &[Section]) {
+    let names: Vec<Name> = sections.iter().filter_map(name).collect();
+    let by_id: HashMap<&str, &Section> = sections.iter().map(|s| (s.id.as_str(), s)).collect();
+    for q in pool.iter_mut().filter(|q| matches!(q.kind.as_str(), "scenario" | "feature" | "term" | "item")) {
+        let Some(asked) = by_id.get(q.section_id.as_str()) else { continue };
+        let parent = &asked.path[..asked.path.len().saturating_sub(1)];
+        let notes: Vec<Option<String>> = q
+            .choices
+            .iter()
+            .map(|choice| {
+                let sibling = names.iter().find(|n| n.is_named(choice) && n.parent() == parent)?;
+                Some(sibling.note(NOTE_CHARS))
+            })
+            .collect();
+        if notes.iter().all(Option::is_some) {
+            q.choice_notes = notes.into_iter().flatten().collect();
+        }
+    }
 }
 
 /// How far above its share of the notes a service's share of the pool may go.

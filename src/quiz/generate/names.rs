@@ -68,6 +68,23 @@ pub(super) fn is_service(section: &Section) -> bool {
 }
 
 impl Name<'_> {
+    /// Whether `choice` is this name as shown.
+    pub(super) fn is_named(&self, choice: &str) -> bool {
+        self.term == choice
+    }
+
+    /// The heading path this name sits under.
+    pub(super) fn parent(&self) -> &[String] {
+        &self.section.path[..self.section.path.len().saturating_sub(1)]
+    }
+
+    /// `term — what it is (L12)`: the description's first sentence, cut to `max` characters.
+    pub(super) fn note(&self, max: usize) -> String {
+        let first = self.description.split_inclusive('。').next().unwrap_or_default().trim();
+        let what = if first.is_empty() { "（説明なし）".to_owned() } else { shorten(first, max) };
+        format!("{} — {what} (L{})", self.term, self.section.line_start)
+    }
+
     /// True when the description says enough to ask about.
     fn described(&self) -> bool {
         self.description.chars().filter(|c| c.is_alphanumeric()).count() >= MIN_DESCRIPTION_CHARS
