@@ -18,7 +18,7 @@ use serenity::interactions_endpoint::Verifier;
 use serenity::model::application::Interaction;
 
 use super::interaction::respond;
-use super::rest::verify;
+use super::rest::signed_by;
 use crate::bot::{Live, RunError};
 use crate::chat::http_error;
 use crate::chat::signed::{self, header, ReplayGuard};
@@ -42,7 +42,7 @@ async fn interactions(State(endpoint): State<Endpoint>, headers: HeaderMap, body
     let signature = header(&headers, "x-signature-ed25519");
     let timestamp = header(&headers, "x-signature-timestamp");
     let checked = signed::check(&endpoint.replays, signature, timestamp, signed::unix_now(), |s, t| {
-        verify(&endpoint.verifier, Some(s), Some(t), &body, signed::unix_now())
+        signed_by(&endpoint.verifier, s, t, &body)
     });
     if let Err(refused) = checked {
         metrics.error(if refused == signed::Refused::Replayed {

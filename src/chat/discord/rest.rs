@@ -28,6 +28,16 @@ pub fn verify(
     now: i64,
 ) -> Result<(), Refused> {
     let (signature, timestamp) = fresh(signature, timestamp, now)?;
+    signed_by(verifier, signature, timestamp, body)
+}
+
+/// The Ed25519 check alone, for [`crate::chat::signed::check`] (which checks freshness first).
+pub(super) fn signed_by(
+    verifier: &Verifier,
+    signature: &str,
+    timestamp: &str,
+    body: &[u8],
+) -> Result<(), Refused> {
     verifier.verify(signature, timestamp, body).map_err(|()| Refused::BadSignature)
 }
 

@@ -46,6 +46,16 @@ pub fn verify(
     now: i64,
 ) -> Result<(), Refused> {
     let (signature, timestamp) = fresh(signature, timestamp, now)?;
+    signed_by(verifier, signature, timestamp, body)
+}
+
+/// The HMAC check alone, for [`signed::check`] (which checks freshness first).
+fn signed_by(
+    verifier: &SlackEventSignatureVerifier,
+    signature: &str,
+    timestamp: &str,
+    body: &[u8],
+) -> Result<(), Refused> {
     // Slack's bodies are form-encoded ASCII; anything else cannot carry a valid signature.
     let body = std::str::from_utf8(body).map_err(|_| Refused::BadSignature)?;
     verifier.verify(signature, body, timestamp).map_err(|_| Refused::BadSignature)
@@ -57,7 +67,7 @@ fn check(endpoint: &Endpoint, headers: &HeaderMap, body: &[u8]) -> Result<(), Bo
     let timestamp = header(headers, "x-slack-request-timestamp");
     let now = signed::unix_now();
     signed::check(&endpoint.replays, signature, timestamp, now, |s, t| {
-        verify(&endpoint.verifier, Some(s), Some(t), body, now)
+        signed_by(&endpoint.verifier, s, t, body)
     })
     .map_err(|refused| {
         endpoint.app.live.metrics.error("slack_unauthorized");
