@@ -235,7 +235,14 @@ fn console(paths: &Paths, out: &mut dyn Write) -> anyhow::Result<()> {
     let store = Store::open(&config.store.path)
         .with_context(|| "opening the quiz store (set [store] path in the config)")?;
     let timezone = paths.settings.timezone;
-    let bot = bot::make_bot(loaded, Some(Arc::new(store)), timezone, Vec::new(), &config.quiz.retired)?;
+    let bot = bot::make_bot(
+        loaded,
+        Some(Arc::new(store)),
+        timezone,
+        Vec::new(),
+        &config.quiz.retired,
+        config.quiz.report_threshold,
+    )?;
     let stdin = std::io::stdin();
     let prompt = stdin.is_terminal();
     let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "you".into());

@@ -63,7 +63,7 @@ fn bot() -> &'static Bot {
             rebuild: None,
         };
         let store = Arc::new(shiori::store::Store::open_in_memory().unwrap());
-        (dir, shiori::bot::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, Vec::new(), &[]).unwrap())
+        (dir, shiori::bot::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, Vec::new(), &[], 2).unwrap())
     })
     .1
 }

@@ -66,7 +66,13 @@ struct ToyPoster {
 }
 
 impl Poster for ToyPoster {
-    fn post<'a>(&'a self, channel: &'a str, post_id: i64, question: &'a Question) -> PostFuture<'a, String> {
+    fn post<'a>(
+        &'a self,
+        channel: &'a str,
+        post_id: i64,
+        question: &'a Question,
+        _reveal_at: chrono::DateTime<chrono::Utc>,
+    ) -> PostFuture<'a, String> {
         self.shown.lock().unwrap().posts.push((channel.to_owned(), question.question.clone()));
         Box::pin(async move { Ok(format!("toy-{post_id}")) })
     }

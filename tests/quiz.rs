@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use shiori::corpus;
-use shiori::quiz::game::{AnswerOutcome, Event, Quizmaster};
+use shiori::quiz::game::{AnswerOutcome, Event, Period, Quizmaster};
 use shiori::quiz::generate;
 use shiori::quiz::schedule::{Clock, ManualClock, Schedule, ScheduleConfig};
 use shiori::store::Store;
@@ -186,7 +186,7 @@ fn answer_rules_for_second_clicks_closed_and_missing_posts() {
     let Event::Posted { post_id, .. } = quiz.tick(now).unwrap().remove(0) else { panic!("no post") };
     assert!(matches!(
         quiz.answer(post_id, "a", 1, now).unwrap(),
-        AnswerOutcome::Recorded { choice: 1, reveal: None }
+        AnswerOutcome::Recorded { choice: 1, reveal: None, next_review: None }
     ));
     assert_eq!(quiz.answer(post_id, "a", 2, now).unwrap(), AnswerOutcome::AlreadyAnswered { choice: 1 });
     assert_eq!(quiz.answer(post_id, "b", 9, now).unwrap(), AnswerOutcome::InvalidChoice);
@@ -210,8 +210,8 @@ fn leaderboard_counts_this_week_and_all_time() {
         quiz.reveal(post_id).unwrap();
     }
     let now = utc("2026-11-24T00:00:00Z");
-    let week = quiz.leaderboard("discord", "study", true, tz, now).unwrap();
-    let all = quiz.leaderboard("discord", "study", false, tz, now).unwrap();
+    let week = quiz.leaderboard("discord", "study", Period::Week, tz, now).unwrap();
+    let all = quiz.leaderboard("discord", "study", Period::AllTime, tz, now).unwrap();
     assert_eq!((week[0].user.as_str(), week[0].correct, week[0].answered), ("alice", 1, 1));
     assert_eq!((all[0].user.as_str(), all[0].correct, all[0].answered, all[0].streak), ("alice", 2, 2, 2));
     assert_eq!((all[1].user.as_str(), all[1].correct, all[1].streak), ("bob", 0, 0));
@@ -264,7 +264,7 @@ fn bot_on_notes(dir: &std::path::Path, store: Arc<Store>) -> shiori::bot::Bot {
         corpus,
         rebuild: None,
     };
-    shiori::bot::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, vec![weekday_nine_tokyo()], &[])
+    shiori::bot::make_bot(loaded, Some(store), chrono_tz::Asia::Tokyo, vec![weekday_nine_tokyo()], &[], 2)
         .unwrap()
 }
 
@@ -431,6 +431,7 @@ async fn the_scheduler_loop_posts_and_reveals_a_week_on_paused_time() {
             channel: &'a str,
             post_id: i64,
             _q: &'a shiori::quiz::Question,
+            _reveal_at: DateTime<Utc>,
         ) -> PostFuture<'a, String> {
             self.shown.lock().unwrap().push((format!("post {channel}"), self.clock.now()));
             Box::pin(async move { Ok(format!("msg-{post_id}")) })

@@ -48,7 +48,13 @@ struct Recorder {
 }
 
 impl Poster for Recorder {
-    fn post<'a>(&'a self, channel: &'a str, post_id: i64, _q: &'a Question) -> PostFuture<'a, String> {
+    fn post<'a>(
+        &'a self,
+        channel: &'a str,
+        post_id: i64,
+        _q: &'a Question,
+        _reveal_at: chrono::DateTime<chrono::Utc>,
+    ) -> PostFuture<'a, String> {
         self.shown.lock().unwrap().push((format!("post {channel}"), post_id, self.clock.now()));
         Box::pin(async move { Ok(format!("msg-{post_id}")) })
     }

@@ -4,6 +4,7 @@
 
 mod asking;
 mod cooldown;
+mod learning;
 mod live;
 mod reply;
 mod schedule;
@@ -18,8 +19,9 @@ pub use asking::{
     FOLLOW_UP,
 };
 pub use cooldown::Cooldown;
+pub use learning::{report_button_command, report_reason_buttons};
 pub use live::{Live, RunError};
-pub use reply::{clip, Block, Reply};
+pub use reply::{clip, Block, Button, Reply, RETIRED};
 pub use schedule::ScheduleAction;
 
 use lindera::error::LinderaError;
@@ -27,11 +29,11 @@ use lindera::error::LinderaError;
 use crate::answer::asked::Asked;
 use crate::corpus::Section;
 use crate::metrics::Metrics;
-use crate::quiz::game::{AnswerOutcome, Quizmaster};
+use crate::quiz::game::{AnswerOutcome, Period, Quizmaster};
 use crate::quiz::schedule::{Clock, Schedule, SystemClock};
 use crate::quiz::Question;
 use crate::search::{Loaded, Searcher};
-use crate::store::Store;
+use crate::store::{ReportReason, Store};
 
 /// What a member asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +53,18 @@ pub enum Command {
     Quiz,
     /// A click on (or a typed number for) choice `choice` (0-based) of quiz post `post_id`.
     Answer { post_id: i64, choice: usize },
-    /// `/leaderboard`: this week's, or all time.
-    Leaderboard { all_time: bool },
+    /// `/leaderboard`: this week's, this month's, or all time.
+    Leaderboard { period: Period },
+    /// `/me`: the member's accuracy, weakest areas, streaks and reviews due (privately).
+    Me,
+    /// `/review`: the member's next due question, privately; never on a leaderboard.
+    Review,
+    /// 「問題を報告」 on quiz post `post_id`: without a reason, the reasons to choose from.
+    Report { post_id: i64, reason: Option<ReportReason> },
+    /// `/reports`: reported and voided questions (admins only).
+    Reports,
+    /// `/restore ID`: a reported or voided question counts again (admins only).
+    Restore { question_id: String },
     /// `/schedule …`: the channel's quiz schedules (admins only).
     Schedule(ScheduleAction),
     /// `/help`.
@@ -75,6 +87,11 @@ impl Command {
             Command::Quiz => "quiz",
             Command::Answer { .. } => "answer",
             Command::Leaderboard { .. } => "leaderboard",
+            Command::Me => "me",
+            Command::Review => "review",
+            Command::Report { .. } => "report",
+            Command::Reports => "reports",
+            Command::Restore { .. } => "restore",
             Command::Schedule(_) => "schedule",
             Command::Help => "help",
             Command::Usage(_) => "usage",
@@ -184,7 +201,12 @@ impl Bot {
             Command::Usage(usage) => Reply::notice(usage),
             Command::Quiz => self.quiz_command(ctx),
             Command::Answer { post_id, choice } => self.answer_command(ctx, post_id, choice),
-            Command::Leaderboard { all_time } => self.leaderboard_command(ctx, all_time),
+            Command::Leaderboard { period } => self.leaderboard_command(ctx, period),
+            Command::Me => self.me_command(ctx),
+            Command::Review => self.review_command(ctx),
+            Command::Report { post_id, reason } => self.report_command(ctx, post_id, reason),
+            Command::Reports => self.reports_command(ctx),
+            Command::Restore { question_id } => self.restore_command(ctx, &question_id),
             Command::Schedule(action) => self.schedule_command(ctx, action),
         }
     }
@@ -221,15 +243,18 @@ impl Bot {
             m.quiz_answers.inc();
         }
         match outcome {
-            Ok(AnswerOutcome::Recorded { reveal: Some(reveal), choice }) => {
-                let verdict = if choice == reveal.post.question.answer_index {
-                    "⭕ 正解！"
+            Ok(AnswerOutcome::Recorded { reveal: Some(reveal), choice, next_review }) => {
+                let mut verdict = if choice == reveal.post.question.answer_index {
+                    "⭕ 正解！".to_owned()
                 } else {
-                    "❌ 不正解"
+                    "❌ 不正解".to_owned()
                 };
-                Reply::reveal(Some(verdict), &reveal, true)
+                if let Some(due) = next_review {
+                    verdict.push_str(&format!("　次の復習: {}", learning::due_in(due, desk.clock.now())));
+                }
+                Reply::reveal(Some(&verdict), &reveal, true)
             }
-            Ok(AnswerOutcome::Recorded { choice, reveal: None }) => {
+            Ok(AnswerOutcome::Recorded { choice, reveal: None, .. }) => {
                 Reply::notice(format!("回答を受け付けました: {}（答えは発表のときに）", label(choice)))
             }
             Ok(AnswerOutcome::AlreadyAnswered { choice }) => {
@@ -240,24 +265,35 @@ impl Bot {
                 Reply::notice("この問題は見つかりませんでした（古いボタンかもしれません）。")
             }
             Ok(AnswerOutcome::InvalidChoice) => Reply::notice("その選択肢はありません。"),
+            Ok(AnswerOutcome::Retired) => Reply::notice(RETIRED),
             Err(e) => store_failure(e),
         }
     }
 
-    fn leaderboard_command(&self, ctx: &Context, all_time: bool) -> Reply {
+    fn leaderboard_command(&self, ctx: &Context, period: Period) -> Reply {
         let desk = match self.desk() {
             Ok(d) => d,
             Err(reply) => return reply,
         };
         let now = desk.clock.now();
-        match desk.master.leaderboard(&ctx.platform, &ctx.channel, !all_time, desk.timezone, now) {
-            Ok(standings) => {
-                let title =
-                    if all_time { "ランキング（通算）" } else { "ランキング（今週）" };
-                Reply::leaderboard(title, &standings)
-            }
+        match desk.master.leaderboard(&ctx.platform, &ctx.channel, period, desk.timezone, now) {
+            Ok(standings) => Reply::leaderboard(period.title(), &standings),
             Err(e) => store_failure(e),
         }
+    }
+}
+
+/// The command any of shiori's buttons other than a quiz choice stands for (under an answer,
+/// 「問題を報告」 and its reasons); `None` for 「続けて質問」 and ids that are not shiori's.
+pub fn button_command(id: &str) -> Option<Command> {
+    ask_button_command(id).or_else(|| report_button_command(id))
+}
+
+/// `/reports` typed as text: `restore ID` restores a question, anything else lists them.
+pub fn reports_from_text(text: &str) -> Command {
+    match text.trim().strip_prefix("restore") {
+        Some(id) if !id.trim().is_empty() => Command::Restore { question_id: id.trim().to_owned() },
+        _ => Command::Reports,
     }
 }
 
@@ -271,13 +307,14 @@ fn store_failure(e: crate::store::StoreError) -> Reply {
     Reply::notice("クイズの記録に失敗しました。管理者に連絡してください（/ask は使えます）。")
 }
 
-const HELP: &str = "使い方:\n  /ask 質問 … ノートから答えを探して出典つきで返します（--private で自分だけに）\n  /full /related /share … 直前の回答の出典全文／関連セクション／チャンネルに共有\n  /good /bad /wrongsource … 直前の回答へのフィードバック（👍／👎／出典が違う）\n  /followup 質問 … 直前の回答の続きとして質問\n  /source ID … セクション全文\n  /quiz … 自分用のクイズ（番号で回答）\n  /leaderboard [all] … ランキング（今週／通算）\n  /schedule list|add|remove … チャンネルのクイズ予定（管理者のみ）\n  /help … このヘルプ\n  /quit … 終了 (コンソールのみ)";
+const HELP: &str = "使い方:\n  /ask 質問 … ノートから答えを探して出典つきで返します（--private で自分だけに）\n  /full /related /share … 直前の回答の出典全文／関連セクション／チャンネルに共有\n  /good /bad /wrongsource … 直前の回答へのフィードバック（👍／👎／出典が違う）\n  /followup 質問 … 直前の回答の続きとして質問\n  /source ID … セクション全文\n  /quiz … 自分用のクイズ（番号で回答）\n  /leaderboard [month|all] … ランキング（今週／今月／通算）\n  /me … 自分の成績・苦手なところ・復習の数\n  /review … 復習（間違えた問題と復習時期の来た問題）\n  /report [wrong|ambiguous|outdated] … 直前の問題を報告\n  /reports, /restore ID … 報告の一覧・問題を元に戻す（管理者のみ）\n  /schedule list|add|remove … チャンネルのクイズ予定（管理者のみ）\n  /help … このヘルプ\n  /quit … 終了 (コンソールのみ)";
 
 /// How long a follow-up is read in the context of the answer before it, unless configured.
 pub const DEFAULT_FOLLOW_UP_WINDOW: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
 /// The bot for loaded notes, with the quiz when a store is open: the question pool made from
-/// the notes (less `retired`), `schedules` for `/schedule list`, the system clock. For the
+/// the notes (less `retired`), `schedules` for `/schedule list`, reports voiding a question at
+/// `report_threshold`, the system clock. For the
 /// console and tests; `serve` shares one [`Quizmaster`] with its scheduler instead.
 pub fn make_bot(
     loaded: Loaded,
@@ -285,6 +322,7 @@ pub fn make_bot(
     timezone: Tz,
     schedules: Vec<Schedule>,
     retired: &[String],
+    report_threshold: usize,
 ) -> Result<Bot, LinderaError> {
     let Some(store) = store else { return Ok(Bot::new(loaded.searcher, loaded.corpus.sections)) };
     let pool = crate::quiz::generate::generate(&loaded.corpus.sections)?;
@@ -295,6 +333,8 @@ pub fn make_bot(
         }
         Err(e) => tracing::error!(error = %e, "answers are not recorded: their buttons are off"),
     }
-    let master = Quizmaster::new(store, pool, schedules).with_retired(retired.iter().cloned());
+    let master = Quizmaster::new(store, pool, schedules)
+        .with_retired(retired.iter().cloned())
+        .with_report_threshold(report_threshold);
     Ok(bot.with_quiz(QuizDesk { master: Arc::new(master), clock: Arc::new(SystemClock), timezone }))
 }

@@ -28,6 +28,34 @@ pub enum Block {
     /// The buttons under an answer (by its recorded id); 「共有」 among them when `share`. Plain
     /// text shows nothing for them (the console's commands are in `/help`).
     AnswerButtons { ask_id: i64, share: bool },
+    /// Other buttons (「問題を報告」 and its reasons). Plain text shows nothing for them.
+    Buttons(Vec<Button>),
+    /// When a quiz post's answer is revealed (seconds since the epoch): each platform shows it
+    /// in the reader's own time zone.
+    RevealAt(i64),
+}
+
+impl Block {
+    /// The buttons of a block of buttons (under an answer, 「問題を報告」); `None` for other blocks.
+    pub fn buttons(&self) -> Option<Vec<Button>> {
+        match self {
+            Block::AnswerButtons { ask_id, share } => Some(
+                super::answer_buttons(*ask_id, *share)
+                    .into_iter()
+                    .map(|(id, label)| Button { id, label: label.to_owned() })
+                    .collect(),
+            ),
+            Block::Buttons(buttons) => Some(buttons.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// A button: the id its click comes back with, and its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub id: String,
+    pub label: String,
 }
 
 /// What the bot says back.
@@ -87,7 +115,8 @@ impl Reply {
                     out.push(question_lines(text, choices));
                     out.push("（番号で回答）".into());
                 }
-                Block::AnswerButtons { .. } => {}
+                Block::AnswerButtons { .. } | Block::Buttons(_) => {}
+                Block::RevealAt(at) => out.push(format!("答えの発表: {}", reveal_time_utc(*at))),
                 Block::Sections { label, sections } => {
                     let titles: Vec<String> = sections
                         .iter()
@@ -124,27 +153,42 @@ impl Reply {
         Reply { blocks, ephemeral: true }
     }
 
-    /// A quiz question with its choices (buttons on chat platforms).
+    /// A quiz question with its choices (buttons on chat platforms) and 「問題を報告」.
     pub fn question(post_id: i64, question: &Question, ephemeral: bool) -> Reply {
         Reply {
-            blocks: vec![Block::Question {
-                post_id,
-                text: question.question.clone(),
-                choices: question.choices.clone(),
-            }],
+            blocks: vec![
+                Block::Question {
+                    post_id,
+                    text: question.question.clone(),
+                    choices: question.choices.clone(),
+                },
+                Block::Buttons(vec![super::learning::report_button(post_id)]),
+            ],
             ephemeral,
         }
     }
 
-    /// A scheduled quiz as posted to a channel: a heading, then the question and its buttons.
-    pub fn scheduled_question(post_id: i64, question: &Question) -> Reply {
+    /// A scheduled quiz as posted to a channel: a heading, the question and its buttons, and
+    /// when the answer is revealed (`reveal_at`, seconds since the epoch).
+    pub fn scheduled_question(post_id: i64, question: &Question, reveal_at: i64) -> Reply {
         let mut reply = Reply::question(post_id, question, false);
         reply.blocks.insert(0, Block::Title("今日のクイズ".into()));
+        reply.blocks.insert(2, Block::RevealAt(reveal_at));
         reply
     }
 
-    /// A scheduled quiz's reveal, replacing the question: the question again, then the reveal.
+    /// A scheduled quiz's reveal, replacing the question: the question again, then the reveal;
+    /// for a post retired because the notes changed, a notice instead (never the stale citation).
     pub fn scheduled_reveal(reveal: &Reveal) -> Reply {
+        if reveal.post.retired.is_some() {
+            return Reply {
+                blocks: vec![
+                    Block::Text(format!("Q. {}", reveal.post.question.question)),
+                    Block::Text(RETIRED.into()),
+                ],
+                ephemeral: false,
+            };
+        }
         let mut reply = Reply::reveal(None, reveal, false);
         reply.blocks.insert(0, Block::Text(format!("Q. {}", reveal.post.question.question)));
         reply
@@ -171,6 +215,7 @@ impl Reply {
                 blocks.push(Block::Text(spread_lines(reveal)));
             }
         }
+        blocks.push(Block::Buttons(vec![super::learning::report_button(reveal.post.id)]));
         Reply { blocks, ephemeral }
     }
 
@@ -201,6 +246,16 @@ impl Reply {
         };
         Reply { blocks: vec![Block::Text(text)], ephemeral: false }
     }
+}
+
+/// What replaces a quiz post whose cited lines changed before its reveal.
+pub const RETIRED: &str =
+    "この問題はノートが更新されたため取り消しました（出典の行が変わりました）。回答は集計しません。";
+
+/// A reveal time for plain text: UTC, to the minute.
+fn reveal_time_utc(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map_or_else(|| at.to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
 }
 
 /// How many chose each choice, as bars (`2. コンバーティブル ████████ 62% (5)`), and who got it
@@ -308,6 +363,7 @@ mod tests {
                 "コンバーティブル — 変更できる (L155)".into(),
                 "スポット — 中断されうる (L170)".into(),
             ],
+            source_digest: String::new(),
         };
         let post = Post {
             id: 1,
@@ -319,6 +375,7 @@ mod tests {
             posted_at: 0,
             reveal_at: 0,
             revealed: true,
+            retired: None,
         };
         let reveal = Reveal {
             post,

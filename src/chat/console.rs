@@ -4,7 +4,9 @@
 
 use std::io::{BufRead, Write};
 
-use crate::bot::{ask_from_text, AskAction, Block, Bot, Command, Context};
+use crate::bot::{ask_from_text, reports_from_text, AskAction, Block, Bot, Command, Context};
+use crate::quiz::game::Period;
+use crate::store::ReportReason;
 use crate::store::Verdict;
 
 /// What one console line means.
@@ -16,6 +18,8 @@ pub enum Input {
     /// A button under the last answer (`/full`, `/related`, `/share`, `/good`, `/bad`,
     /// `/wrongsource`).
     OnAnswer(AskAction),
+    /// `/report [reason]`: a report on the last question shown.
+    Report(String),
     Quit,
     Nothing,
     Unknown(String),
@@ -46,7 +50,15 @@ pub fn parse_line(line: &str) -> Input {
         "followup" => Input::Command(Command::FollowUp { ask_id: None, query: arg }),
         "source" => Input::Command(Command::Source { id: arg }),
         "quiz" => Input::Command(Command::Quiz),
-        "leaderboard" | "rank" => Input::Command(Command::Leaderboard { all_time: arg == "all" }),
+        "leaderboard" | "rank" => match Period::parse(&arg) {
+            Some(period) => Input::Command(Command::Leaderboard { period }),
+            None => Input::Command(Command::Usage("/leaderboard [week|month|all]".into())),
+        },
+        "me" => Input::Command(Command::Me),
+        "review" => Input::Command(Command::Review),
+        "report" => Input::Report(arg),
+        "reports" => Input::Command(reports_from_text(&arg)),
+        "restore" => Input::Command(Command::Restore { question_id: arg }),
         "help" => Input::Command(Command::Help),
         "quit" | "exit" | "q" => Input::Quit,
         other => Input::Unknown(other.to_owned()),
@@ -71,6 +83,7 @@ pub fn run(
     writeln!(output, "shiori console — /ask 質問, /quiz, /help, /quit")?;
     let mut pending: Option<i64> = None;
     let mut last_answer: Option<i64> = None;
+    let mut last_question: Option<i64> = None;
     let mut lines = input.lines();
     loop {
         if prompt {
@@ -86,7 +99,7 @@ pub fn run(
             }
             Err(e) => return Err(e),
         };
-        let command = match command_for(parse_line(&line), &mut pending, last_answer) {
+        let command = match command_for(parse_line(&line), &mut pending, last_answer, last_question) {
             Ok(Some(command)) => command,
             Ok(None) => break,
             Err(message) => {
@@ -99,7 +112,10 @@ pub fn run(
         let reply = bot.handle(&ctx, command);
         for block in &reply.blocks {
             match block {
-                Block::Question { post_id, .. } => pending = Some(*post_id),
+                Block::Question { post_id, .. } => {
+                    pending = Some(*post_id);
+                    last_question = Some(*post_id);
+                }
                 Block::AnswerButtons { ask_id, .. } => last_answer = Some(*ask_id),
                 _ => {}
             }
@@ -116,8 +132,20 @@ fn command_for(
     input: Input,
     pending: &mut Option<i64>,
     last_answer: Option<i64>,
+    last_question: Option<i64>,
 ) -> Result<Option<Command>, String> {
     match input {
+        Input::Report(reason) => {
+            let Some(post_id) = last_question else {
+                return Err(
+                    "報告する問題がありません。/quiz か /review で出題された問題を報告できます。".into()
+                );
+            };
+            match ReportReason::parse(reason.trim()) {
+                Some(reason) => Ok(Some(Command::Report { post_id, reason: Some(reason) })),
+                None => Err("理由をつけて報告してください: /report wrong（答えが違う）| ambiguous（曖昧）| outdated（ノートが古い）".into()),
+            }
+        }
         Input::Command(command) => Ok(Some(command)),
         Input::OnAnswer(action) => match last_answer {
             Some(ask_id) => Ok(Some(Command::AnswerAction { ask_id, action })),
@@ -153,6 +181,15 @@ mod tests {
         assert_eq!(parse_line("/frobnicate x"), Input::Unknown("frobnicate".into()));
         assert_eq!(parse_line("/ask"), Input::Command(Command::Ask { query: String::new() }));
         assert_eq!(parse_line(" 3 "), Input::Choice(3));
-        assert_eq!(parse_line("/leaderboard all"), Input::Command(Command::Leaderboard { all_time: true }));
+        assert_eq!(
+            parse_line("/leaderboard all"),
+            Input::Command(Command::Leaderboard { period: Period::AllTime })
+        );
+        assert_eq!(
+            parse_line("/leaderboard month"),
+            Input::Command(Command::Leaderboard { period: Period::Month })
+        );
+        assert_eq!(parse_line("/me"), Input::Command(Command::Me));
+        assert_eq!(parse_line("/report wrong"), Input::Report("wrong".into()));
     }
 }

@@ -207,12 +207,25 @@ pub struct QuizConfig {
     /// and the reveal show them): never posted again.
     #[serde(default)]
     pub retired: Vec<String>,
+    /// Members' reports that void a question (「問題を報告」): it leaves scoring, the deck and
+    /// review queues until an admin restores it.
+    #[serde(default = "default_report_threshold")]
+    pub report_threshold: usize,
 }
 
 impl Default for QuizConfig {
     fn default() -> Self {
-        QuizConfig { timezone: default_quiz_timezone(), schedule: Vec::new(), retired: Vec::new() }
+        QuizConfig {
+            timezone: default_quiz_timezone(),
+            schedule: Vec::new(),
+            retired: Vec::new(),
+            report_threshold: default_report_threshold(),
+        }
     }
+}
+
+fn default_report_threshold() -> usize {
+    crate::quiz::game::DEFAULT_REPORT_THRESHOLD
 }
 
 fn default_quiz_timezone() -> String {
@@ -296,6 +309,12 @@ impl Config {
             let message = format!("{:?} is not an IANA time zone", self.quiz.timezone);
             return Err(value("quiz.timezone".into(), message));
         };
+        if self.quiz.report_threshold == 0 {
+            return Err(value(
+                "quiz.report_threshold".into(),
+                "must be at least 1 (one report voids a question)".into(),
+            ));
+        }
         for (i, id) in self.quiz.retired.iter().enumerate() {
             let well_formed = id.len() == 11
                 && id.starts_with('q')

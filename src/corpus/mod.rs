@@ -68,6 +68,18 @@ impl Section {
     }
 }
 
+/// The text of the lines a citation names, as the sections of `sections` hold them now; `None`
+/// when one of the lines is no longer in the notes (the file shrank or is gone).
+pub fn cited_text(sections: &[Section], citation: &Citation) -> Option<String> {
+    let of_file: Vec<&Section> = sections.iter().filter(|s| s.source == citation.source).collect();
+    let mut lines = Vec::new();
+    for line in citation.line_start..=citation.line_end {
+        let section = of_file.iter().find(|s| (s.line_start..=s.line_end).contains(&line))?;
+        lines.push(section.text.lines().nth(line - section.line_start).unwrap_or(""));
+    }
+    Some(lines.join("\n"))
+}
+
 /// Where a passage came from: file, heading path and lines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Citation {

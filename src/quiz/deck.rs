@@ -77,6 +77,7 @@ mod tests {
                 kind: String::new(),
                 section_id: String::new(),
                 choice_notes: Vec::new(),
+                source_digest: String::new(),
             })
             .collect()
     }

@@ -14,9 +14,12 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 
+pub use super::period::Period;
+use super::period::{month_start, week_start};
+use super::review::REVIEW;
 use super::schedule::{Schedule, ScheduleConfig, ScheduleError};
 use super::{deck, Question};
 use crate::store::{AnswerWrite, NewPost, Standing, Store, StoreError, StoredSchedule};
@@ -25,7 +28,7 @@ use crate::store::{AnswerWrite, NewPost, Standing, Store, StoreError, StoredSche
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// A question was claimed for a slot: send it to the channel, then record the message id.
-    Posted { post_id: i64, platform: String, channel: String, question: Question },
+    Posted { post_id: i64, platform: String, channel: String, question: Question, reveal_at: DateTime<Utc> },
     /// A post was closed: edit it or follow up with the answer.
     Revealed(Reveal),
 }
@@ -69,8 +72,9 @@ pub struct NewSchedule {
 /// What an answer click did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnswerOutcome {
-    /// Recorded; for a personal quiz the reveal follows at once.
-    Recorded { choice: usize, reveal: Option<Box<Reveal>> },
+    /// Recorded; for a personal quiz or a review the reveal follows at once, and for a review
+    /// when the question is due again.
+    Recorded { choice: usize, reveal: Option<Box<Reveal>>, next_review: Option<DateTime<Utc>> },
     /// The member had answered already; their first answer stands.
     AlreadyAnswered { choice: usize },
     /// The post was revealed; answers are closed.
@@ -79,6 +83,8 @@ pub enum AnswerOutcome {
     NotFound,
     /// The choice is not one of the post's choices.
     InvalidChoice,
+    /// The post was retired: the notes changed under its citation.
+    Retired,
 }
 
 /// Quiz state and rules: the question pool, the schedules and the store.
@@ -95,8 +101,13 @@ pub struct Quizmaster {
     platforms: Option<Vec<String>>,
     /// Ids of questions the group retired (`quiz.retired`): kept out of every pool.
     retired: HashSet<String>,
-    /// Woken when a schedule is added or removed in chat, so the scheduler re-plans at once.
-    schedules_changed: tokio::sync::Notify,
+    /// Woken when a schedule is added or removed in chat (or a post is retired), so the
+    /// scheduler re-plans at once.
+    pub(super) schedules_changed: tokio::sync::Notify,
+    /// Spaced repetition for `/review`.
+    pub(super) reviewer: super::review::Reviewer,
+    /// Reports that void a question (`quiz.report_threshold`).
+    pub(super) report_threshold: usize,
 }
 
 fn ms(t: DateTime<Utc>) -> i64 {
@@ -119,7 +130,21 @@ impl Quizmaster {
             platforms: None,
             retired: HashSet::new(),
             schedules_changed: tokio::sync::Notify::new(),
+            reviewer: super::review::Reviewer::default(),
+            report_threshold: DEFAULT_REPORT_THRESHOLD,
         }
+    }
+
+    /// Voids a question once this many members reported it (`quiz.report_threshold`).
+    pub fn with_report_threshold(mut self, threshold: usize) -> Quizmaster {
+        self.report_threshold = threshold.max(1);
+        self
+    }
+
+    /// The pool less the questions voided by reports: what a deck may pick from.
+    pub(super) fn live_pool(&self) -> Result<Vec<Question>, StoreError> {
+        let voided = self.store.voided()?;
+        Ok(self.pool().iter().filter(|q| !voided.contains(&q.id)).cloned().collect())
     }
 
     /// Leaves these questions out of the pool, now and after every reload (`quiz.retired`).
@@ -225,11 +250,12 @@ impl Quizmaster {
     pub fn tick(&self, now: DateTime<Utc>) -> Result<Vec<Event>, StoreError> {
         let mut events = Vec::new();
         for post in self.store.due_reveals::<Question>(ms(now))? {
-            if let Some(reveal) = self.reveal(post.id)? {
+            // A personal question or review left unanswered just closes: it has no channel to show in.
+            if let Some(reveal) = self.reveal(post.id)?.filter(|_| !is_private(&post.channel)) {
                 events.push(Event::Revealed(reveal));
             }
         }
-        let pool = self.pool();
+        let pool = self.live_pool()?;
         for schedule in self.active_schedules()? {
             let Some(slot) = schedule.due_slot(now) else { continue };
             let key = schedule.slot_key(slot);
@@ -255,6 +281,7 @@ impl Quizmaster {
                     platform: schedule.platform.clone(),
                     channel: schedule.channel.clone(),
                     question: question.clone(),
+                    reveal_at: now + schedule.reveal_after,
                 });
             }
         }
@@ -287,9 +314,6 @@ impl Quizmaster {
         now: DateTime<Utc>,
     ) -> Result<AnswerOutcome, StoreError> {
         let Some(post) = self.store.post::<Question>(post_id)? else { return Ok(AnswerOutcome::NotFound) };
-        if post.revealed {
-            return Ok(AnswerOutcome::Closed);
-        }
         if choice >= post.question.choices.len() {
             return Ok(AnswerOutcome::InvalidChoice);
         }
@@ -298,13 +322,13 @@ impl Quizmaster {
             AnswerWrite::AlreadyAnswered { choice } => Ok(AnswerOutcome::AlreadyAnswered { choice }),
             AnswerWrite::Closed => Ok(AnswerOutcome::Closed),
             AnswerWrite::NoSuchPost => Ok(AnswerOutcome::NotFound),
+            AnswerWrite::Retired => Ok(AnswerOutcome::Retired),
             AnswerWrite::Recorded => {
-                let reveal = if post.channel.starts_with(PERSONAL) {
-                    self.reveal(post_id)?.map(Box::new)
-                } else {
-                    None
-                };
-                Ok(AnswerOutcome::Recorded { choice, reveal })
+                let next_review = self.rate(&post, user, correct, now);
+                let reveal =
+                    if is_private(&post.channel) { self.reveal(post_id)?.map(Box::new) } else { None };
+                let next_review = next_review.filter(|_| post.channel.starts_with(REVIEW));
+                Ok(AnswerOutcome::Recorded { choice, reveal, next_review })
             }
         }
     }
@@ -318,7 +342,7 @@ impl Quizmaster {
     ) -> Result<Option<(i64, Question)>, StoreError> {
         let channel = format!("{PERSONAL}{user}");
         let history = self.store.channel_history(platform, &channel)?;
-        let pool = self.pool();
+        let pool = self.live_pool()?;
         let Some(question) = deck::next(&pool, &history, salt(platform, &channel)) else {
             return Ok(None);
         };
@@ -333,27 +357,31 @@ impl Quizmaster {
         Ok(self.store.claim_post(&post)?.map(|id| (id, question.clone())))
     }
 
-    /// A channel's leaderboard: this week (from Monday 00:00 in `tz`) or all time.
+    /// A channel's leaderboard over `period` (weeks from Monday 00:00, months from the 1st, in `tz`).
     pub fn leaderboard(
         &self,
         platform: &str,
         channel: &str,
-        this_week: bool,
+        period: Period,
         tz: Tz,
         now: DateTime<Utc>,
     ) -> Result<Vec<Standing>, StoreError> {
-        let since = this_week.then(|| ms(week_start(now, tz)));
+        let since = match period {
+            Period::Week => Some(ms(week_start(now, tz))),
+            Period::Month => Some(ms(month_start(now, tz))),
+            Period::AllTime => None,
+        };
         self.store.leaderboard(platform, channel, since, 10)
     }
 }
 
+/// Reports that void a question unless `quiz.report_threshold` says otherwise.
+pub const DEFAULT_REPORT_THRESHOLD: usize = 2;
+
 /// Channel-name prefix of personal quizzes.
 pub const PERSONAL: &str = "personal:";
 
-/// Monday 00:00 of the week holding `now`, in `tz`.
-pub fn week_start(now: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
-    let local = now.with_timezone(&tz);
-    let monday = local.date_naive() - Duration::days(local.weekday().num_days_from_monday() as i64);
-    let midnight = monday.and_hms_opt(0, 0, 0).unwrap_or_default();
-    tz.from_local_datetime(&midnight).earliest().map_or(now, |t| t.with_timezone(&Utc))
+/// A personal quiz or a review: answered by one member, revealed to them at once.
+pub fn is_private(channel: &str) -> bool {
+    channel.starts_with(PERSONAL) || channel.starts_with(REVIEW)
 }

@@ -5,7 +5,10 @@
 pub mod deck;
 pub mod game;
 pub mod generate;
+pub mod learning;
+pub mod period;
 pub mod quality;
+pub mod review;
 pub mod runner;
 pub mod schedule;
 
@@ -33,6 +36,17 @@ pub struct Question {
     /// empty when the generator does not know (numbers, comparisons).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choice_notes: Vec<String>,
+    /// A digest of the cited lines as they stood when the question was made: when the notes
+    /// change under them, the question's open posts are retired ([`Question::is_stale`]).
+    /// Empty for questions stored by versions before it existed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source_digest: String,
+}
+
+/// The digest [`Question::source_digest`] holds: SHA-256 of the text, 16 hex digits.
+pub fn digest(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 impl crate::store::Stored for Question {
@@ -45,6 +59,14 @@ impl Question {
     /// The correct choice's text.
     pub fn answer(&self) -> &str {
         &self.choices[self.answer_index]
+    }
+
+    /// Whether the notes in `sections` no longer say, at the cited lines, what they said when
+    /// the question was made (a question without a digest is never called stale).
+    pub fn is_stale(&self, sections: &[crate::corpus::Section]) -> bool {
+        !self.source_digest.is_empty()
+            && crate::corpus::cited_text(sections, &self.source).map(|t| digest(&t))
+                != Some(self.source_digest.clone())
     }
 
     /// A choice's label as members see it (on buttons and in the terminal): 1, 2, 3, 4.

@@ -223,6 +223,7 @@ mod tests {
             kind: "term".into(),
             section_id: String::new(),
             choice_notes: Vec::new(),
+            source_digest: String::new(),
         }
     }
 

@@ -35,8 +35,15 @@ pub struct PostError {
 
 /// Shows scheduled quiz posts and reveals on one platform.
 pub trait Poster: Send + Sync {
-    /// Posts a question to a channel; returns the platform's message id.
-    fn post<'a>(&'a self, channel: &'a str, post_id: i64, question: &'a Question) -> PostFuture<'a, String>;
+    /// Posts a question to a channel, saying when its answer is revealed; returns the
+    /// platform's message id.
+    fn post<'a>(
+        &'a self,
+        channel: &'a str,
+        post_id: i64,
+        question: &'a Question,
+        reveal_at: DateTime<Utc>,
+    ) -> PostFuture<'a, String>;
     /// Shows the answer of a post (editing the message when `message_id` is known).
     fn reveal<'a>(
         &'a self,
@@ -111,12 +118,12 @@ async fn deliver(
     event: Event,
 ) {
     match event {
-        Event::Posted { post_id, platform, channel, question } => {
+        Event::Posted { post_id, platform, channel, question, reveal_at } => {
             let Some(poster) = posters.get(&platform) else {
                 tracing::error!(%platform, "quiz post dropped: the platform is not configured");
                 return;
             };
-            match poster.post(&channel, post_id, &question).await {
+            match poster.post(&channel, post_id, &question, reveal_at).await {
                 Ok(message_id) => {
                     metrics.quiz_posts.inc();
                     if let Err(e) = quiz.store.set_message_id(post_id, &message_id) {

@@ -214,7 +214,8 @@ fn quizmaster(
     let pool = crate::quiz::generate::generate(&loaded.corpus.sections).context("making quiz questions")?;
     let quiz = Quizmaster::new(store, pool, settings.schedules.clone())
         .with_platforms(posters.keys().cloned())
-        .with_retired(settings.config.quiz.retired.iter().cloned());
+        .with_retired(settings.config.quiz.retired.iter().cloned())
+        .with_report_threshold(settings.config.quiz.report_threshold);
     Ok(Arc::new(quiz))
 }
 

@@ -16,6 +16,8 @@ pub enum AnswerWrite {
     Closed,
     /// There is no such post: not recorded.
     NoSuchPost,
+    /// The post was retired (its citation went stale): not recorded.
+    Retired,
 }
 
 /// A revealed post's answers, counted in the transaction that closed it.
@@ -49,30 +51,34 @@ impl Store {
     ) -> Result<AnswerWrite, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let state: Option<String> = tx
-            .query_row("SELECT state FROM quiz_posts WHERE id = ?1", params![post_id], |r| r.get(0))
+        let state: Option<(String, Option<String>)> = tx
+            .query_row("SELECT state, retired FROM quiz_posts WHERE id = ?1", params![post_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?;
-        match state.as_deref() {
-            None => return Ok(AnswerWrite::NoSuchPost),
-            Some("open") => {}
-            Some(_) => return Ok(AnswerWrite::Closed),
-        }
-        let changed = tx.execute(
-            "INSERT OR IGNORE INTO answers (post_id, user_id, choice, correct, answered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![post_id, user, choice as i64, correct, now],
-        )?;
-        let write = if changed == 1 {
-            AnswerWrite::Recorded
-        } else {
-            let choice: i64 = tx.query_row(
+        let earlier: Option<i64> = tx
+            .query_row(
                 "SELECT choice FROM answers WHERE post_id = ?1 AND user_id = ?2",
                 params![post_id, user],
                 |r| r.get(0),
-            )?;
-            AnswerWrite::AlreadyAnswered { choice: choice as usize }
-        };
+            )
+            .optional()?;
+        match (state, earlier) {
+            (None, _) => return Ok(AnswerWrite::NoSuchPost),
+            (Some((_, Some(_))), _) => return Ok(AnswerWrite::Retired),
+            // A member who answered is told their answer, before or after the reveal (a review
+            // is revealed as soon as it is answered).
+            (Some(_), Some(choice)) => return Ok(AnswerWrite::AlreadyAnswered { choice: choice as usize }),
+            (Some((state, None)), None) if state == "open" => {}
+            (Some(_), None) => return Ok(AnswerWrite::Closed),
+        }
+        // The transaction is immediate and found no earlier answer: the insert cannot conflict.
+        tx.execute(
+            "INSERT INTO answers (post_id, user_id, choice, correct, answered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![post_id, user, choice as i64, correct, now],
+        )?;
         tx.commit()?;
-        Ok(write)
+        Ok(AnswerWrite::Recorded)
     }
 
     /// Every answer to a post: (user, choice, correct).
@@ -109,40 +115,7 @@ impl Store {
             tx.query_row("SELECT platform, channel FROM quiz_posts WHERE id = ?1", params![post_id], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
-        // The channel's previous revealed post: a streak continues only from it.
-        let previous: Option<i64> = tx.query_row(
-            "SELECT MAX(id) FROM quiz_posts WHERE platform = ?1 AND channel = ?2 AND state = 'revealed' AND id < ?3",
-            params![platform, channel, post_id],
-            |r| r.get(0),
-        )?;
-        let results: Vec<(String, bool)> = {
-            let mut stmt = tx.prepare("SELECT user_id, correct FROM answers WHERE post_id = ?1")?;
-            let rows = stmt.query_map(params![post_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<Vec<_>, _>>()?
-        };
-        for (user, correct) in results {
-            let (current, best, last): (i64, i64, i64) = tx
-                .query_row(
-                    "SELECT current, best, last_post_id FROM streaks WHERE platform = ?1 AND channel = ?2 AND user_id = ?3",
-                    params![platform, channel, user],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?
-                .unwrap_or((0, 0, 0));
-            let continues = previous == Some(last);
-            let current = if !correct {
-                0
-            } else if continues {
-                current + 1
-            } else {
-                1
-            };
-            tx.execute(
-                "INSERT INTO streaks (platform, channel, user_id, current, best, last_post_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (platform, channel, user_id) DO UPDATE SET current = ?4, best = ?5, last_post_id = ?6",
-                params![platform, channel, user, current, best.max(current), post_id],
-            )?;
-        }
+        rebuild_streaks(&tx, &platform, &channel)?;
         tx.commit()?;
         Ok(Some(Tally { answered: answered as usize, correct: correct as usize }))
     }
@@ -171,8 +144,9 @@ impl Store {
         Ok((counts, first))
     }
 
-    /// The channel's leaderboard over revealed posts since `since` (all time when `None`), best first.
-    /// A streak counts only if the user answered the channel's latest revealed post.
+    /// The channel's leaderboard over counted posts (revealed, not voided by reports, not retired)
+    /// since `since` (all time when `None`), best first. A streak counts only if the user
+    /// answered the channel's latest counted post.
     pub fn leaderboard(
         &self,
         platform: &str,
@@ -182,21 +156,21 @@ impl Store {
     ) -> Result<Vec<Standing>, StoreError> {
         let conn = self.conn();
         let latest: Option<i64> = conn.query_row(
-            "SELECT MAX(id) FROM quiz_posts WHERE platform = ?1 AND channel = ?2 AND state = 'revealed'",
+            &format!("SELECT MAX(id) FROM quiz_posts p WHERE platform = ?1 AND channel = ?2 AND {COUNTED}"),
             params![platform, channel],
             |r| r.get(0),
         )?;
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(&format!(
             "SELECT a.user_id, SUM(a.correct), COUNT(*),
                     COALESCE(MAX(CASE WHEN s.last_post_id = ?4 THEN s.current END), 0), COALESCE(MAX(s.best), 0)
              FROM answers a
              JOIN quiz_posts p ON p.id = a.post_id
              LEFT JOIN streaks s ON s.platform = p.platform AND s.channel = p.channel AND s.user_id = a.user_id
-             WHERE p.platform = ?1 AND p.channel = ?2 AND p.state = 'revealed' AND p.posted_at >= ?3
+             WHERE p.platform = ?1 AND p.channel = ?2 AND {COUNTED} AND p.posted_at >= ?3
              GROUP BY a.user_id
              ORDER BY SUM(a.correct) DESC, COUNT(*) ASC, a.user_id
-             LIMIT ?5",
-        )?;
+             LIMIT ?5"
+        ))?;
         let rows = stmt.query_map(
             params![platform, channel, since.unwrap_or(i64::MIN), latest, limit as i64],
             |r| {
@@ -211,6 +185,56 @@ impl Store {
         )?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
+}
+
+/// The SQL condition (over `quiz_posts p`) for a post that counts for scores and streaks:
+/// revealed, its question not voided by reports, the post not retired because the notes changed.
+pub(super) const COUNTED: &str = "p.state = 'revealed' AND p.retired IS NULL
+    AND p.question_id NOT IN (SELECT question_id FROM voided)";
+
+/// Recomputes a channel's streaks from its counted posts, oldest first: a correct answer extends
+/// the member's streak when they also answered the channel's previous counted post, a wrong one
+/// ends it. Run at every reveal and when a question is voided or restored, so the streaks always
+/// agree with what counts.
+pub(super) fn rebuild_streaks(
+    tx: &rusqlite::Transaction,
+    platform: &str,
+    channel: &str,
+) -> Result<(), StoreError> {
+    let rows: Vec<(i64, Option<String>, Option<bool>)> = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT p.id, a.user_id, a.correct FROM quiz_posts p LEFT JOIN answers a ON a.post_id = p.id
+             WHERE p.platform = ?1 AND p.channel = ?2 AND {COUNTED} ORDER BY p.id, a.answered_at"
+        ))?;
+        let rows = stmt.query_map(params![platform, channel], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    // member → (current, best, last counted post they answered)
+    let mut streaks: std::collections::BTreeMap<String, (i64, i64, i64)> = Default::default();
+    let (mut previous, mut at) = (None, None);
+    for (post, user, correct) in rows {
+        if at != Some(post) {
+            previous = at;
+            at = Some(post);
+        }
+        let (Some(user), Some(correct)) = (user, correct) else { continue };
+        let (current, best, last) = streaks.entry(user).or_insert((0, 0, 0));
+        *current = match (correct, previous == Some(*last)) {
+            (false, _) => 0,
+            (true, true) => *current + 1,
+            (true, false) => 1,
+        };
+        *best = (*best).max(*current);
+        *last = post;
+    }
+    tx.execute("DELETE FROM streaks WHERE platform = ?1 AND channel = ?2", params![platform, channel])?;
+    for (user, (current, best, last)) in streaks {
+        tx.execute(
+            "INSERT INTO streaks (platform, channel, user_id, current, best, last_post_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![platform, channel, user, current, best, last],
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

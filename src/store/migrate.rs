@@ -92,6 +92,37 @@ const MIGRATIONS: &[Migration] = &[
         PRIMARY KEY (ask_id, member)
     );",
     ),
+    // 5: learning: each member's review cards (FSRS state as JSON, due time as its own column so
+    // "due now" is an index range), reports on questions, questions voided by reports, and posts
+    // retired because the notes changed under their citation.
+    Migration::Sql(
+        "CREATE TABLE review_cards (
+        platform TEXT NOT NULL,
+        member TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        card_json TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        last_correct INTEGER NOT NULL,
+        PRIMARY KEY (platform, member, question_id)
+    );
+    CREATE INDEX review_cards_due ON review_cards (platform, member, due_at);
+    CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        question_id TEXT NOT NULL,
+        post_id INTEGER,
+        platform TEXT NOT NULL,
+        member TEXT NOT NULL,
+        reason TEXT NOT NULL CHECK (reason IN ('wrong', 'ambiguous', 'outdated')),
+        at INTEGER NOT NULL,
+        cleared INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX reports_once ON reports (question_id, platform, member) WHERE cleared = 0;
+    CREATE TABLE voided (
+        question_id TEXT PRIMARY KEY,
+        at INTEGER NOT NULL
+    );
+    ALTER TABLE quiz_posts ADD COLUMN retired TEXT;",
+    ),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -1,11 +1,13 @@
 //! The bot's state in one SQLite file: quiz posts ([`posts`]), answers,
 //! reveals and streaks ([`answers`]), schedules added in chat ([`schedules`]), and the schema
-//! ([`migrate`]); answers given to `/ask` and members' feedback on them ([`asks`]). WAL journal with `synchronous = FULL`, so an answer is on disk once its write
+//! ([`migrate`]); answers given to `/ask` and members' feedback on them ([`asks`]); review cards,
+//! members' answer history and reports on questions ([`learning`]). WAL journal with `synchronous = FULL`, so an answer is on disk once its write
 //! returns (a `kill -9` or a power cut right after loses nothing that was acknowledged).
 //! Migrations are embedded and applied in order on open, tracked with `PRAGMA user_version`.
 
 mod answers;
 mod asks;
+mod learning;
 mod migrate;
 mod posts;
 mod schedules;
@@ -18,6 +20,7 @@ use rusqlite::Connection;
 
 pub use answers::{AnswerWrite, Standing, Tally};
 pub use asks::{FeedbackCount, NewAsk, StoredAsk, Verdict};
+pub use learning::{MemberAnswer, ReportReason, ReportSummary, ReportWrite, StoredCard};
 pub use posts::{NewPost, Post};
 pub use schedules::StoredSchedule;
 

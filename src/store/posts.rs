@@ -28,6 +28,9 @@ pub struct Post<Q> {
     pub posted_at: i64,
     pub reveal_at: i64,
     pub revealed: bool,
+    /// Why the post no longer counts (`stale`: the notes changed under its citation); `None`
+    /// for a post that counts.
+    pub retired: Option<String>,
 }
 
 impl Store {
@@ -98,6 +101,25 @@ impl Store {
         rows.into_iter().map(RawPost::into_post).collect()
     }
 
+    /// Every open post, oldest first (to check their citations after the notes changed).
+    pub fn open_posts<Q: Stored>(&self) -> Result<Vec<Post<Q>>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!("{POST_COLUMNS} WHERE state = 'open' ORDER BY id"))?;
+        let rows = stmt.query_map([], raw_post)?.collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(RawPost::into_post).collect()
+    }
+
+    /// Retires an open post for `reason`: it no longer takes answers or counts, and it is due
+    /// for its reveal at `now` (so the platform replaces it with a notice). False when the post
+    /// was not open.
+    pub fn retire_post(&self, post_id: i64, reason: &str, now: i64) -> Result<bool, StoreError> {
+        let changed = self.conn().execute(
+            "UPDATE quiz_posts SET retired = ?2, reveal_at = MIN(reveal_at, ?3) WHERE id = ?1 AND state = 'open'",
+            params![post_id, reason, now],
+        )?;
+        Ok(changed == 1)
+    }
+
     /// The earliest reveal still to come, if any.
     pub fn next_reveal_at(&self) -> Result<Option<i64>, StoreError> {
         Ok(self
@@ -120,10 +142,10 @@ impl Store {
     }
 }
 
-const POST_COLUMNS: &str =
-    "SELECT id, platform, channel, message_id, question_json, slot, posted_at, reveal_at, state FROM quiz_posts";
+pub(super) const POST_COLUMNS: &str =
+    "SELECT p.id, p.platform, p.channel, p.message_id, p.question_json, p.slot, p.posted_at, p.reveal_at, p.state, p.retired FROM quiz_posts p";
 
-struct RawPost {
+pub(super) struct RawPost {
     id: i64,
     platform: String,
     channel: String,
@@ -133,24 +155,31 @@ struct RawPost {
     posted_at: i64,
     reveal_at: i64,
     state: String,
+    retired: Option<String>,
 }
 
-fn raw_post(r: &rusqlite::Row) -> rusqlite::Result<RawPost> {
+pub(super) fn raw_post(r: &rusqlite::Row) -> rusqlite::Result<RawPost> {
+    raw_post_at(r, 0)
+}
+
+/// A post's columns, [`POST_COLUMNS`]' order, read from column `at` on.
+pub(super) fn raw_post_at(r: &rusqlite::Row, at: usize) -> rusqlite::Result<RawPost> {
     Ok(RawPost {
-        id: r.get(0)?,
-        platform: r.get(1)?,
-        channel: r.get(2)?,
-        message_id: r.get(3)?,
-        question_json: r.get(4)?,
-        slot: r.get(5)?,
-        posted_at: r.get(6)?,
-        reveal_at: r.get(7)?,
-        state: r.get(8)?,
+        id: r.get(at)?,
+        platform: r.get(at + 1)?,
+        channel: r.get(at + 2)?,
+        message_id: r.get(at + 3)?,
+        question_json: r.get(at + 4)?,
+        slot: r.get(at + 5)?,
+        posted_at: r.get(at + 6)?,
+        reveal_at: r.get(at + 7)?,
+        state: r.get(at + 8)?,
+        retired: r.get(at + 9)?,
     })
 }
 
 impl RawPost {
-    fn into_post<Q: Stored>(self) -> Result<Post<Q>, StoreError> {
+    pub(super) fn into_post<Q: Stored>(self) -> Result<Post<Q>, StoreError> {
         let question = serde_json::from_str(&self.question_json)
             .map_err(|source| StoreError::Question { post: self.id, source })?;
         Ok(Post {
@@ -163,6 +192,7 @@ impl RawPost {
             posted_at: self.posted_at,
             reveal_at: self.reveal_at,
             revealed: self.state == "revealed",
+            retired: self.retired,
         })
     }
 }

@@ -15,10 +15,10 @@ use serenity::model::guild::Member;
 
 use super::NAME;
 use crate::bot::{
-    answer_buttons, ask_button_command, parse_ask_button, Block, Bot, Command, Context, Reply,
-    ScheduleAction, FOLLOW_UP,
+    button_command, parse_ask_button, Block, Bot, Command, Context, Reply, ScheduleAction, FOLLOW_UP,
 };
 use crate::chat::{answer_id, clip, parse_answer_id};
+use crate::quiz::game::Period;
 
 /// Answers one verified interaction. `None` for kinds shiori does not handle.
 pub fn respond(bot: &Bot, interaction: &Interaction) -> Option<CreateInteractionResponse> {
@@ -98,6 +98,16 @@ fn bool_option(command: &CommandInteraction, name: &str) -> bool {
         .is_some_and(|o| matches!(o.value, CommandDataOptionValue::Boolean(true)))
 }
 
+/// `/leaderboard [period]` (and the older `all_time` flag).
+fn leaderboard_of(command: &CommandInteraction) -> Command {
+    let period = match string_option(command, "period") {
+        Some(text) => Period::parse(&text).unwrap_or_default(),
+        None if bool_option(command, "all_time") => Period::AllTime,
+        None => Period::Week,
+    };
+    Command::Leaderboard { period }
+}
+
 /// The shared command for a slash command.
 pub fn command_of(command: &CommandInteraction) -> (Context, Command) {
     let ctx = context(command.channel_id.to_string(), command.user.id.to_string(), command.member.as_deref());
@@ -113,7 +123,13 @@ pub fn command_of(command: &CommandInteraction) -> (Context, Command) {
         }
         "source" => Command::Source { id: string_option(command, "id").unwrap_or_default() },
         "quiz" => Command::Quiz,
-        "leaderboard" => Command::Leaderboard { all_time: bool_option(command, "all_time") },
+        "me" => Command::Me,
+        "review" => Command::Review,
+        "reports" => match string_option(command, "restore") {
+            Some(id) => Command::Restore { question_id: id },
+            None => Command::Reports,
+        },
+        "leaderboard" => leaderboard_of(command),
         "schedule" => schedule_action(command),
         _ => Command::Help,
     };
@@ -125,7 +141,7 @@ fn answer_of(component: &ComponentInteraction) -> Option<(Context, Command)> {
     let id = &component.data.custom_id;
     let command = match parse_answer_id(id) {
         Some((post_id, choice)) => Command::Answer { post_id, choice },
-        None => ask_button_command(id)?,
+        None => button_command(id)?,
     };
     let ctx =
         context(component.channel_id.to_string(), component.user.id.to_string(), component.member.as_ref());
@@ -239,13 +255,17 @@ pub(super) fn parts(reply: &Reply) -> (Vec<CreateEmbed>, Vec<CreateActionRow>) {
                 rows.push(CreateActionRow::Buttons(buttons));
                 description.push(lines.join("\n"));
             }
-            Block::AnswerButtons { ask_id, share } => {
-                let buttons: Vec<CreateButton> = answer_buttons(*ask_id, *share)
+            Block::AnswerButtons { .. } | Block::Buttons(_) => {
+                let buttons: Vec<CreateButton> = block
+                    .buttons()
+                    .unwrap_or_default()
                     .into_iter()
-                    .map(|(id, label)| CreateButton::new(id).label(label).style(ButtonStyle::Secondary))
+                    .map(|b| CreateButton::new(b.id).label(b.label).style(ButtonStyle::Secondary))
                     .collect();
                 rows.extend(buttons.chunks(ROW).map(|row| CreateActionRow::Buttons(row.to_vec())));
             }
+            // Discord shows `<t:…:R>` as "in 8 hours" in each reader's own zone and language.
+            Block::RevealAt(at) => description.push(format!("答えの発表: <t:{at}:R>（<t:{at}:f>）")),
         }
     }
     let mut pages = pages(&description.join("\n\n"), MESSAGE_CHARS.saturating_sub(used)).into_iter();

@@ -18,6 +18,7 @@ use crate::chat::signed::{fresh, Refused};
 use crate::quiz::game::Reveal;
 use crate::quiz::runner::{PostError, PostFuture, Poster};
 use crate::quiz::Question;
+use chrono::{DateTime, Utc};
 
 /// Checks a request's Ed25519 signature; `now` is the current Unix time in seconds.
 pub fn verify(
@@ -81,7 +82,25 @@ pub fn commands() -> Vec<CreateCommand> {
         CreateCommand::new("quiz").description("自分用のクイズを出題します"),
         CreateCommand::new("leaderboard")
             .description("このチャンネルのランキング")
+            .add_option(
+                text(CommandOptionType::String, "period", "期間（既定は今週）")
+                    .required(false)
+                    .add_string_choice("今週", "week")
+                    .add_string_choice("今月", "month")
+                    .add_string_choice("通算", "all"),
+            )
             .add_option(text(CommandOptionType::Boolean, "all_time", "通算で表示").required(false)),
+        CreateCommand::new("me").description("自分の成績・苦手なところ・復習の数（自分だけに表示）"),
+        CreateCommand::new("review").description("復習: 間違えた問題と復習時期の来た問題（自分だけに表示）"),
+        CreateCommand::new("reports")
+            .description("報告された問題の一覧（サーバー管理権限が必要）")
+            .default_member_permissions(Permissions::MANAGE_GUILD)
+            .dm_permission(false)
+            .add_option(
+                text(CommandOptionType::String, "restore", "元に戻す問題の ID（例: q62f65880e8）")
+                    .required(false)
+                    .max_length(40),
+            ),
         CreateCommand::new("source")
             .description("セクション全文を表示します")
             .add_option(text(CommandOptionType::String, "id", "セクション ID").required(true)),
@@ -147,17 +166,23 @@ fn channel_id(channel: &str) -> Result<serenity::model::id::ChannelId, PostError
 }
 
 impl Poster for DiscordPoster {
-    fn post<'a>(&'a self, channel: &'a str, post_id: i64, question: &'a Question) -> PostFuture<'a, String> {
+    fn post<'a>(
+        &'a self,
+        channel: &'a str,
+        post_id: i64,
+        question: &'a Question,
+        reveal_at: DateTime<Utc>,
+    ) -> PostFuture<'a, String> {
         Box::pin(async move {
-            let (embeds, rows) = parts(&Reply::scheduled_question(post_id, question));
+            let (embeds, rows) = parts(&Reply::scheduled_question(post_id, question, reveal_at.timestamp()));
             let message = CreateMessage::new().embeds(embeds).components(rows);
             let sent = channel_id(channel)?.send_message(&self.http, message).await.map_err(post_error)?;
             Ok(sent.id.to_string())
         })
     }
 
-    /// Edits the quiz message: the question's buttons go, the answer, explanation, citation and
-    /// the share who got it right take their place. Without a message id, it follows up instead.
+    /// Edits the quiz message: the answer buttons go (「問題を報告」 stays), the answer,
+    /// explanation, citation and the share who got it right take their place. Without a message id, it follows up instead.
     fn reveal<'a>(
         &'a self,
         channel: &'a str,
@@ -166,11 +191,11 @@ impl Poster for DiscordPoster {
     ) -> PostFuture<'a, ()> {
         Box::pin(async move {
             let channel = channel_id(channel)?;
-            let (embeds, _) = parts(&Reply::scheduled_reveal(reveal));
+            let (embeds, rows) = parts(&Reply::scheduled_reveal(reveal));
             let message = message_id.and_then(|m| m.parse::<u64>().ok()).filter(|m| *m != 0);
             match message {
                 Some(id) => {
-                    let edit = EditMessage::new().embeds(embeds).components(Vec::new());
+                    let edit = EditMessage::new().embeds(embeds).components(rows);
                     channel
                         .edit_message(&self.http, serenity::model::id::MessageId::new(id), edit)
                         .await

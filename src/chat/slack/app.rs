@@ -14,10 +14,11 @@ use slack_morphism::prelude::*;
 use super::blocks::{content, response, response_type};
 use super::{SlackCommands, SlackConfig, NAME, SLACK_BOT_TOKEN};
 use crate::bot::{
-    ask_button_command, ask_from_text, parse_ask_button, Command, Context, Live, Reply, RunError,
-    ScheduleAction, FOLLOW_UP,
+    ask_from_text, button_command, parse_ask_button, reports_from_text, Command, Context, Live, Reply,
+    RunError, ScheduleAction, FOLLOW_UP,
 };
 use crate::chat::parse_answer_id;
+use crate::quiz::game::Period;
 
 /// What both transports need to answer Slack.
 pub struct SlackApp {
@@ -65,7 +66,19 @@ impl SlackApp {
         } else if name == names.quiz {
             Command::Quiz
         } else if name == names.leaderboard {
-            Command::Leaderboard { all_time: matches!(text.as_str(), "all" | "通算") }
+            match Period::parse(&text) {
+                Some(period) => Command::Leaderboard { period },
+                None => Command::Usage(format!(
+                    "{} [week|month|all]: 期間は week（今週）, month（今月）, all（通算）のどれかです。",
+                    names.leaderboard
+                )),
+            }
+        } else if name == names.me {
+            Command::Me
+        } else if name == names.review {
+            Command::Review
+        } else if name == names.reports {
+            reports_from_text(&text)
         } else if name == names.source {
             Command::Source { id: text }
         } else if name == names.schedule {
@@ -122,9 +135,7 @@ impl SlackApp {
         let id = action.action_id.to_string();
         let command = match parse_answer_id(&id) {
             Some((post_id, choice)) => Command::Answer { post_id, choice },
-            None => {
-                ask_button_command(&id).unwrap_or_else(|| Command::Usage("このボタンは使えません。".into()))
-            }
+            None => button_command(&id).unwrap_or_else(|| Command::Usage("このボタンは使えません。".into())),
         };
         Some((ctx, command, url))
     }

@@ -5,7 +5,7 @@
 
 use slack_morphism::prelude::*;
 
-use crate::bot::{answer_buttons, Block, Reply};
+use crate::bot::{Block, Reply};
 use crate::chat::{answer_id, clip};
 
 /// The longest text of one Block Kit text object.
@@ -115,31 +115,34 @@ pub fn blocks(reply: &Reply) -> Vec<SlackBlock> {
                     .collect();
                 out.push(SlackActionsBlock::new(buttons).into());
             }
-            Block::AnswerButtons { .. } => {}
+            Block::AnswerButtons { .. } | Block::Buttons(_) => {}
+            // Slack shows `<!date^…>` in each reader's own zone; the text after `|` is the fallback.
+            Block::RevealAt(at) => out.push(context_block(&format!(
+                "答えの発表: <!date^{at}^{{date_short_pretty}} {{time}}|{}>",
+                chrono::DateTime::from_timestamp(*at, 0).map_or_else(|| at.to_string(), |t| t.to_rfc3339())
+            ))),
         }
     }
     if out.len() > MAX_BLOCKS {
         out.truncate(MAX_BLOCKS - 1);
         out.push(context_block("…（長いため省略しました）"));
     }
-    // The buttons under an answer come last, and are never what a long answer cuts.
-    for block in &reply.blocks {
-        if let Block::AnswerButtons { ask_id, share } = block {
-            if out.len() == MAX_BLOCKS {
-                out.truncate(MAX_BLOCKS - 2);
-                out.push(context_block("…（長いため省略しました）"));
-            }
-            let buttons: Vec<SlackActionBlockElement> = answer_buttons(*ask_id, *share)
-                .into_iter()
-                .map(|(id, label)| {
-                    SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from(label.to_owned()))
-                        .with_action_id(id.clone().into())
-                        .with_value(id)
-                        .into()
-                })
-                .collect();
-            out.push(SlackActionsBlock::new(buttons).into());
+    // Buttons come last, and are never what a long answer cuts.
+    for buttons in reply.blocks.iter().filter_map(Block::buttons) {
+        if out.len() == MAX_BLOCKS {
+            out.truncate(MAX_BLOCKS - 2);
+            out.push(context_block("…（長いため省略しました）"));
         }
+        let buttons: Vec<SlackActionBlockElement> = buttons
+            .into_iter()
+            .map(|b| {
+                SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from(b.label))
+                    .with_action_id(b.id.clone().into())
+                    .with_value(b.id)
+                    .into()
+            })
+            .collect();
+        out.push(SlackActionsBlock::new(buttons).into());
     }
     out
 }

@@ -11,6 +11,7 @@ use crate::bot::Reply;
 use crate::quiz::game::Reveal;
 use crate::quiz::runner::{PostError, PostFuture, Poster};
 use crate::quiz::Question;
+use chrono::{DateTime, Utc};
 
 /// The Slack Web API client (slack-morphism over hyper and rustls). `api_base` (no trailing
 /// slash needed) sends calls elsewhere; tests point it at a local stub over plain HTTP.
@@ -46,9 +47,15 @@ fn post_error(e: impl std::fmt::Display) -> PostError {
 }
 
 impl Poster for SlackPoster {
-    fn post<'a>(&'a self, channel: &'a str, post_id: i64, question: &'a Question) -> PostFuture<'a, String> {
+    fn post<'a>(
+        &'a self,
+        channel: &'a str,
+        post_id: i64,
+        question: &'a Question,
+        reveal_at: DateTime<Utc>,
+    ) -> PostFuture<'a, String> {
         Box::pin(async move {
-            let reply = Reply::scheduled_question(post_id, question);
+            let reply = Reply::scheduled_question(post_id, question, reveal_at.timestamp());
             let request = SlackApiChatPostMessageRequest::new(channel.to_owned().into(), content(&reply));
             let session = self.client.open_session(&self.token);
             let sent = session.chat_post_message(&request).await.map_err(post_error)?;

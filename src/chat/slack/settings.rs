@@ -53,6 +53,11 @@ pub struct SlackCommands {
     pub leaderboard: String,
     pub source: String,
     pub schedule: String,
+    /// The member's own progress. Not `/me`: Slack keeps that name for itself.
+    pub me: String,
+    pub review: String,
+    /// Reported questions, and `restore ID` (admins).
+    pub reports: String,
 }
 
 impl Default for SlackCommands {
@@ -63,6 +68,9 @@ impl Default for SlackCommands {
             leaderboard: "/leaderboard".into(),
             source: "/source".into(),
             schedule: "/schedule".into(),
+            me: "/quiz-me".into(),
+            review: "/review".into(),
+            reports: "/quiz-reports".into(),
         }
     }
 }
@@ -77,6 +85,9 @@ impl SlackConfig {
             ("leaderboard", &c.leaderboard),
             ("source", &c.source),
             ("schedule", &c.schedule),
+            ("me", &c.me),
+            ("review", &c.review),
+            ("reports", &c.reports),
         ]
         .into_iter()
         .find(|(_, name)| !name.starts_with('/') || name.len() < 2 || name.contains(char::is_whitespace))

@@ -45,6 +45,7 @@ pub(super) fn build(
         kind: kind.to_owned(),
         section_id: section.id.clone(),
         choice_notes: Vec::new(),
+        source_digest: String::new(),
     })
 }
 

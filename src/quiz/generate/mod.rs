@@ -73,11 +73,15 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
     }
     let mut pool = balance(one_per_fact(few_per_table(out)), sections);
     annotate(&mut pool, sections);
+    for q in &mut pool {
+        q.source_digest =
+            crate::corpus::cited_text(sections, &q.source).map_or_else(String::new, |t| super::digest(&t));
+    }
     Ok(pool)
 }
 
 /// Longest note on a choice.
-const NOTE_CHARS: usize = 60;
+pub(super) const NOTE_CHARS: usize = 60;
 
 /// Notes on what each choice of a name question actually is: the sibling it names, its
 /// description's first sentence (or its start) and its line, so a reveal can say why the others
@@ -107,7 +111,7 @@ pub(super) const OVER_SHARE: f64 = 1.5;
 
 /// The service a section belongs to: the heading under the category (`EC2(Elastic Compute
 /// Cloud)`), or the category for its own lead text.
-fn service_of(path: &[String]) -> &str {
+pub(crate) fn service_of(path: &[String]) -> &str {
     path.get(1).or_else(|| path.first()).map_or("", String::as_str)
 }
 

@@ -225,7 +225,19 @@ pub(super) fn definition_question(name: &Name, kin: &[Name]) -> Option<Question>
     let answer = choice(name)?;
     let distractors = distinct_choices(&answer, kin.iter().filter_map(choice));
     let question = format!("「{}」の説明として正しいものはどれ？", name.term);
-    build(name.section, "definition", "", question, answer, distractors, &name.description)
+    let mut q = build(name.section, "definition", "", question, answer, distractors, &name.description)?;
+    // Whose description each choice is, and its line.
+    let whose = |c: &String| {
+        std::iter::once(name)
+            .chain(kin)
+            .find(|n| choice(n).as_ref() == Some(c))
+            .map(|n| format!("「{}」 — {}の説明 (L{})", shorten(c, 30), n.term, n.section.line_start))
+    };
+    let notes: Vec<String> = q.choices.iter().filter_map(whose).collect();
+    if notes.len() == q.choices.len() {
+        q.choice_notes = notes;
+    }
+    Some(q)
 }
 
 /// The first sentence of a description when it can be shown whole as a choice.

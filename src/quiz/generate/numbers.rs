@@ -24,15 +24,28 @@ pub(super) fn number_questions(section: &Section) -> Vec<Question> {
             let distractors =
                 nearby_numbers(*value, limit).into_iter().map(|v| format!("{v}{unit}")).collect();
             let question = format!("空欄に入るのはどれ？（{}）\n「{blanked}」", section.title);
-            out.extend(build(
+            let line = section.line_start + 1 + n;
+            let Some(mut q) = build(
                 section,
                 "number",
                 &format!("{n}:{start}"),
                 question,
-                answer,
+                answer.clone(),
                 distractors,
                 sentence,
-            ));
+            ) else {
+                continue;
+            };
+            // The wrong numbers are made up: each note says so and where the real one is.
+            q.choice_notes = q
+                .choices
+                .iter()
+                .map(|c| match *c == answer {
+                    true => format!("{c} — {} (L{line})", shorten(sentence, NOTE_CHARS)),
+                    false => format!("{c} — ノートの数字ではありません（ノートでは {answer}、L{line}）"),
+                })
+                .collect();
+            out.push(q);
         }
     }
     out

@@ -47,7 +47,7 @@ pub(super) fn comparison_questions(section: &Section) -> Vec<Question> {
             let distractors = distinct_choices(thing, things.iter().filter(|o| *o != thing).cloned());
             let question = format!("{context}{property}が「{}」なのはどれ？", mask(value, &variants(thing)));
             let explanation = format!("{thing} — {property}: {value}");
-            out.extend(build(
+            let Some(mut q) = build(
                 section,
                 "comparison",
                 &format!("{property}:{t}"),
@@ -55,7 +55,26 @@ pub(super) fn comparison_questions(section: &Section) -> Vec<Question> {
                 thing.clone(),
                 distractors,
                 &explanation,
-            ));
+            ) else {
+                continue;
+            };
+            // What each compared thing has for this property, and the row that says so.
+            q.choice_notes = q
+                .choices
+                .iter()
+                .filter_map(|choice| {
+                    let o = things.iter().position(|x| x == choice)?;
+                    let row = start + 2 + if by_column { p } else { o };
+                    let value =
+                        cell(o, p).filter(|v| !v.is_empty()).map_or("（記載なし）", |v| v.as_str());
+                    Some(format!(
+                        "{choice} — {property}: {} (L{})",
+                        shorten(value, NOTE_CHARS),
+                        section.line_start + row
+                    ))
+                })
+                .collect();
+            out.push(q);
         }
     }
     out

@@ -1,0 +1,326 @@
+//! What helps a member learn: their review cards (spaced-repetition state, kept as JSON by the
+//! quiz layer), their answer history for `/me`, and reports on questions, which void a question
+//! once enough members agree.
+
+use std::collections::HashSet;
+
+use rusqlite::{params, OptionalExtension};
+
+use super::answers::{rebuild_streaks, COUNTED};
+use super::posts::{raw_post_at, POST_COLUMNS};
+use super::{Post, Store, StoreError, Stored};
+
+/// A member's review card for one question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCard {
+    pub question_id: String,
+    /// The scheduler's state, as the quiz layer wrote it.
+    pub card_json: String,
+    /// When the card is next due (ms since the epoch).
+    pub due_at: i64,
+    /// Whether the member's latest answer to the question was right.
+    pub last_correct: bool,
+}
+
+/// Why a member reports a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportReason {
+    /// 答えが違う: the marked answer is wrong.
+    Wrong,
+    /// 曖昧: more than one choice is defensible, or the question is unclear.
+    Ambiguous,
+    /// ノートが古い: the notes it is made from are out of date.
+    Outdated,
+}
+
+impl ReportReason {
+    pub const ALL: [ReportReason; 3] = [ReportReason::Wrong, ReportReason::Ambiguous, ReportReason::Outdated];
+
+    /// As stored and in button ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportReason::Wrong => "wrong",
+            ReportReason::Ambiguous => "ambiguous",
+            ReportReason::Outdated => "outdated",
+        }
+    }
+
+    /// As members read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportReason::Wrong => "答えが違う",
+            ReportReason::Ambiguous => "曖昧",
+            ReportReason::Outdated => "ノートが古い",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReportReason> {
+        ReportReason::ALL.into_iter().find(|r| r.as_str() == s || r.label() == s)
+    }
+}
+
+/// What a report did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportWrite {
+    /// Recorded; `reports` open reports on the question now, and whether this one voided it.
+    Recorded { reports: usize, voided: bool },
+    /// The member had reported this question already (their first report stands).
+    AlreadyReported,
+    /// No such post.
+    NoSuchPost,
+}
+
+/// A reported or voided question, for admins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSummary {
+    pub question_id: String,
+    /// Open reports by reason, in [`ReportReason::ALL`] order.
+    pub reasons: Vec<(ReportReason, usize)>,
+    pub voided: bool,
+    /// The latest post of the question (to show its text).
+    pub post_id: Option<i64>,
+}
+
+/// One of a member's answers to a counted post.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberAnswer<Q> {
+    pub post: Post<Q>,
+    pub choice: usize,
+    pub correct: bool,
+    pub answered_at: i64,
+}
+
+impl Store {
+    /// A member's card for a question.
+    pub fn card(
+        &self,
+        platform: &str,
+        member: &str,
+        question_id: &str,
+    ) -> Result<Option<StoredCard>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT question_id, card_json, due_at, last_correct FROM review_cards
+                 WHERE platform = ?1 AND member = ?2 AND question_id = ?3",
+                params![platform, member, question_id],
+                stored_card,
+            )
+            .optional()?)
+    }
+
+    /// Writes a member's card (creating or replacing it).
+    pub fn put_card(&self, platform: &str, member: &str, card: &StoredCard) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO review_cards (platform, member, question_id, card_json, due_at, last_correct)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (platform, member, question_id)
+             DO UPDATE SET card_json = ?4, due_at = ?5, last_correct = ?6",
+            params![platform, member, card.question_id, card.card_json, card.due_at, card.last_correct],
+        )?;
+        Ok(())
+    }
+
+    /// A member's cards due at `now`, most overdue first, leaving out voided questions.
+    pub fn due_cards(&self, platform: &str, member: &str, now: i64) -> Result<Vec<StoredCard>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT question_id, card_json, due_at, last_correct FROM review_cards
+             WHERE platform = ?1 AND member = ?2 AND due_at <= ?3
+               AND question_id NOT IN (SELECT question_id FROM voided)
+             ORDER BY due_at, question_id",
+        )?;
+        let rows = stmt.query_map(params![platform, member, now], stored_card)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// When a member's next card falls due after `now`, if any.
+    pub fn next_due(&self, platform: &str, member: &str, now: i64) -> Result<Option<i64>, StoreError> {
+        Ok(self.conn().query_row(
+            "SELECT MIN(due_at) FROM review_cards WHERE platform = ?1 AND member = ?2 AND due_at > ?3
+               AND question_id NOT IN (SELECT question_id FROM voided)",
+            params![platform, member, now],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// A member's answers to counted posts on a platform (revealed, not voided, not retired),
+    /// oldest first, leaving out channels whose name starts with one of `skip` (review sessions).
+    pub fn member_answers<Q: Stored>(
+        &self,
+        platform: &str,
+        member: &str,
+        skip: &str,
+    ) -> Result<Vec<MemberAnswer<Q>>, StoreError> {
+        let conn = self.conn();
+        let columns = POST_COLUMNS.replacen("SELECT ", "SELECT a.choice, a.correct, a.answered_at, ", 1);
+        let columns =
+            columns.replace(" FROM quiz_posts p", " FROM quiz_posts p JOIN answers a ON a.post_id = p.id");
+        let mut stmt = conn.prepare(&format!(
+            "{columns} WHERE p.platform = ?1 AND a.user_id = ?2 AND {COUNTED} AND substr(p.channel, 1, length(?3)) <> ?3
+             ORDER BY a.answered_at, p.id"
+        ))?;
+        let rows = stmt.query_map(params![platform, member, skip], |r| {
+            let answer: (i64, bool, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            Ok((answer, raw_post_at(r, 3)?))
+        })?;
+        let rows: Vec<_> = rows.collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|((choice, correct, answered_at), raw)| {
+                Ok(MemberAnswer { post: raw.into_post()?, choice: choice as usize, correct, answered_at })
+            })
+            .collect()
+    }
+
+    /// A member's current and best streak over the channels of a platform: the current one
+    /// only where they answered the channel's latest counted post.
+    pub fn member_streaks(&self, platform: &str, member: &str) -> Result<(u32, u32), StoreError> {
+        let conn = self.conn();
+        let (current, best): (i64, i64) = conn.query_row(
+            &format!(
+                "SELECT COALESCE(MAX(CASE WHEN s.last_post_id =
+                        (SELECT MAX(p.id) FROM quiz_posts p WHERE p.platform = s.platform AND p.channel = s.channel AND {COUNTED})
+                        THEN s.current END), 0),
+                        COALESCE(MAX(s.best), 0)
+                 FROM streaks s WHERE s.platform = ?1 AND s.user_id = ?2"
+            ),
+            params![platform, member],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((current.max(0) as u32, best.max(0) as u32))
+    }
+
+    /// Records a member's report on the question of post `post_id`; at `threshold` open reports
+    /// the question is voided, in the same transaction (so two reports at once void it once),
+    /// and the streaks of every channel that asked it are recomputed.
+    pub fn report(
+        &self,
+        post_id: i64,
+        platform: &str,
+        member: &str,
+        reason: ReportReason,
+        threshold: usize,
+        now: i64,
+    ) -> Result<ReportWrite, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let question: Option<String> = tx
+            .query_row("SELECT question_id FROM quiz_posts WHERE id = ?1", params![post_id], |r| r.get(0))
+            .optional()?;
+        let Some(question) = question else { return Ok(ReportWrite::NoSuchPost) };
+        let added = tx.execute(
+            "INSERT OR IGNORE INTO reports (question_id, post_id, platform, member, reason, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![question, post_id, platform, member, reason.as_str(), now],
+        )?;
+        if added == 0 {
+            return Ok(ReportWrite::AlreadyReported);
+        }
+        let reports: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM reports WHERE question_id = ?1 AND cleared = 0",
+            params![question],
+            |r| r.get(0),
+        )?;
+        let voided = reports as usize >= threshold.max(1)
+            && tx.execute(
+                "INSERT OR IGNORE INTO voided (question_id, at) VALUES (?1, ?2)",
+                params![question, now],
+            )? == 1;
+        if voided {
+            rebuild_streaks_of(&tx, &question)?;
+        }
+        tx.commit()?;
+        Ok(ReportWrite::Recorded { reports: reports as usize, voided })
+    }
+
+    /// Puts a voided or reported question back: its reports are cleared (kept, marked) and it
+    /// counts again. False when the question had neither.
+    pub fn restore(&self, question_id: &str) -> Result<bool, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let cleared = tx.execute(
+            "UPDATE reports SET cleared = 1 WHERE question_id = ?1 AND cleared = 0",
+            params![question_id],
+        )?;
+        let unvoided = tx.execute("DELETE FROM voided WHERE question_id = ?1", params![question_id])?;
+        if unvoided > 0 {
+            rebuild_streaks_of(&tx, question_id)?;
+        }
+        tx.commit()?;
+        Ok(cleared + unvoided > 0)
+    }
+
+    /// Questions with open reports or voided, most reported first.
+    pub fn reports(&self) -> Result<Vec<ReportSummary>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT q.question_id, r.reason, COUNT(r.id),
+                    q.question_id IN (SELECT question_id FROM voided),
+                    (SELECT MAX(id) FROM quiz_posts WHERE question_id = q.question_id)
+             FROM (SELECT question_id FROM reports WHERE cleared = 0 UNION SELECT question_id FROM voided) q
+             LEFT JOIN reports r ON r.question_id = q.question_id AND r.cleared = 0
+             GROUP BY q.question_id, r.reason",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+            ))
+        })?;
+        let mut out: Vec<ReportSummary> = Vec::new();
+        for row in rows {
+            let (question_id, reason, count, voided, post_id) = row?;
+            let at = match out.iter().position(|s| s.question_id == question_id) {
+                Some(at) => at,
+                None => {
+                    let reasons = ReportReason::ALL.iter().map(|r| (*r, 0)).collect();
+                    out.push(ReportSummary { question_id, reasons, voided, post_id });
+                    out.len() - 1
+                }
+            };
+            if let Some(slot) = reason
+                .and_then(|r| ReportReason::parse(&r))
+                .and_then(|r| out[at].reasons.iter_mut().find(|s| s.0 == r))
+            {
+                slot.1 = count as usize;
+            }
+        }
+        let total = |s: &ReportSummary| s.reasons.iter().map(|r| r.1).sum::<usize>();
+        out.sort_by(|a, b| total(b).cmp(&total(a)).then_with(|| a.question_id.cmp(&b.question_id)));
+        Ok(out)
+    }
+
+    /// Ids of the questions voided by reports.
+    pub fn voided(&self) -> Result<HashSet<String>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT question_id FROM voided")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn stored_card(r: &rusqlite::Row) -> rusqlite::Result<StoredCard> {
+    Ok(StoredCard {
+        question_id: r.get(0)?,
+        card_json: r.get(1)?,
+        due_at: r.get(2)?,
+        last_correct: r.get(3)?,
+    })
+}
+
+/// Recomputes the streaks of every channel that posted `question_id`.
+fn rebuild_streaks_of(tx: &rusqlite::Transaction, question_id: &str) -> Result<(), StoreError> {
+    let channels: Vec<(String, String)> = {
+        let mut stmt =
+            tx.prepare("SELECT DISTINCT platform, channel FROM quiz_posts WHERE question_id = ?1")?;
+        let rows = stmt.query_map(params![question_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (platform, channel) in channels {
+        rebuild_streaks(tx, &platform, &channel)?;
+    }
+    Ok(())
+}
