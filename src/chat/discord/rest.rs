@@ -104,32 +104,38 @@ pub fn commands() -> Vec<CreateCommand> {
         CreateCommand::new("source")
             .description("セクション全文を表示します")
             .add_option(text(CommandOptionType::String, "id", "セクション ID").required(true)),
-        CreateCommand::new("schedule")
-            .description("このチャンネルのクイズの予定（サーバー管理権限が必要）")
-            .default_member_permissions(Permissions::MANAGE_GUILD)
-            .dm_permission(false)
-            .add_option(text(CommandOptionType::SubCommand, "list", "予定の一覧"))
-            .add_option(
-                text(CommandOptionType::SubCommand, "add", "予定を追加")
-                    .add_sub_option(
-                        text(CommandOptionType::String, "cron", "cron 式（例: 0 9 * * 1-5）")
-                            .required(true)
-                            .max_length(100),
-                    )
-                    .add_sub_option(
-                        text(CommandOptionType::String, "timezone", "タイムゾーン（既定 Asia/Tokyo）")
-                            .max_length(64),
-                    )
-                    .add_sub_option(
-                        text(CommandOptionType::String, "reveal_after", "答えの発表まで（既定 8h）")
-                            .max_length(32),
-                    ),
-            )
-            .add_option(text(CommandOptionType::SubCommand, "remove", "予定を削除").add_sub_option(
-                text(CommandOptionType::Integer, "id", "予定の番号（list で表示）").required(true),
-            )),
+        schedule_command(),
         CreateCommand::new("help").description("使い方"),
     ]
+}
+
+/// `/schedule list | add | remove`, for members who may manage the server.
+fn schedule_command() -> CreateCommand {
+    let text = |kind, name: &str, description: &str| CreateCommandOption::new(kind, name, description);
+    CreateCommand::new("schedule")
+        .description("このチャンネルのクイズの予定（サーバー管理権限が必要）")
+        .default_member_permissions(Permissions::MANAGE_GUILD)
+        .dm_permission(false)
+        .add_option(text(CommandOptionType::SubCommand, "list", "予定の一覧"))
+        .add_option(
+            text(CommandOptionType::SubCommand, "add", "予定を追加")
+                .add_sub_option(
+                    text(CommandOptionType::String, "cron", "cron 式（例: 0 9 * * 1-5）")
+                        .required(true)
+                        .max_length(100),
+                )
+                .add_sub_option(
+                    text(CommandOptionType::String, "timezone", "タイムゾーン（既定 Asia/Tokyo）")
+                        .max_length(64),
+                )
+                .add_sub_option(
+                    text(CommandOptionType::String, "reveal_after", "答えの発表まで（既定 8h）")
+                        .max_length(32),
+                ),
+        )
+        .add_option(text(CommandOptionType::SubCommand, "remove", "予定を削除").add_sub_option(
+            text(CommandOptionType::Integer, "id", "予定の番号（list で表示）").required(true),
+        ))
 }
 
 /// Registers the commands: to `guild_id` when set (instant, for one server), else globally.

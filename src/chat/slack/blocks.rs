@@ -81,6 +81,24 @@ fn sections(text: &str) -> Vec<SlackBlock> {
         .collect()
 }
 
+/// A quiz question: the stem and numbered choices, then one button per choice.
+fn question_blocks(post_id: i64, text: &str, choices: &[String]) -> Vec<SlackBlock> {
+    let mut lines = vec![format!("*{}*", escape(text))];
+    lines.extend(choices.iter().enumerate().map(|(i, c)| format!("*{}.* {}", i + 1, escape(c))));
+    let mut out = sections(&lines.join("\n"));
+    let buttons: Vec<SlackActionBlockElement> = (0..choices.len().min(25))
+        .map(|i| {
+            let id = answer_id(post_id, i);
+            SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from((i + 1).to_string()))
+                .with_action_id(id.clone().into())
+                .with_value(id)
+                .into()
+        })
+        .collect();
+    out.push(SlackActionsBlock::new(buttons).into());
+    out
+}
+
 /// The reply as Block Kit: titles and passages as sections (matched words in bold), the
 /// citation and related sections as context, quiz choices as buttons.
 pub fn blocks(reply: &Reply) -> Vec<SlackBlock> {
@@ -101,19 +119,7 @@ pub fn blocks(reply: &Reply) -> Vec<SlackBlock> {
                 out.push(context_block(&format!("{}: {}", escape(label), titles.join(" / "))));
             }
             Block::Question { post_id, text, choices } => {
-                let mut lines = vec![format!("*{}*", escape(text))];
-                lines.extend(choices.iter().enumerate().map(|(i, c)| format!("*{}.* {}", i + 1, escape(c))));
-                out.extend(sections(&lines.join("\n")));
-                let buttons: Vec<SlackActionBlockElement> = (0..choices.len().min(25))
-                    .map(|i| {
-                        let id = answer_id(*post_id, i);
-                        SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from((i + 1).to_string()))
-                            .with_action_id(id.clone().into())
-                            .with_value(id)
-                            .into()
-                    })
-                    .collect();
-                out.push(SlackActionsBlock::new(buttons).into());
+                out.extend(question_blocks(*post_id, text, choices))
             }
             Block::AnswerButtons { .. } | Block::Buttons(_) => {}
             // Slack shows `<!date^…>` in each reader's own zone; the text after `|` is the fallback.

@@ -5,19 +5,7 @@ use super::*;
 
 /// Which of the compared things has this property? From a `| 項目 | A | B | C |` table.
 pub(super) fn comparison_questions(section: &Section) -> Vec<Question> {
-    let lines: Vec<&str> = section.text.lines().collect();
-    let Some(start) = (0..lines.len().saturating_sub(1))
-        .find(|&i| table::cells(lines[i]).is_some_and(|h| h.len() >= 3) && table::is_rule(lines[i + 1]))
-    else {
-        return Vec::new();
-    };
-    let header = table::cells(lines[start]).unwrap_or_default();
-    let rows: Vec<Vec<String>> = lines[start + 2..]
-        .iter()
-        .map_while(|l| table::cells(l))
-        .map(|row| row.iter().map(|c| clean(c)).collect())
-        .collect();
-    let header: Vec<String> = header.iter().map(|c| clean(c)).collect();
+    let Some((start, header, rows)) = comparison_table(section) else { return Vec::new() };
     // `| 項目 | A | B | C |` compares the columns A, B, C row by row; `| スキャンタイプ | 特徴 | … |`
     // lists the things down the first column with their properties across.
     let by_column = header[0].is_empty() || ["項目", "比較", "観点"].iter().any(|h| header[0].contains(h));
@@ -64,20 +52,35 @@ pub(super) fn comparison_questions(section: &Section) -> Vec<Question> {
                 .iter()
                 .filter_map(|choice| {
                     let o = things.iter().position(|x| x == choice)?;
-                    let row = start + 2 + if by_column { p } else { o };
-                    let value =
-                        cell(o, p).filter(|v| !v.is_empty()).map_or("（記載なし）", |v| v.as_str());
-                    Some(format!(
-                        "{choice} — {property}: {} (L{})",
-                        shorten(value, NOTE_CHARS),
-                        section.line_start + row
-                    ))
+                    let row = section.line_start + start + 2 + if by_column { p } else { o };
+                    Some(cell_note(choice, property, cell(o, p), row))
                 })
                 .collect();
             out.push(q);
         }
     }
     out
+}
+
+/// The first table of three or more columns in a section: the index of its header line, the
+/// header cells and the rows, cleaned of markup.
+fn comparison_table(section: &Section) -> Option<(usize, Vec<String>, Vec<Vec<String>>)> {
+    let lines: Vec<&str> = section.text.lines().collect();
+    let start = (0..lines.len().saturating_sub(1))
+        .find(|&i| table::cells(lines[i]).is_some_and(|h| h.len() >= 3) && table::is_rule(lines[i + 1]))?;
+    let header = table::cells(lines[start])?.iter().map(|c| clean(c)).collect();
+    let rows = lines[start + 2..]
+        .iter()
+        .map_while(|l| table::cells(l))
+        .map(|row| row.iter().map(|c| clean(c)).collect())
+        .collect();
+    Some((start, header, rows))
+}
+
+/// `拡張スキャン — 特徴: … (L330)`: what a compared thing has for a property, and its line.
+fn cell_note(thing: &str, property: &str, value: Option<&String>, line: usize) -> String {
+    let value = value.filter(|v| !v.is_empty()).map_or("（記載なし）", |v| v.as_str());
+    format!("{thing} — {property}: {} (L{line})", shorten(value, NOTE_CHARS))
 }
 
 /// What the stem says is compared: 「VPC（各エンドポイントの比較）で、」.
