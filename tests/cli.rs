@@ -389,3 +389,36 @@ fn console_answer_commands_feedback_and_its_export_read_back() {
     let text = stdout(&again);
     assert!(text.contains("の続きとして探しました"), "after a restart: {text}");
 }
+
+/// `/me`, `/review` and `/report` in the console, piped: a missed question comes back in the
+/// next session (the store keeps it) and a right answer schedules it later.
+#[test]
+fn console_me_review_and_report_across_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let console =
+        |input: &str| stdout(&shiori_with(dir.path(), &common::notes_dir(), &["console"], Some(input)));
+    let empty = console("/me\n/review\n/report wrong\n/quit\n");
+    assert!(empty.contains("まだ採点済みの回答がありません"), "{empty}");
+    assert!(empty.contains("復習する問題はまだありません"), "{empty}");
+    assert!(empty.contains("報告する問題がありません"), "{empty}");
+    // Answer 1 to fresh questions until one is missed; remember the right label.
+    let mut right = None;
+    for _ in 0..6 {
+        let out = console("/quiz\n1\n/quit\n");
+        if out.contains("❌ 不正解") {
+            let label = out.split("正解: ").nth(1).and_then(|r| r.split('.').next()).unwrap();
+            right = Some(label.trim().to_owned());
+            break;
+        }
+    }
+    let right = right.expect("one of six questions answered 1 was missed");
+    let out = console(&format!("/me\n/review\n{right}\n{right}\n/report\n/report wrong\n/review\n/quit\n"));
+    assert!(out.contains("苦手なところ") && out.contains("/source "), "{out}");
+    assert!(out.contains("復習: 1 問が待っています"), "{out}");
+    assert!(out.contains("復習（このあと 0 問）"), "{out}");
+    assert!(out.contains("⭕ 正解！") && out.contains("次の復習"), "{out}");
+    assert!(out.contains("答える問題がありません"), "the review question was answered: {out}");
+    assert!(out.contains("理由をつけて報告してください"), "{out}");
+    assert!(out.contains("報告を受け付けました（答えが違う）"), "{out}");
+    assert!(out.contains("いま復習する問題はありません。次の復習:"), "{out}");
+}

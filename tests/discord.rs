@@ -148,8 +148,9 @@ fn ping_ask_quiz_and_buttons_with_real_signatures() {
     let text = reveal["data"]["embeds"][0].to_string();
     assert!(text.contains("正解") && text.contains("aws-notes.txt"), "{text}");
 
+    // A second click after the reveal: the member is told the answer they gave.
     let (_, again) = post(&server, &click(&custom_id), Some(&key), now());
-    assert!(again["data"]["embeds"][0]["description"].as_str().unwrap().contains("締め切"), "{again}");
+    assert!(again["data"]["embeds"][0]["description"].as_str().unwrap().contains("回答済み"), "{again}");
     let (_, gone) = post(&server, &click("shiori:answer:999999:0"), Some(&key), now());
     assert!(gone["data"]["embeds"][0]["description"].as_str().unwrap().contains("見つかりません"), "{gone}");
 }
@@ -763,4 +764,206 @@ fn answer_buttons_follow_ups_and_feedback_through_the_endpoint() {
     }
     let (status, _) = send(&click(&id("related")));
     assert_eq!(status, 200);
+}
+
+/// A slash command from member `user_id` (each with its own interaction id).
+fn slash_by(name: &str, options: Value, user_id: u64) -> Value {
+    static IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let id = 1200000000000000500 + IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    interaction_from(
+        2,
+        &id.to_string(),
+        user_id,
+        json!({"id": "1300000000000000001", "name": name, "type": 1, "options": options}),
+    )
+}
+
+/// Every embed's description of an interaction response, joined.
+fn all_text(response: &Value) -> String {
+    response["data"]["embeds"]
+        .as_array()
+        .map(|e| {
+            e.iter().map(|e| e["description"].as_str().unwrap_or_default()).collect::<Vec<_>>().join("\n")
+        })
+        .unwrap_or_default()
+}
+
+/// `shiori serve` in HTTP mode with an every-minute quiz on the DM channel the test members
+/// write from, posting to the stub REST API at `api`; `notes` are the notes it reads.
+fn serve_quiz(dir: &std::path::Path, api: &str, notes: &std::path::Path, reveal_after: &str) -> Server {
+    let config = format!(
+        "[discord]\nmode = \"http\"\npublic_key = \"{}\"\napplication_id = \"1100000000000000000\"\napi_base = \"{api}\"\n\n\
+         [[quiz.schedule]]\nplatform = \"discord\"\nchannel = 400000000000000001\ncron = \"* * * * *\"\n\
+         timezone = \"Asia/Tokyo\"\nreveal_after = \"{reveal_after}\"\n",
+        hex(app_key().verifying_key().as_bytes())
+    );
+    let server =
+        common::serve_with(dir, notes, &config, &[("SHIORI_DISCORD_TOKEN", "test-token")], Stdio::null());
+    common::wait_ready(&server.base);
+    server
+}
+
+/// Waits until the stub saw a request matching `want`; that request's body.
+fn wait_request(seen: &Seen, secs: u64, want: impl Fn(&str, &str) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some((_, _, body)) = seen.lock().unwrap().iter().find(|(m, p, _)| want(m, p)) {
+            return body.clone();
+        }
+        assert!(Instant::now() < deadline, "no such request within {secs} s: {:?}", seen.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The group's quiz on Discord from end to end: the post says when the answer comes, four
+/// members click three different options, the edited post shows the spread, who was first and
+/// what each wrong option is (cited); then `/me` shows a member their weak area, `/review`
+/// brings back what they missed, and two reports void the question and empty the board.
+#[test]
+fn a_channel_quiz_on_discord_reveals_the_spread_and_teaches_each_member() {
+    let (api, seen) = stub_rest();
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_quiz(dir.path(), &api, &common::notes_dir(), "8s");
+    let key = app_key();
+    let posted =
+        wait_request(&seen, 20, |m, p| m == "POST" && p == "/api/v10/channels/400000000000000001/messages");
+    let description = posted["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.contains("答えの発表: <t:") && description.contains(":R>"), "{description}");
+    let ids: Vec<String> = posted["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["components"].as_array().unwrap())
+        .map(|b| b["custom_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.contains(&"shiori:report:1".to_owned()), "{ids:?}");
+    let store = shiori::store::Store::open(&dir.path().join("data/shiori.db")).unwrap();
+    let q = store.post::<shiori::quiz::Question>(1).unwrap().unwrap().question;
+    let n = q.choices.len();
+    assert_eq!(ids.iter().filter(|id| id.starts_with("shiori:answer:1:")).count(), n);
+    assert_eq!(q.choice_notes.len(), n, "the posted question knows what each choice is");
+    let (right, wrong1, wrong2) = (q.answer_index, (q.answer_index + 1) % n, (q.answer_index + 2) % n);
+    // Four members: the first two right (one after the other), two on two different wrong options at once.
+    for (user, choice) in [(21u64, right), (22, right)] {
+        let (status, ack) = post(
+            &server,
+            &click_by(&format!("shiori:answer:1:{choice}"), 300000000000000000 + user),
+            Some(&key),
+            now(),
+        );
+        assert_eq!(status, 200);
+        assert!(all_text(&ack).contains("回答を受け付けました"), "{ack}");
+        assert_eq!(ack["data"]["flags"], 64);
+    }
+    let statuses = common::concurrently(2, |i| {
+        let (user, choice) = [(23u64, wrong1), (24, wrong2)][i];
+        post(
+            &server,
+            &click_by(&format!("shiori:answer:1:{choice}"), 300000000000000000 + user),
+            Some(&key),
+            now(),
+        )
+        .0
+    });
+    assert_eq!(statuses, [200, 200]);
+
+    let revealed =
+        wait_request(&seen, 20, |m, p| m == "PATCH" && p.ends_with("/messages/700000000000000001"));
+    let text = revealed["embeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["description"].as_str().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(text.contains("正解率: 2/4 (50%)"), "{text}");
+    assert!(text.contains(&format!("✅{}. ", right + 1)) && text.contains("█████░░░░░ 50% (2)"), "{text}");
+    assert_eq!(text.matches("███░░░░░░░ 25% (1)").count(), 2, "{text}");
+    assert!(text.contains("一番乗り: <@300000000000000021>"), "{text}");
+    let others = text.split("ほかの選択肢:").nth(1).expect("why the others are wrong");
+    assert_eq!(others.lines().filter(|l| l.starts_with('・') && l.contains("(L")).count(), n - 1, "{text}");
+
+    // /me for a member who missed it: private, the weak area and what to re-read.
+    let (_, me) = post(&server, &slash_by("me", json!([]), 300000000000000023), Some(&key), now());
+    assert_eq!(me["data"]["flags"], 64, "/me is private");
+    let me_text = all_text(&me);
+    assert!(me_text.contains("正答率: 0/1") && me_text.contains("苦手なところ"), "{me_text}");
+    assert!(me_text.contains(&format!("/source {}", q.section_id)), "{me_text}");
+    // /review brings the missed question back, privately; right this time, then clicked twice.
+    let (_, review) = post(&server, &slash_by("review", json!([]), 300000000000000023), Some(&key), now());
+    assert_eq!(review["data"]["flags"], 64);
+    assert!(all_text(&review).contains(&q.question), "{review}");
+    let review_buttons: Vec<String> = review["data"]["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["custom_id"].as_str().unwrap().to_owned())
+        .collect();
+    let (_, answered) =
+        post(&server, &click_by(&review_buttons[right], 300000000000000023), Some(&key), now());
+    let answered = all_text(&answered);
+    assert!(answered.contains("⭕ 正解！") && answered.contains("次の復習"), "{answered}");
+    let (_, twice) = post(&server, &click_by(&review_buttons[wrong1], 300000000000000023), Some(&key), now());
+    assert!(all_text(&twice).contains("回答済み"), "{twice}");
+
+    // The board, then two reports void the question and it is recomputed.
+    let board = |user| {
+        let options = json!([{"name": "period", "type": 3, "value": "all"}]);
+        all_text(&post(&server, &slash_by("leaderboard", options, user), Some(&key), now()).1)
+    };
+    assert!(
+        board(300000000000000021).contains("300000000000000021 — 1問正解"),
+        "{}",
+        board(300000000000000021)
+    );
+    let (_, reasons) = post(&server, &click_by("shiori:report:1", 300000000000000021), Some(&key), now());
+    let reason_ids: Vec<&str> = reasons["data"]["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["custom_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reason_ids,
+        ["shiori:report:1:wrong", "shiori:report:1:ambiguous", "shiori:report:1:outdated"]
+    );
+    let (_, first) = post(&server, &click_by(reason_ids[0], 300000000000000021), Some(&key), now());
+    assert!(all_text(&first).contains("1 件"), "{first}");
+    let (_, second) = post(&server, &click_by(reason_ids[1], 300000000000000022), Some(&key), now());
+    assert!(all_text(&second).contains("取り消され"), "{second}");
+    assert!(board(300000000000000021).contains("まだ回答がありません"), "{}", board(300000000000000021));
+    let (_, me) = post(&server, &slash_by("me", json!([]), 300000000000000021), Some(&key), now());
+    assert!(
+        all_text(&me).contains("まだ採点済みの回答がありません"),
+        "a voided question no longer counts: {me}"
+    );
+    let (_, gone) =
+        post(&server, &click_by("shiori:report:999999:wrong", 300000000000000021), Some(&key), now());
+    assert!(all_text(&gone).contains("見つかりませんでした"), "{gone}");
+}
+
+/// The notes are edited under an open quiz's citation: the running bot reloads, retires the
+/// post and edits it into a notice, never showing the stale citation.
+#[test]
+fn editing_the_cited_line_while_a_quiz_is_open_retires_it_on_discord() {
+    let (api, seen) = stub_rest();
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    std::fs::create_dir(&notes).unwrap();
+    let original = std::fs::read_to_string(common::notes_dir().join("aws-notes.txt")).unwrap();
+    std::fs::write(notes.join("aws-notes.txt"), &original).unwrap();
+    let server = serve_quiz(dir.path(), &api, &notes, "1h");
+    wait_request(&seen, 20, |m, p| m == "POST" && p == "/api/v10/channels/400000000000000001/messages");
+    let store = shiori::store::Store::open(&dir.path().join("data/shiori.db")).unwrap();
+    let q = store.post::<shiori::quiz::Question>(1).unwrap().unwrap().question;
+    let mut lines: Vec<String> = original.lines().map(str::to_owned).collect();
+    lines[q.source.line_start - 1].push_str("（2026年改定）");
+    std::fs::write(notes.join("aws-notes.txt"), lines.join("\n") + "\n").unwrap();
+    let edited = wait_request(&seen, 30, |m, p| m == "PATCH" && p.ends_with("/messages/700000000000000001"));
+    let text = edited["embeds"][0]["description"].as_str().unwrap();
+    assert!(text.contains(shiori::bot::RETIRED), "{edited}");
+    assert!(edited["embeds"][0]["footer"].is_null(), "no stale citation: {edited}");
+    let (_, late) =
+        post(&server, &click_by("shiori:answer:1:0", 300000000000000031), Some(&app_key()), now());
+    assert!(all_text(&late).contains("取り消しました"), "{late}");
 }

@@ -199,8 +199,14 @@ fn a_gateway_session_registers_commands_and_answers_guild_members() {
         .expect("commands registered");
     assert_eq!(method, "PUT");
     let names: Vec<&str> = commands.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["ask", "quiz", "leaderboard", "source", "schedule", "help"]);
-    assert_eq!(commands[4]["default_member_permissions"], "32");
+    assert_eq!(
+        names,
+        ["ask", "quiz", "leaderboard", "me", "review", "reports", "source", "schedule", "help"]
+    );
+    for admin_only in ["reports", "schedule"] {
+        let command = commands.as_array().unwrap().iter().find(|c| c["name"] == admin_only).unwrap();
+        assert_eq!(command["default_member_permissions"], "32", "{admin_only}");
+    }
 
     let hanako = member("300000000000000001", "2251804108783169"); // no Manage Server bit
     let admin = member("300000000000000002", "2251804108783201"); // the same plus Manage Server (32)

@@ -299,7 +299,7 @@ fn quiz_buttons_schedule_admin_and_late_answers_through_response_url() {
     assert_eq!(confirmation["replace_original"], false);
     assert_eq!(confirmation["response_type"], "ephemeral", "a click is confirmed to the member alone");
     let (_, _, _) = click("U0001", &format!("{api}/respond/click2"));
-    assert!(texts(&wait_for(&seen, "/respond/click2").1["blocks"]).contains("締め切"));
+    assert!(texts(&wait_for(&seen, "/respond/click2").1["blocks"]).contains("回答済み"));
     let stale_button =
         click_payload("shiori:answer:999999:0", "U0001", &format!("{api}/respond/click3")).to_string();
     post(&base, "/slack/interactions", &form(&[("payload", &stale_button)]), Some(SIGNING_SECRET), now());
@@ -356,7 +356,15 @@ fn a_scheduled_quiz_is_posted_and_revealed_with_chat_post_message_and_chat_updat
     assert!(posted["blocks"].as_array().unwrap().len() <= 50);
     assert_eq!(updated["ts"], "1764000000.000100", "the reveal edits the quiz message");
     let reveal = texts(&updated["blocks"]);
-    assert!(!reveal.contains("\"actions\""), "the buttons are gone: {reveal}");
+    let left: Vec<&str> = updated["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().unwrap())
+        .map(|e| e["action_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(left, ["shiori:report:1"], "the answer buttons are gone; 「問題を報告」 stays: {reveal}");
     assert!(reveal.contains("正解率") && reveal.contains("aws-notes.txt"), "{reveal}");
     assert_eq!(
         store.post::<shiori::quiz::Question>(1).unwrap().unwrap().message_id.as_deref(),
@@ -597,4 +605,88 @@ fn answer_buttons_and_the_follow_up_form_through_slack() {
     // A forged submission: 401.
     let forged = post(&base, "/slack/interactions", &form(&[("payload", &submission)]), Some("wrong"), now());
     assert_eq!(forged.0, 401);
+}
+
+/// Every request to `path` so far, oldest first.
+fn all_at(seen: &Seen, path: &str) -> Vec<Value> {
+    seen.lock().unwrap().iter().filter(|(p, _, _)| p == path).map(|(_, _, b)| b.clone()).collect()
+}
+
+/// The group's quiz on Slack from end to end: the post says when the answer comes (`<!date^…>`),
+/// four members click three different options, `chat.update` shows the spread, who was first (a
+/// real mention) and what each wrong option is; `/quiz-me` and `/review` teach the one who missed.
+#[test]
+fn a_channel_quiz_on_slack_reveals_the_spread_and_teaches_each_member() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let seen = Seen::default();
+    let api = stub_api(&runtime, &seen, "");
+    let dir = tempfile::tempdir().unwrap();
+    let schedule = "\n[[quiz.schedule]]\nplatform = \"slack\"\nchannel = \"C2147483705\"\ncron = \"* * * * *\"\nreveal_after = \"8s\"\n";
+    let server = serve_http(dir.path(), &api, schedule);
+    let base = server.base.clone();
+    let (_, posted) = wait_for(&seen, "/api/chat.postMessage");
+    let posted_text = texts(&posted["blocks"]);
+    assert!(posted_text.contains("答えの発表: <!date^") && posted_text.contains("{time}|"), "{posted_text}");
+    assert!(action_ids(&posted["blocks"]).contains(&"shiori:report:1".to_owned()));
+    let store = shiori::store::Store::open(&dir.path().join("data/shiori.db")).unwrap();
+    let q = store.post::<shiori::quiz::Question>(1).unwrap().unwrap().question;
+    let n = q.choices.len();
+    let (right, wrong1, wrong2) = (q.answer_index, (q.answer_index + 1) % n, (q.answer_index + 2) % n);
+    let click = |user: &str, action: &str, reply: &str| {
+        let payload = click_payload(action, user, &format!("{api}/respond/{reply}")).to_string();
+        let (status, _, _) =
+            post(&base, "/slack/interactions", &form(&[("payload", &payload)]), Some(SIGNING_SECRET), now());
+        assert_eq!(status, 200);
+        texts(&wait_for(&seen, &format!("/respond/{reply}")).1["blocks"])
+    };
+    for (i, (user, choice)) in
+        [("U0021", right), ("U0022", right), ("U0023", wrong1), ("U0024", wrong2)].iter().enumerate()
+    {
+        let ack = click(user, &format!("shiori:answer:1:{choice}"), &format!("a{i}"));
+        assert!(ack.contains("回答を受け付けました"), "{ack}");
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while all_at(&seen, "/api/chat.update").is_empty() {
+        assert!(Instant::now() < deadline, "no reveal");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let updated = all_at(&seen, "/api/chat.update").remove(0);
+    let reveal = texts(&updated["blocks"]);
+    assert!(reveal.contains("正解率: 2/4 (50%)"), "{reveal}");
+    assert!(reveal.contains("█████░░░░░ 50% (2)"), "{reveal}");
+    assert_eq!(reveal.matches("███░░░░░░░ 25% (1)").count(), 2, "{reveal}");
+    assert!(reveal.contains("一番乗り: <@U0021>"), "a real mention, not escaped text: {reveal}");
+    let others = updated["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["text"]["text"].as_str())
+        .find(|t| t.starts_with("ほかの選択肢:"))
+        .expect("why the others are wrong");
+    assert_eq!(others.lines().filter(|l| l.starts_with('・') && l.contains("(L")).count(), n - 1, "{others}");
+
+    // /quiz-me and /review for the member who missed it (Slack keeps `/me` for itself).
+    let me_url = format!("{api}/respond/me");
+    let (_, me, _) =
+        post(&base, "/slack/commands", &slash("/quiz-me", "", "U0023", &me_url), Some(SIGNING_SECRET), now());
+    assert_eq!(me["response_type"], "ephemeral");
+    let me = texts(&me["blocks"]);
+    assert!(me.contains("正答率: 0/1") && me.contains("苦手なところ"), "{me}");
+    let review_url = format!("{api}/respond/review");
+    let (_, review, _) = post(
+        &base,
+        "/slack/commands",
+        &slash("/review", "", "U0023", &review_url),
+        Some(SIGNING_SECRET),
+        now(),
+    );
+    assert_eq!(review["response_type"], "ephemeral");
+    let review_answer = action_ids(&review["blocks"])
+        .into_iter()
+        .filter(|id| id.starts_with("shiori:answer:"))
+        .nth(right)
+        .expect("the missed question's buttons");
+    let answered = click("U0023", &review_answer, "r1");
+    assert!(answered.contains("正解") && answered.contains("次の復習"), "{answered}");
+    assert!(click("U0023", &review_answer, "r2").contains("回答済み"));
 }

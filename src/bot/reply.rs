@@ -33,6 +33,9 @@ pub enum Block {
     /// When a quiz post's answer is revealed (seconds since the epoch): each platform shows it
     /// in the reader's own time zone.
     RevealAt(i64),
+    /// `label: @member`, a mention where the platform has them (`<@id>` on Discord and Slack,
+    /// never escaped into text).
+    Mention { label: String, member: String },
 }
 
 impl Block {
@@ -117,6 +120,7 @@ impl Reply {
                 }
                 Block::AnswerButtons { .. } | Block::Buttons(_) => {}
                 Block::RevealAt(at) => out.push(format!("答えの発表: {}", reveal_time_utc(*at))),
+                Block::Mention { label, member } => out.push(format!("{label}: <@{member}>")),
                 Block::Sections { label, sections } => {
                     let titles: Vec<String> = sections
                         .iter()
@@ -214,6 +218,9 @@ impl Reply {
             if reveal.answered > 0 {
                 blocks.push(Block::Text(spread_lines(reveal)));
             }
+            if let Some(first) = &reveal.first_right {
+                blocks.push(Block::Mention { label: "一番乗り".into(), member: first.clone() });
+            }
         }
         blocks.push(Block::Buttons(vec![super::learning::report_button(reveal.post.id)]));
         Reply { blocks, ephemeral }
@@ -258,13 +265,11 @@ fn reveal_time_utc(at: i64) -> String {
         .map_or_else(|| at.to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
 }
 
-/// How many chose each choice, as bars (`2. コンバーティブル ████████ 62% (5)`), and who got it
-/// right first.
+/// How many chose each choice, as bars (`2. コンバーティブル ████████ 62% (5)`).
 fn spread_lines(reveal: &Reveal) -> String {
     const BAR: usize = 10;
     let q = &reveal.post.question;
-    let mut lines: Vec<String> = q
-        .choices
+    q.choices
         .iter()
         .enumerate()
         .map(|(i, choice)| {
@@ -281,12 +286,8 @@ fn spread_lines(reveal: &Reveal) -> String {
                 share * 100.0
             )
         })
-        .collect();
-    if let Some(first) = &reveal.first_right {
-        // `<@id>` is a mention on Discord and on Slack alike.
-        lines.push(format!("一番乗り: <@{first}>"));
-    }
-    lines.join("\n")
+        .collect::<Vec<String>>()
+        .join("\n")
 }
 
 /// What each wrong choice actually is, cited (`・capacityOptimized — … (L191)`), when the

@@ -266,6 +266,7 @@ pub(super) fn parts(reply: &Reply) -> (Vec<CreateEmbed>, Vec<CreateActionRow>) {
             }
             // Discord shows `<t:…:R>` as "in 8 hours" in each reader's own zone and language.
             Block::RevealAt(at) => description.push(format!("答えの発表: <t:{at}:R>（<t:{at}:f>）")),
+            Block::Mention { label, member } => description.push(format!("{label}: <@{member}>")),
         }
     }
     let mut pages = pages(&description.join("\n\n"), MESSAGE_CHARS.saturating_sub(used)).into_iter();

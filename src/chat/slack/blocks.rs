@@ -122,6 +122,11 @@ pub fn blocks(reply: &Reply) -> Vec<SlackBlock> {
                 out.extend(question_blocks(*post_id, text, choices))
             }
             Block::AnswerButtons { .. } | Block::Buttons(_) => {}
+            // A mention must reach Slack unescaped; a member id has no markup characters.
+            Block::Mention { label, member } if member.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                out.push(context_block(&format!("{}: <@{member}>", escape(label))))
+            }
+            Block::Mention { label, member } => out.extend(sections(&escape(&format!("{label}: {member}")))),
             // Slack shows `<!date^…>` in each reader's own zone; the text after `|` is the fallback.
             Block::RevealAt(at) => out.push(context_block(&format!(
                 "答えの発表: <!date^{at}^{{date_short_pretty}} {{time}}|{}>",

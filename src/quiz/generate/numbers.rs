@@ -42,7 +42,7 @@ pub(super) fn number_questions(section: &Section) -> Vec<Question> {
                 .iter()
                 .map(|c| match *c == answer {
                     true => format!("{c} — {} (L{line})", shorten(sentence, NOTE_CHARS)),
-                    false => format!("{c} — ノートの数字ではありません（ノートでは {answer}、L{line}）"),
+                    false => format!("{c} — ノートの数字ではありません（ノートでは {answer}） (L{line})"),
                 })
                 .collect();
             out.push(q);
