@@ -37,6 +37,10 @@ pub struct Metrics {
     pub index_reloads: Counter,
     pub errors: Family<ErrorLabels, Counter>,
     pub feedback: Family<VerdictLabels, Counter>,
+    /// Questions voided by members' reports.
+    pub quiz_voided: Counter,
+    /// Open quiz posts retired because the notes changed under their citation.
+    pub quiz_retired: Counter,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -80,6 +84,14 @@ impl Metrics {
             "Members' verdicts on answers (good, bad, wrong_source)",
             feedback.clone(),
         );
+        let quiz_voided = Counter::default();
+        registry.register("quiz_voided", "Questions voided by members' reports", quiz_voided.clone());
+        let quiz_retired = Counter::default();
+        registry.register(
+            "quiz_retired",
+            "Open quiz posts retired because the notes changed under their citation",
+            quiz_retired.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -91,6 +103,8 @@ impl Metrics {
             index_reloads,
             errors,
             feedback,
+            quiz_voided,
+            quiz_retired,
         }
     }
 

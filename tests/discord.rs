@@ -966,4 +966,6 @@ fn editing_the_cited_line_while_a_quiz_is_open_retires_it_on_discord() {
     let (_, late) =
         post(&server, &click_by("shiori:answer:1:0", 300000000000000031), Some(&app_key()), now());
     assert!(all_text(&late).contains("取り消しました"), "{late}");
+    let (_, metrics) = common::get(&format!("{}/metrics", server.base));
+    assert!(metrics.contains("shiori_quiz_retired_total 1"), "{metrics}");
 }

@@ -36,15 +36,15 @@ pub fn report_button_command(id: &str) -> Option<Command> {
     Some(Command::Report { post_id: post.parse().ok()?, reason })
 }
 
-/// "in 3 days (12/01)" for a due time, as members read it.
-pub fn due_in(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
+/// 「3日後（12/01 09:00）」 for a due time, in the group's zone.
+pub fn due_in(due: DateTime<Utc>, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
     let hours = (due - now).num_hours();
     let when = match hours {
         h if h <= 0 => "今すぐ".to_owned(),
         h if h < 24 => format!("{h}時間後"),
         h => format!("{}日後", (h + 12) / 24),
     };
-    format!("{when}（{}）", due.format("%m/%d %H:%M UTC"))
+    format!("{when}（{}）", due.with_timezone(&tz).format("%m/%d %H:%M"))
 }
 
 fn area_line(area: &Area) -> String {
@@ -62,7 +62,7 @@ impl Bot {
             Ok(p) if p.answered == 0 && p.due == 0 => Reply::notice(
                 "まだ採点済みの回答がありません。チャンネルのクイズに答えるか /quiz で始めましょう（答えは発表後に集計されます）。",
             ),
-            Ok(p) => progress_reply(&p, now),
+            Ok(p) => progress_reply(&p, now, desk.timezone),
             Err(e) => store_failure(e),
         }
     }
@@ -79,9 +79,10 @@ impl Bot {
                 reply.blocks.insert(0, Block::Title(format!("復習（このあと {remaining} 問）")));
                 reply
             }
-            Ok(ReviewNext::Nothing { next_due: Some(due) }) => {
-                Reply::notice(format!("いま復習する問題はありません。次の復習: {}", due_in(due, now)))
-            }
+            Ok(ReviewNext::Nothing { next_due: Some(due) }) => Reply::notice(format!(
+                "いま復習する問題はありません。次の復習: {}",
+                due_in(due, now, desk.timezone)
+            )),
             Ok(ReviewNext::Nothing { next_due: None }) => Reply::notice(
                 "復習する問題はまだありません。クイズに答えると、間違えた問題と覚えた問題が復習に入ります。",
             ),
@@ -108,10 +109,15 @@ impl Bot {
             };
         };
         match desk.master.report(post_id, &ctx.platform, &ctx.user, reason, desk.clock.now()) {
-            Ok(ReportWrite::Recorded { voided: true, .. }) => Reply::notice(format!(
-                "報告を受け付けました（{}）。報告が集まったため、この問題は取り消され、採点・出題・復習から外れました。",
-                reason.label()
-            )),
+            Ok(ReportWrite::Recorded { voided: true, .. }) => {
+                if let Some(m) = &self.metrics {
+                    m.quiz_voided.inc();
+                }
+                Reply::notice(format!(
+                    "報告を受け付けました（{}）。報告が集まったため、この問題は取り消され、採点・出題・復習から外れました。",
+                    reason.label()
+                ))
+            }
             Ok(ReportWrite::Recorded { reports, .. }) => Reply::notice(format!(
                 "報告を受け付けました（{}）。この問題への報告は {reports} 件です。",
                 reason.label()
@@ -180,7 +186,7 @@ const REPORT_GONE: &str =
     "この問題は見つかりませんでした（古いボタンかもしれません）。報告は記録していません。";
 
 /// `/me` as a private reply.
-fn progress_reply(p: &Progress, now: DateTime<Utc>) -> Reply {
+fn progress_reply(p: &Progress, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Reply {
     let mut lines = vec![format!(
         "正答率: {}/{} ({:.0}%)　連続正解: {}（最高 {}）",
         p.correct,
@@ -203,7 +209,7 @@ fn progress_reply(p: &Progress, now: DateTime<Utc>) -> Reply {
         }
     }
     let due = match (p.due, p.next_due) {
-        (0, Some(next)) => format!("復習: いまはなし（次は {}）", due_in(next, now)),
+        (0, Some(next)) => format!("復習: いまはなし（次は {}）", due_in(next, now, tz)),
         (0, None) => "復習: なし".to_owned(),
         (n, _) => format!("復習: {n} 問が待っています（/review）"),
     };

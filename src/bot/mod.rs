@@ -250,7 +250,10 @@ impl Bot {
                     "❌ 不正解".to_owned()
                 };
                 if let Some(due) = next_review {
-                    verdict.push_str(&format!("　次の復習: {}", learning::due_in(due, desk.clock.now())));
+                    verdict.push_str(&format!(
+                        "　次の復習: {}",
+                        learning::due_in(due, desk.clock.now(), desk.timezone)
+                    ));
                 }
                 Reply::reveal(Some(&verdict), &reveal, true)
             }

@@ -97,9 +97,12 @@ impl Reloader {
                 Err(e) => return self.failed("notes changed but no questions could be made", &e),
             }
             // Open posts whose cited lines changed are retired now, before anyone sees their reveal.
-            if let Err(e) = quiz.retire_stale(&loaded.corpus.sections, chrono::Utc::now()) {
-                self.failed("notes changed but open quiz posts could not be checked", &e);
-            }
+            match quiz.retire_stale(&loaded.corpus.sections, chrono::Utc::now()) {
+                Ok(retired) => {
+                    self.live.metrics.quiz_retired.inc_by(retired.len() as u64);
+                }
+                Err(e) => self.failed("notes changed but open quiz posts could not be checked", &e),
+            };
         }
         *digest = loaded.corpus.digest.clone();
         record_index(&self.live.metrics, &loaded);

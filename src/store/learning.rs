@@ -324,3 +324,113 @@ fn rebuild_streaks_of(tx: &rusqlite::Transaction, question_id: &str) -> Result<(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Barrier};
+
+    use super::super::testing::{post, question, Question};
+    use super::*;
+
+    fn answered_post(store: &Store, q: &Question, user: &str, correct: bool) -> i64 {
+        let id = store.claim_post(&post(q, None)).unwrap().unwrap();
+        store.record_answer(id, user, 0, correct, 1).unwrap();
+        id
+    }
+
+    #[test]
+    fn two_members_reporting_at_the_same_instant_void_the_question_exactly_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(&dir.path().join("s.db")).unwrap());
+        for round in 0..20 {
+            let q = Question { id: format!("q{round}"), text: "どれ？".into() };
+            let id = store.claim_post(&post(&q, None)).unwrap().unwrap();
+            let barrier = Arc::new(Barrier::new(2));
+            let threads: Vec<_> = ["a", "b"]
+                .into_iter()
+                .map(|member| {
+                    let (store, barrier) = (Arc::clone(&store), Arc::clone(&barrier));
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        store.report(id, "discord", member, ReportReason::Wrong, 2, 5).unwrap()
+                    })
+                })
+                .collect();
+            let writes: Vec<ReportWrite> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+            let voided =
+                writes.iter().filter(|w| matches!(w, ReportWrite::Recorded { voided: true, .. })).count();
+            assert_eq!(voided, 1, "round {round}: {writes:?}");
+            assert!(store.voided().unwrap().contains(&q.id));
+        }
+    }
+
+    #[test]
+    fn a_restored_question_counts_again_and_can_be_reported_anew() {
+        let store = Store::open_in_memory().unwrap();
+        let q = question();
+        let id = answered_post(&store, &q, "alice", true);
+        store.reveal(id).unwrap();
+        assert_eq!(
+            store.report(id, "discord", "x", ReportReason::Outdated, 1, 2).unwrap(),
+            ReportWrite::Recorded { reports: 1, voided: true }
+        );
+        assert!(store.leaderboard("discord", "c1", None, 10).unwrap().is_empty());
+        assert!(store.restore(&q.id).unwrap());
+        assert_eq!(store.leaderboard("discord", "c1", None, 10).unwrap()[0].correct, 1);
+        assert!(store.reports().unwrap().is_empty(), "cleared reports are not listed");
+        // The same member may report it again after a restore.
+        assert!(matches!(
+            store.report(id, "discord", "x", ReportReason::Wrong, 2, 3).unwrap(),
+            ReportWrite::Recorded { reports: 1, voided: false }
+        ));
+        assert!(!store.restore("q-never-reported").unwrap());
+        assert_eq!(
+            store.report(999, "discord", "x", ReportReason::Wrong, 2, 3).unwrap(),
+            ReportWrite::NoSuchPost
+        );
+    }
+
+    #[test]
+    fn a_members_history_counts_revealed_posts_only_and_leaves_out_reviews_and_retired_posts() {
+        let store = Store::open_in_memory().unwrap();
+        let q = question();
+        let revealed = answered_post(&store, &q, "m", false);
+        store.reveal(revealed).unwrap();
+        let _open = answered_post(&store, &q, "m", true);
+        let retired = answered_post(&store, &q, "m", true);
+        store.retire_post(retired, "stale", 0).unwrap();
+        store.reveal(retired).unwrap();
+        let review = super::super::NewPost { channel: "review:m", ..post(&q, None) };
+        let review_id = store.claim_post(&review).unwrap().unwrap();
+        store.record_answer(review_id, "m", 0, true, 1).unwrap();
+        store.reveal(review_id).unwrap();
+        let history = store.member_answers::<Question>("discord", "m", "review:").unwrap();
+        assert_eq!(history.iter().map(|a| a.post.id).collect::<Vec<_>>(), [revealed], "{history:?}");
+        assert!(!history[0].correct);
+    }
+
+    #[test]
+    fn cards_are_due_in_order_and_voided_questions_leave_the_queue() {
+        let store = Store::open_in_memory().unwrap();
+        let card = |id: &str, due| StoredCard {
+            question_id: id.into(),
+            card_json: "{}".into(),
+            due_at: due,
+            last_correct: false,
+        };
+        store.put_card("discord", "m", &card("later", 50)).unwrap();
+        store.put_card("discord", "m", &card("q1", 10)).unwrap();
+        store.put_card("discord", "m", &card("future", 500)).unwrap();
+        let due: Vec<String> =
+            store.due_cards("discord", "m", 100).unwrap().into_iter().map(|c| c.question_id).collect();
+        assert_eq!(due, ["q1", "later"]);
+        assert_eq!(store.next_due("discord", "m", 100).unwrap(), Some(500));
+        let q = question();
+        let id = store.claim_post(&post(&q, None)).unwrap().unwrap();
+        store.report(id, "discord", "x", ReportReason::Wrong, 1, 1).unwrap();
+        let due: Vec<String> =
+            store.due_cards("discord", "m", 100).unwrap().into_iter().map(|c| c.question_id).collect();
+        assert_eq!(due, ["later"], "q1 was voided");
+        assert!(store.due_cards("slack", "m", 100).unwrap().is_empty(), "cards are per platform");
+    }
+}
