@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::reply::Button;
-use super::{store_failure, Block, Bot, Command, Context, Reply};
+use super::{store_failure, Block, Bot, Command, Context, QuizDesk, Reply};
 use crate::quiz::learning::{Area, Progress, ReviewNext};
 use crate::store::{ReportReason, ReportWrite};
 
@@ -52,11 +52,7 @@ fn area_line(area: &Area) -> String {
 }
 
 impl Bot {
-    pub(super) fn me_command(&self, ctx: &Context) -> Reply {
-        let desk = match self.desk() {
-            Ok(d) => d,
-            Err(reply) => return reply,
-        };
+    pub(super) fn me_command(&self, ctx: &Context, desk: &QuizDesk) -> Reply {
         let now = desk.clock.now();
         match desk.master.progress(&ctx.platform, &ctx.user, now) {
             Ok(p) if p.answered == 0 && p.due == 0 => Reply::notice(
@@ -67,11 +63,7 @@ impl Bot {
         }
     }
 
-    pub(super) fn review_command(&self, ctx: &Context) -> Reply {
-        let desk = match self.desk() {
-            Ok(d) => d,
-            Err(reply) => return reply,
-        };
+    pub(super) fn review_command(&self, ctx: &Context, desk: &QuizDesk) -> Reply {
         let now = desk.clock.now();
         match desk.master.review(&ctx.platform, &ctx.user, now) {
             Ok(ReviewNext::Question { post_id, question, remaining }) => {
@@ -90,11 +82,13 @@ impl Bot {
         }
     }
 
-    pub(super) fn report_command(&self, ctx: &Context, post_id: i64, reason: Option<ReportReason>) -> Reply {
-        let desk = match self.desk() {
-            Ok(d) => d,
-            Err(reply) => return reply,
-        };
+    pub(super) fn report_command(
+        &self,
+        ctx: &Context,
+        desk: &QuizDesk,
+        post_id: i64,
+        reason: Option<ReportReason>,
+    ) -> Reply {
         let Some(reason) = reason else {
             return match desk.master.store.post::<crate::quiz::Question>(post_id) {
                 Ok(Some(_)) => Reply {
@@ -128,11 +122,7 @@ impl Bot {
         }
     }
 
-    pub(super) fn reports_command(&self, ctx: &Context) -> Reply {
-        let desk = match self.desk() {
-            Ok(d) => d,
-            Err(reply) => return reply,
-        };
+    pub(super) fn reports_command(&self, ctx: &Context, desk: &QuizDesk) -> Reply {
         if !ctx.admin {
             return Reply::notice("報告の一覧は管理者だけが見られます。");
         }
@@ -162,11 +152,7 @@ impl Bot {
         }
     }
 
-    pub(super) fn restore_command(&self, ctx: &Context, question_id: &str) -> Reply {
-        let desk = match self.desk() {
-            Ok(d) => d,
-            Err(reply) => return reply,
-        };
+    pub(super) fn restore_command(&self, ctx: &Context, desk: &QuizDesk, question_id: &str) -> Reply {
         if !ctx.admin {
             return Reply::notice("問題を元に戻せるのは管理者だけです。");
         }

@@ -199,15 +199,26 @@ impl Bot {
             },
             Command::Help => Reply::notice(HELP),
             Command::Usage(usage) => Reply::notice(usage),
-            Command::Quiz => self.quiz_command(ctx),
-            Command::Answer { post_id, choice } => self.answer_command(ctx, post_id, choice),
-            Command::Leaderboard { period } => self.leaderboard_command(ctx, period),
-            Command::Me => self.me_command(ctx),
-            Command::Review => self.review_command(ctx),
-            Command::Report { post_id, reason } => self.report_command(ctx, post_id, reason),
-            Command::Reports => self.reports_command(ctx),
-            Command::Restore { question_id } => self.restore_command(ctx, &question_id),
-            Command::Schedule(action) => self.schedule_command(ctx, action),
+            quiz => match self.desk() {
+                Ok(desk) => self.quiz_handle(ctx, desk, quiz),
+                Err(reply) => reply,
+            },
+        }
+    }
+
+    /// The quiz's commands, once there is a quiz.
+    fn quiz_handle(&self, ctx: &Context, desk: &QuizDesk, command: Command) -> Reply {
+        match command {
+            Command::Quiz => self.quiz_command(ctx, desk),
+            Command::Answer { post_id, choice } => self.answer_command(ctx, desk, post_id, choice),
+            Command::Leaderboard { period } => self.leaderboard_command(ctx, desk, period),
+            Command::Me => self.me_command(ctx, desk),
+            Command::Review => self.review_command(ctx, desk),
+            Command::Report { post_id, reason } => self.report_command(ctx, desk, post_id, reason),
+            Command::Reports => self.reports_command(ctx, desk),
+            Command::Restore { question_id } => self.restore_command(ctx, desk, &question_id),
+            Command::Schedule(action) => self.schedule_command(ctx, desk, action),
+            other => Reply::notice(format!("{} はクイズのコマンドではありません。", other.name())),
         }
     }
 
@@ -215,11 +226,7 @@ impl Bot {
         self.quiz.as_ref().ok_or_else(|| Reply::notice("クイズは設定されていません（[store] が必要です）。"))
     }
 
-    fn quiz_command(&self, ctx: &Context) -> Reply {
-        let desk = match self.desk() {
-            Ok(d) => d,
-            Err(reply) => return reply,
-        };
+    fn quiz_command(&self, ctx: &Context, desk: &QuizDesk) -> Reply {
         match desk.master.personal(&ctx.platform, &ctx.user, desk.clock.now()) {
             Ok(Some((post_id, question))) => {
                 if let Some(m) = &self.metrics {
@@ -232,11 +239,7 @@ impl Bot {
         }
     }
 
-    fn answer_command(&self, ctx: &Context, post_id: i64, choice: usize) -> Reply {
-        let desk = match self.desk() {
-            Ok(d) => d,
-            Err(reply) => return reply,
-        };
+    fn answer_command(&self, ctx: &Context, desk: &QuizDesk, post_id: i64, choice: usize) -> Reply {
         let label = |c: usize| Question::label(c);
         let outcome = desk.master.answer(post_id, &ctx.user, choice, desk.clock.now());
         if let (Some(m), Ok(AnswerOutcome::Recorded { .. })) = (&self.metrics, &outcome) {
@@ -273,11 +276,7 @@ impl Bot {
         }
     }
 
-    fn leaderboard_command(&self, ctx: &Context, period: Period) -> Reply {
-        let desk = match self.desk() {
-            Ok(d) => d,
-            Err(reply) => return reply,
-        };
+    fn leaderboard_command(&self, ctx: &Context, desk: &QuizDesk, period: Period) -> Reply {
         let now = desk.clock.now();
         match desk.master.leaderboard(&ctx.platform, &ctx.channel, period, desk.timezone, now) {
             Ok(standings) => Reply::leaderboard(period.title(), &standings),

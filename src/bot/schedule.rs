@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{store_failure, Bot, Context, Reply};
+use super::{store_failure, Bot, Context, QuizDesk, Reply};
 use crate::quiz::game::{NewSchedule, Quizmaster};
 use crate::quiz::schedule::Schedule;
 
@@ -62,16 +62,12 @@ impl ScheduleAction {
 }
 
 impl Bot {
-    pub(super) fn schedule_command(&self, ctx: &Context, action: ScheduleAction) -> Reply {
+    pub(super) fn schedule_command(&self, ctx: &Context, desk: &QuizDesk, action: ScheduleAction) -> Reply {
         if !ctx.admin {
             return Reply::notice(
                 "/schedule はサーバー管理（Manage Server）権限のあるメンバーだけが使えます。",
             );
         }
-        let desk = match self.desk() {
-            Ok(d) => d,
-            Err(reply) => return reply,
-        };
         let now = desk.clock.now();
         match action {
             ScheduleAction::List => list(&desk.master, ctx, now),
