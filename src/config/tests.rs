@@ -61,3 +61,17 @@ fn discord_ids_are_read_quoted_or_bare() {
 fn malformed_toml_is_an_error_not_a_panic() {
     assert!(Config::parse("[corpus\npaths=", "x.toml").is_err());
 }
+
+#[test]
+fn learning_settings_are_checked_and_named() {
+    let config = Config::parse("", "shiori.toml").unwrap();
+    assert_eq!(config.quiz.report_threshold, 2, "two reports void a question unless configured");
+    let config = Config::parse("[quiz]\nreport_threshold = 0\n", "shiori.toml").unwrap();
+    let err = config.resolve("shiori.toml").unwrap_err().to_string();
+    assert!(err.contains("quiz.report_threshold"), "{err}");
+    let err = Config::parse("[quiz]\nreport_threshold = -1\n", "shiori.toml").unwrap_err().to_string();
+    assert!(err.contains("quiz.report_threshold"), "{err}");
+    let slack = Config::parse("[slack.commands]\nme = \"me\"\n", "shiori.toml").unwrap();
+    let err = slack.resolve("shiori.toml").unwrap_err().to_string();
+    assert!(err.contains("slack.commands.me"), "{err}");
+}
