@@ -901,8 +901,18 @@ fn a_channel_quiz_on_discord_reveals_the_spread_and_teaches_each_member() {
         .collect();
     let (_, answered) =
         post(&server, &click_by(&review_buttons[right], 300000000000000023), Some(&key), now());
+    let next: Vec<&str> = answered["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["components"].as_array().unwrap())
+        .filter_map(|b| b["custom_id"].as_str())
+        .collect();
+    assert!(next.contains(&"shiori:review:next"), "a review goes on with one click: {next:?}");
     let answered = all_text(&answered);
     assert!(answered.contains("⭕ 正解！") && answered.contains("次の復習"), "{answered}");
+    let (_, done) = post(&server, &click_by("shiori:review:next", 300000000000000023), Some(&key), now());
+    assert!(all_text(&done).contains("いま復習する問題はありません"), "{done}");
     let (_, twice) = post(&server, &click_by(&review_buttons[wrong1], 300000000000000023), Some(&key), now());
     assert!(all_text(&twice).contains("回答済み"), "{twice}");
 

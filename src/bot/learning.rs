@@ -26,6 +26,14 @@ pub fn report_reason_buttons(post_id: i64) -> Vec<Button> {
         .collect()
 }
 
+/// The id of 「続けて復習」, under a review's reveal.
+pub const NEXT_REVIEW: &str = "shiori:review:next";
+
+/// 「続けて復習」: the member's next due question.
+pub fn next_review_button() -> Button {
+    Button { id: NEXT_REVIEW.into(), label: "続けて復習".into() }
+}
+
 /// The command a report button stands for; `None` for ids that are not one.
 pub fn report_button_command(id: &str) -> Option<Command> {
     let rest = id.strip_prefix(REPORT_PREFIX)?;

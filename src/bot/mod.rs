@@ -258,7 +258,12 @@ impl Bot {
                         learning::due_in(due, desk.clock.now(), desk.timezone)
                     ));
                 }
-                Reply::reveal(Some(&verdict), &reveal, true)
+                let mut reply = Reply::reveal(Some(&verdict), &reveal, true);
+                if next_review.is_some() {
+                    // A review goes on with one click (the console types /review).
+                    reply.blocks.push(Block::Buttons(vec![learning::next_review_button()]));
+                }
+                reply
             }
             Ok(AnswerOutcome::Recorded { choice, reveal: None, .. }) => {
                 Reply::notice(format!("回答を受け付けました: {}（答えは発表のときに）", label(choice)))
@@ -288,6 +293,9 @@ impl Bot {
 /// The command any of shiori's buttons other than a quiz choice stands for (under an answer,
 /// 「問題を報告」 and its reasons); `None` for 「続けて質問」 and ids that are not shiori's.
 pub fn button_command(id: &str) -> Option<Command> {
+    if id == learning::NEXT_REVIEW {
+        return Some(Command::Review);
+    }
     ask_button_command(id).or_else(|| report_button_command(id))
 }
 
