@@ -1,7 +1,8 @@
 //! The bot's state in one SQLite file: quiz posts ([`posts`]), answers,
 //! reveals and streaks ([`answers`]), schedules added in chat ([`schedules`]), and the schema
 //! ([`migrate`]); answers given to `/ask` and members' feedback on them ([`asks`]); review cards,
-//! members' answer history and reports on questions ([`learning`]). WAL journal with `synchronous = FULL`, so an answer is on disk once its write
+//! members' answer history ([`learning`]), reports on questions and the questions they void
+//! ([`reports`]). WAL journal with `synchronous = FULL`, so an answer is on disk once its write
 //! returns (a `kill -9` or a power cut right after loses nothing that was acknowledged).
 //! Migrations are embedded and applied in order on open, tracked with `PRAGMA user_version`.
 
@@ -10,6 +11,7 @@ mod asks;
 mod learning;
 mod migrate;
 mod posts;
+mod reports;
 mod schedules;
 
 use std::path::{Path, PathBuf};
@@ -20,8 +22,9 @@ use rusqlite::Connection;
 
 pub use answers::{AnswerWrite, Standing, Tally};
 pub use asks::{FeedbackCount, NewAsk, StoredAsk, Verdict};
-pub use learning::{MemberAnswer, ReportReason, ReportSummary, ReportWrite, StoredCard};
+pub use learning::{MemberAnswer, StoredCard};
 pub use posts::{NewPost, Post};
+pub use reports::{ReportReason, ReportSummary, ReportWrite};
 pub use schedules::StoredSchedule;
 
 /// What a post carries (a quiz question): kept as JSON, and found by its id.
