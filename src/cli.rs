@@ -78,7 +78,7 @@ pub enum Commands {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
-    /// The chat bot in the terminal: /ask …, /full, /followup …, /quiz, /leaderboard, /source ID, /help, /quit
+    /// The chat bot in the terminal: /ask …, /full, /followup …, /quiz, /me, /review, /report, /leaderboard, /source ID, /help, /quit
     Console,
     /// The bot: HTTP server (health, readiness, metrics, API), live-reloaded index
     Serve,

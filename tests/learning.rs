@@ -225,7 +225,8 @@ fn two_reports_void_a_question_and_the_leaderboard_is_recomputed() {
         .map(|c| c.question_id)
         .collect();
     assert!(!due.contains(&first.id), "the voided question left b's review queue: {due:?}");
-    for _ in 0..60 {
+    // Unseen questions are dealt first, so one deal per question in the pool would reach it.
+    for _ in 0..g.master.pool().len() {
         if let Some((_, q)) = g.master.personal("discord", "c", g.clock.now()).unwrap() {
             assert_ne!(q.id, first.id, "a voided question is never dealt again");
         }
@@ -333,4 +334,34 @@ fn the_scheduled_post_says_when_the_answer_comes_and_the_reveal_teaches() {
     let others = shown.split("ほかの選択肢:").nth(1).expect("a note on each wrong option");
     let noted = others.lines().filter(|l| l.starts_with('・') && l.contains("(L")).count();
     assert_eq!(noted, question.choices.len() - 1, "{shown}");
+}
+
+#[test]
+fn an_unanswered_personal_question_or_review_closes_without_an_event_for_a_channel() {
+    let g = group("study");
+    let (personal, _) = g.master.personal("discord", "hanako", g.clock.now()).unwrap().unwrap();
+    // A review post for another member.
+    let (post_id, q) = post(&g);
+    g.bot.handle(&member("taro", "study"), Command::Answer { post_id, choice: wrong(&q) });
+    reveal(&g);
+    let Some(Block::Question { post_id: review, .. }) = g
+        .bot
+        .handle(&member("taro", "study"), Command::Review)
+        .blocks
+        .into_iter()
+        .find(|b| matches!(b, Block::Question { .. }))
+    else {
+        panic!("no review")
+    };
+    g.clock.advance(Duration::days(2));
+    let events = g.master.tick(g.clock.now()).unwrap();
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Revealed(r) if r.post.id == personal || r.post.id == review)),
+        "a private post has no channel to be revealed in: {events:?}"
+    );
+    for id in [personal, review] {
+        assert!(g.master.store.post::<Question>(id).unwrap().unwrap().revealed, "post {id} is closed");
+    }
 }

@@ -1,6 +1,6 @@
 //! `shiori console`: the chat bot in the terminal. Lines are commands (`/ask …`, `/source …`,
-//! `/quiz`, `/leaderboard`, `/help`, `/quit`); a number answers the last quiz; any other line
-//! is a question.
+//! `/quiz`, `/me`, `/review`, `/report reason`, `/leaderboard`, `/help`, `/quit`; `/help` lists
+//! them all); a number answers the last quiz or review question; any other line is a question.
 
 use std::io::{BufRead, Write};
 

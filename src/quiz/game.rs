@@ -141,10 +141,15 @@ impl Quizmaster {
         self
     }
 
-    /// The pool less the questions voided by reports: what a deck may pick from.
-    pub(super) fn live_pool(&self) -> Result<Vec<Question>, StoreError> {
+    /// The pool less the questions voided by reports: what a deck may pick from. The shared
+    /// pool itself when nothing is voided (the usual case: no copy).
+    pub(super) fn live_pool(&self) -> Result<Arc<Vec<Question>>, StoreError> {
         let voided = self.store.voided()?;
-        Ok(self.pool().iter().filter(|q| !voided.contains(&q.id)).cloned().collect())
+        let pool = self.pool();
+        if voided.is_empty() {
+            return Ok(pool);
+        }
+        Ok(Arc::new(pool.iter().filter(|q| !voided.contains(&q.id)).cloned().collect()))
     }
 
     /// Leaves these questions out of the pool, now and after every reload (`quiz.retired`).

@@ -4,7 +4,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::answers::COUNTED;
-use super::posts::{raw_post_at, POST_COLUMNS};
+use super::posts::{raw_post_at, POST_FIELDS};
 use super::{Post, Store, StoreError, Stored};
 
 /// A member's review card for one question.
@@ -91,11 +91,10 @@ impl Store {
         skip: &str,
     ) -> Result<Vec<MemberAnswer<Q>>, StoreError> {
         let conn = self.conn();
-        let columns = POST_COLUMNS.replacen("SELECT ", "SELECT a.choice, a.correct, a.answered_at, ", 1);
-        let columns =
-            columns.replace(" FROM quiz_posts p", " FROM quiz_posts p JOIN answers a ON a.post_id = p.id");
         let mut stmt = conn.prepare(&format!(
-            "{columns} WHERE p.platform = ?1 AND a.user_id = ?2 AND {COUNTED} AND substr(p.channel, 1, length(?3)) <> ?3
+            "SELECT a.choice, a.correct, a.answered_at, {POST_FIELDS}
+             FROM quiz_posts p JOIN answers a ON a.post_id = p.id
+             WHERE p.platform = ?1 AND a.user_id = ?2 AND {COUNTED} AND substr(p.channel, 1, length(?3)) <> ?3
              ORDER BY a.answered_at, p.id"
         ))?;
         let rows = stmt.query_map(params![platform, member, skip], |r| {
@@ -140,15 +139,9 @@ fn stored_card(r: &rusqlite::Row) -> rusqlite::Result<StoredCard> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{post, question, Question};
+    use super::super::testing::{answered_post, post, question, Question};
     use super::super::ReportReason;
     use super::*;
-
-    fn answered_post(store: &Store, q: &Question, user: &str, correct: bool) -> i64 {
-        let id = store.claim_post(&post(q, None)).unwrap().unwrap();
-        store.record_answer(id, user, 0, correct, 1).unwrap();
-        id
-    }
 
     #[test]
     fn a_members_history_counts_revealed_posts_only_and_leaves_out_reviews_and_retired_posts() {

@@ -166,6 +166,13 @@ pub(crate) mod testing {
         Question { id: "q1".into(), text: "どれ？".into() }
     }
 
+    /// A post of `q` in channel c1 that `user` answered (right or not).
+    pub(crate) fn answered_post(store: &Store, q: &Question, user: &str, correct: bool) -> i64 {
+        let id = store.claim_post(&post(q, None)).unwrap().unwrap();
+        store.record_answer(id, user, 0, correct, 1).unwrap();
+        id
+    }
+
     pub(crate) fn post<'a>(q: &'a Question, slot: Option<&str>) -> NewPost<'a, Question> {
         NewPost {
             platform: "discord",

@@ -86,7 +86,7 @@ impl Store {
     /// A post by id.
     pub fn post<Q: Stored>(&self, id: i64) -> Result<Option<Post<Q>>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!("{POST_COLUMNS} WHERE id = ?1"))?;
+        let mut stmt = conn.prepare(&format!("SELECT {POST_FIELDS} FROM quiz_posts p WHERE id = ?1"))?;
         let row = stmt.query_row(params![id], raw_post).optional()?;
         row.map(RawPost::into_post).transpose()
     }
@@ -95,7 +95,7 @@ impl Store {
     pub fn due_reveals<Q: Stored>(&self, now: i64) -> Result<Vec<Post<Q>>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
-            "{POST_COLUMNS} WHERE state = 'open' AND reveal_at <= ?1 ORDER BY reveal_at, id"
+            "SELECT {POST_FIELDS} FROM quiz_posts p WHERE state = 'open' AND reveal_at <= ?1 ORDER BY reveal_at, id"
         ))?;
         let rows = stmt.query_map(params![now], raw_post)?.collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(RawPost::into_post).collect()
@@ -104,7 +104,8 @@ impl Store {
     /// Every open post, oldest first (to check their citations after the notes changed).
     pub fn open_posts<Q: Stored>(&self) -> Result<Vec<Post<Q>>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!("{POST_COLUMNS} WHERE state = 'open' ORDER BY id"))?;
+        let mut stmt = conn
+            .prepare(&format!("SELECT {POST_FIELDS} FROM quiz_posts p WHERE state = 'open' ORDER BY id"))?;
         let rows = stmt.query_map([], raw_post)?.collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(RawPost::into_post).collect()
     }
@@ -142,8 +143,9 @@ impl Store {
     }
 }
 
-pub(super) const POST_COLUMNS: &str =
-    "SELECT p.id, p.platform, p.channel, p.message_id, p.question_json, p.slot, p.posted_at, p.reveal_at, p.state, p.retired FROM quiz_posts p";
+/// A post's columns over `quiz_posts p`, in the order [`raw_post_at`] reads them.
+pub(super) const POST_FIELDS: &str =
+    "p.id, p.platform, p.channel, p.message_id, p.question_json, p.slot, p.posted_at, p.reveal_at, p.state, p.retired";
 
 pub(super) struct RawPost {
     id: i64,
@@ -162,7 +164,7 @@ pub(super) fn raw_post(r: &rusqlite::Row) -> rusqlite::Result<RawPost> {
     raw_post_at(r, 0)
 }
 
-/// A post's columns, [`POST_COLUMNS`]' order, read from column `at` on.
+/// A post's columns, [`POST_FIELDS`]' order, read from column `at` on.
 pub(super) fn raw_post_at(r: &rusqlite::Row, at: usize) -> rusqlite::Result<RawPost> {
     Ok(RawPost {
         id: r.get(at)?,

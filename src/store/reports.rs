@@ -199,14 +199,8 @@ fn rebuild_streaks_of(tx: &rusqlite::Transaction, question_id: &str) -> Result<(
 mod tests {
     use std::sync::{Arc, Barrier};
 
-    use super::super::testing::{post, question, Question};
+    use super::super::testing::{answered_post, post, question, Question};
     use super::*;
-
-    fn answered_post(store: &Store, q: &Question, user: &str, correct: bool) -> i64 {
-        let id = store.claim_post(&post(q, None)).unwrap().unwrap();
-        store.record_answer(id, user, 0, correct, 1).unwrap();
-        id
-    }
 
     #[test]
     fn two_members_reporting_at_the_same_instant_void_the_question_exactly_once() {
