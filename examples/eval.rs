@@ -187,13 +187,13 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `title,path,body,title_bigram,body_bigram,path_bigram,heading_only,phrase,title_coverage,alias,related,related_bigram`
+/// `title,path,body,title_bigram,body_bigram,path_bigram,heading_only,phrase,title_coverage,alias,related,related_bigram,coverage`
 fn parse_weights(spec: &str) -> anyhow::Result<shiori::search::query::Weights> {
     let v: Vec<f32> = spec.split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
-    let [title, path, body, title_bigram, body_bigram, path_bigram, heading_only, phrase, title_coverage, alias, related, related_bigram] =
+    let [title, path, body, title_bigram, body_bigram, path_bigram, heading_only, phrase, title_coverage, alias, related, related_bigram, coverage] =
         v[..]
     else {
-        anyhow::bail!("SHIORI_WEIGHTS needs 12 comma-separated numbers, got {}", v.len());
+        anyhow::bail!("SHIORI_WEIGHTS needs 13 comma-separated numbers, got {}", v.len());
     };
     Ok(shiori::search::query::Weights {
         title,
@@ -208,6 +208,7 @@ fn parse_weights(spec: &str) -> anyhow::Result<shiori::search::query::Weights> {
         alias,
         related,
         related_bigram,
+        coverage,
     })
 }
 

@@ -13,14 +13,15 @@ use shiori::search::{index, Searcher};
 /// One index of the real notes for every test in this file.
 fn searcher() -> &'static Searcher {
     static SEARCHER: OnceLock<(tempfile::TempDir, Searcher)> = OnceLock::new();
-    &SEARCHER
-        .get_or_init(|| {
-            let corpus = corpus::load(&[common::notes_dir()]).unwrap();
-            let dir = tempfile::tempdir().unwrap();
-            let open = index::build(dir.path(), &corpus.sections, &corpus.digest).unwrap();
-            (dir, Searcher::new(open).unwrap())
-        })
-        .1
+    &SEARCHER.get_or_init(own_searcher).1
+}
+
+/// An index of the real notes of its own, whose weights a test may change.
+fn own_searcher() -> (tempfile::TempDir, Searcher) {
+    let corpus = corpus::load(&[common::notes_dir()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let open = index::build(dir.path(), &corpus.sections, &corpus.digest).unwrap();
+    (dir, Searcher::new(open).unwrap())
 }
 
 /// A question set of `tests/questions/`.
@@ -136,8 +137,8 @@ fn set_questions_are_mostly_confident_and_off_topic_ones_are_not() {
         .filter(|q| answer::ask(searcher(), &q.text).map(|a| a.confident).unwrap_or(false))
         .count();
     let share = confident as f64 / questions.len() as f64;
-    // Measured 0.824 at the 0.6 threshold (cargo run --release --example eval).
-    assert!(share >= 0.80, "only {confident}/{} set questions confident", questions.len());
+    // Measured 0.792 (cargo run --release --example eval: confident right 0.744 + wrong 0.048).
+    assert!(share >= 0.77, "only {confident}/{} set questions confident", questions.len());
     for off_topic in
         ["明日の東京の天気は？", "おすすめのラーメン屋", "Pythonのリスト内包表記", "S3 Glacierの取り出し時間"]
     {
@@ -153,41 +154,58 @@ fn set_questions_are_mostly_confident_and_off_topic_ones_are_not() {
 #[test]
 fn tuning_set_confidence_floor() {
     let (t, misses) = report("tuning");
-    // Measured: confident right 0.784, confident wrong 0.040.
-    assert!(t.confident_right_rate() >= 0.76, "right {:.3}\n{misses}", t.confident_right_rate());
+    // Measured: confident right 0.744, confident wrong 0.048 (0.784 / 0.040 before the coverage
+    // rerank and the focus rule, which answer fewer questions with confidence here and fewer
+    // wrongly on the everyday and out-of-notes sets).
+    assert!(t.confident_right_rate() >= 0.72, "right {:.3}\n{misses}", t.confident_right_rate());
     assert!(t.confident_wrong_rate() <= 0.05, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
 }
 
 #[test]
 fn everyday_wording_tuning_set_floor() {
     let (t, misses) = report("tuning-everyday");
-    // Measured: recall@1 0.592, recall@3 0.796, confident wrong 0.056.
-    assert!(t.recall_at_1() >= 0.57, "recall@1 {:.3}\n{misses}", t.recall_at_1());
-    assert!(t.recall_at_3() >= 0.77, "recall@3 {:.3}\n{misses}", t.recall_at_3());
-    assert!(t.confident_wrong_rate() <= 0.07, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
+    // Measured: recall@1 0.789, recall@3 0.923, confident right 0.394, confident wrong 0.028.
+    assert!(t.recall_at_1() >= 0.77, "recall@1 {:.3}\n{misses}", t.recall_at_1());
+    assert!(t.recall_at_3() >= 0.90, "recall@3 {:.3}\n{misses}", t.recall_at_3());
+    assert!(t.confident_right_rate() >= 0.38, "right {:.3}\n{misses}", t.confident_right_rate());
+    assert!(t.confident_wrong_rate() <= 0.04, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
 }
 
 #[test]
 fn everyday_wording_held_out_set_floor() {
     let (t, misses) = report("heldout-everyday");
     assert!(t.questions >= 100);
-    // Measured: recall@1 0.645, recall@3 0.855, confident wrong 0.039.
-    assert!(t.recall_at_1() >= 0.62, "recall@1 {:.3}\n{misses}", t.recall_at_1());
-    assert!(t.recall_at_3() >= 0.83, "recall@3 {:.3}\n{misses}", t.recall_at_3());
-    assert!(t.confident_wrong_rate() <= 0.06, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
+    // Measured: recall@1 0.836, recall@3 0.947, confident right 0.401, confident wrong 0.026.
+    assert!(t.recall_at_1() >= 0.81, "recall@1 {:.3}\n{misses}", t.recall_at_1());
+    assert!(t.recall_at_3() >= 0.93, "recall@3 {:.3}\n{misses}", t.recall_at_3());
+    assert!(t.confident_right_rate() >= 0.38, "right {:.3}\n{misses}", t.confident_right_rate());
+    assert!(t.confident_wrong_rate() <= 0.04, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
 }
 
 #[test]
 fn questions_the_notes_do_not_answer_are_not_answered_with_confidence() {
-    for (name, at_most) in [("tuning-outside", 0.05), ("heldout-outside", 0.08)] {
+    for (name, at_most) in [("tuning-outside", 0.04), ("heldout-outside", 0.06)] {
         let (t, misses) = report(name);
         assert!(t.outside() >= 50 || name.starts_with("tuning"));
-        // Measured: tuning-outside 0.015, heldout-outside 0.043.
+        // Measured: tuning-outside 0.015, heldout-outside 0.043 (the limit is 0.10).
         assert!(t.confident_outside_rate() <= at_most, "{name}: {:.3}\n{misses}", t.confident_outside_rate());
     }
 }
 
 // One test per technique kept (none of these questions is in a set).
+
+#[test]
+fn the_rerank_prefers_the_section_that_covers_the_question() {
+    // BM25 alone put the generic troubleshooting heading first for everyday questions that share
+    // its common words; the section that has the question's key words wins after the rerank.
+    let (_dir, mut plain) = own_searcher();
+    let question = "本番リリースで問題が出たらすぐ前の環境に戻したい";
+    let with = ranked(question);
+    plain.weights.coverage = 0.0;
+    let (_, without) = plain.search(question, 5).unwrap();
+    assert!(with[0].0 == 256, "with the rerank: {with:?}");
+    assert!(without[0].section.line_start != 256, "the rerank is what does it: {:?}", without[0].section);
+}
 
 #[test]
 fn thesaurus_finds_the_technical_word_for_an_everyday_one() {

@@ -120,7 +120,7 @@ pub fn segmenter() -> Result<Segmenter, lindera::error::LinderaError> {
 /// True when a token says nothing about which section answers: no letter or digit (punctuation
 /// the dictionary does not know comes out as an unknown token, not 記号), a part of speech in
 /// [`STOP_TAGS`], or a base form in [`STOP_WORDS`].
-fn is_noise(token: &mut lindera::token::Token<'_>) -> bool {
+pub(crate) fn is_noise(token: &mut lindera::token::Token<'_>) -> bool {
     if !token.surface.chars().any(char::is_alphanumeric) {
         return true;
     }

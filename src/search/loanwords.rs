@@ -92,10 +92,17 @@ pub fn katakana_for(english: &str) -> Vec<&'static str> {
 /// parts, longest first from the left (`デディケイテッドホスト` → `ホスト` …). Parts shorter than
 /// three characters are skipped: `ド`, `スト` would match anything.
 pub fn english_for(katakana: &str) -> Vec<&'static str> {
+    english_parts(katakana).into_iter().flatten().collect()
+}
+
+/// [`english_for`] part by part: each known part of the compound with its English glosses
+/// (one part when EDICT has the whole word). `エラスティックファブリックアダプタ` → `[[elastic],
+/// [fabric], [adapter]]`: a text that has the word has every part.
+pub fn english_parts(katakana: &str) -> Vec<Vec<&'static str>> {
     let table = ja();
     let whole: Vec<&str> = table.get(katakana);
     if !whole.is_empty() {
-        return whole;
+        return vec![whole];
     }
     let chars: Vec<char> = katakana.chars().collect();
     let mut out = Vec::new();
@@ -108,7 +115,7 @@ pub fn english_for(katakana: &str) -> Vec<&'static str> {
         });
         match found {
             Some((end, english)) => {
-                out.extend(english);
+                out.push(english);
                 i = end;
             }
             None => i += 1,
@@ -133,6 +140,9 @@ mod tests {
         assert!(english_for("メタデータ").contains(&"metadata"));
         let parts = english_for("ファブリックアダプタ");
         assert!(parts.contains(&"fabric") && parts.contains(&"adapter"), "{parts:?}");
+        let parts = english_parts("エラスティックファブリックアダプタ");
+        assert_eq!(parts.len(), 3, "{parts:?}");
+        assert!(parts[0].contains(&"elastic") && parts[2].contains(&"adapter"), "{parts:?}");
     }
 
     #[test]

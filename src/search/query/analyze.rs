@@ -25,7 +25,9 @@ impl Searcher {
         let typed_content = content.get(..typed_len).unwrap_or(&content);
         let subject =
             analyzer::subject(&self.segmenter, &normalized).map_err(segmentation)?.unwrap_or_default();
-        let bridged = self.bridged(&morph_typed, &normalized);
+        let predicates = predicates(&self.segmenter, &normalized).map_err(segmentation)?;
+        let other_scripts = other_scripts(&morph_typed, &normalized);
+        let bridged = self.bridged(&morph_typed, &normalized, &other_scripts);
         let compounds = english_compounds(&morph_typed);
         let related_text = bridged
             .iter()
@@ -49,6 +51,8 @@ impl Searcher {
             promoted: Vec::new(),
             absent: Vec::new(),
             bridged,
+            other_scripts,
+            predicates,
             related: dedup(related),
             typed_morph: dedup(morph_typed),
             typed_bigrams: dedup(terms(&mut self.bigram.clone(), typed_content)),
@@ -87,41 +91,53 @@ impl Searcher {
         (morph_all, morph_typed)
     }
 
-    /// Each typed term with the words the thesaurus relates it to, and English typed for a
-    /// katakana word of the notes or the reverse (the loanword dictionary).
-    fn bridged(&self, morph_typed: &[String], normalized: &str) -> Vec<(String, Vec<String>)> {
+    /// Each typed term with the words the thesaurus relates it to, and its spellings in the
+    /// other script ([`other_scripts`]).
+    fn bridged(
+        &self,
+        morph_typed: &[String],
+        normalized: &str,
+        other_scripts: &[(String, Vec<Vec<String>>)],
+    ) -> Vec<(String, Vec<String>)> {
         let bridges = self.thesaurus.bridges(&self.morph, morph_typed, normalized);
         let mut bridged: Vec<(String, Vec<String>)> = Vec::new();
-        for b in &bridges {
-            for t in &b.typed {
-                let others = b.others.iter().map(|o| o.to_string());
-                match bridged.iter_mut().find(|(typed, _)| typed == t) {
-                    Some((_, words)) => words.extend(others),
-                    None => bridged.push((t.to_string(), others.collect())),
-                }
-            }
-        }
-        // Loanwords: English typed for a katakana word of the notes, or the reverse.
-        for t in morph_typed {
-            let other_script = if t.len() >= 3 && t.chars().all(|c| c.is_ascii_alphabetic()) {
-                loanwords::katakana_for(t)
-            } else if t.chars().count() >= 3 && t.chars().all(crate::search::kana::is_katakana) {
-                loanwords::english_for(t)
-            } else {
-                Vec::new()
-            };
-            let other_script: Vec<String> =
-                other_script.into_iter().filter(|w| !normalized.contains(w)).map(str::to_owned).collect();
-            if other_script.is_empty() {
-                continue;
-            }
-            match bridged.iter_mut().find(|(typed, _)| typed == t) {
-                Some((_, words)) => words.extend(other_script),
-                None => bridged.push((t.clone(), other_script)),
+        let thesaurus = bridges.iter().flat_map(|b| {
+            b.typed.iter().map(|t| (t.to_string(), b.others.iter().map(|o| o.to_string()).collect()))
+        });
+        let loanwords = other_scripts.iter().map(|(t, parts)| (t.clone(), parts.concat()));
+        for (t, others) in thesaurus.chain(loanwords) {
+            match bridged.iter_mut().find(|(typed, _)| *typed == t) {
+                Some((_, words)) => words.extend(others),
+                None => bridged.push((t, others)),
             }
         }
         bridged
     }
+}
+
+/// English typed for a katakana word of the notes, or the reverse (the loanword dictionary),
+/// part by part ([`loanwords::english_parts`]; an English word is one part), each part with its
+/// spellings; spellings the question already has are left out.
+fn other_scripts(morph_typed: &[String], normalized: &str) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut out: Vec<(String, Vec<Vec<String>>)> = Vec::new();
+    for t in morph_typed {
+        let parts = if t.len() >= 3 && t.chars().all(|c| c.is_ascii_alphabetic()) {
+            vec![loanwords::katakana_for(t)]
+        } else if t.chars().count() >= 3 && t.chars().all(crate::search::kana::is_katakana) {
+            loanwords::english_parts(t)
+        } else {
+            Vec::new()
+        };
+        let parts: Vec<Vec<String>> = parts
+            .into_iter()
+            .map(|part| part.into_iter().filter(|w| !normalized.contains(w)).map(str::to_owned).collect())
+            .filter(|part: &Vec<String>| !part.is_empty())
+            .collect();
+        if !parts.is_empty() && out.iter().all(|(typed, _)| typed != t) {
+            out.push((t.clone(), parts));
+        }
+    }
+    out
 }
 
 /// English written as separate words for what the notes write as one katakana compound
@@ -143,6 +159,27 @@ fn english_compounds(morph_typed: &[String]) -> Vec<String> {
     compounds
 }
 
+/// Parts of speech of the words that say what a question wants done or how (動詞 verbs, 形容詞
+/// adjectives, 副詞 adverbs), as opposed to what it is about (nouns, names).
+const PREDICATE_TAGS: &[&str] = &["動詞", "形容詞", "副詞"];
+
+/// The base forms of the question's verbs, adjectives and adverbs that the morphological analyzer keeps
+/// (`止めても` → `止める`): members word these in their own way (消したくない, 安くしたい), so a
+/// section that lacks them may still answer ([`crate::search::query::coverage`]).
+fn predicates(segmenter: &lindera::segmenter::Segmenter, normalized: &str) -> Result<Vec<String>, LinderaError> {
+    let mut tokens = segmenter.segment(std::borrow::Cow::Borrowed(normalized))?;
+    let mut out = Vec::new();
+    for token in tokens.iter_mut() {
+        let pos = token.details().first().map(|p| p.to_string()).unwrap_or_default();
+        if !PREDICATE_TAGS.contains(&pos.as_str()) || analyzer::is_noise(token) {
+            continue;
+        }
+        let base = token.get("base_form").filter(|b| *b != "*").map(str::to_owned);
+        out.push(base.unwrap_or_else(|| token.surface.to_string()));
+    }
+    Ok(out)
+}
+
 /// The question trimmed, when it is not empty and not too long.
 fn checked(question: &str) -> Result<&str, QueryError> {
     let question = question.trim();
@@ -160,4 +197,17 @@ fn checked(question: &str) -> Result<&str, QueryError> {
 fn dedup(v: Vec<String>) -> Vec<String> {
     let mut seen = HashSet::new();
     v.into_iter().filter(|t| seen.insert(t.clone())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predicates_are_the_base_forms_of_verbs_adjectives_and_adverbs() {
+        let s = analyzer::segmenter().unwrap();
+        let p = predicates(&s, &normalize("EC2を止めても作業をすぐ続けたい、安くしたい")).unwrap();
+        assert_eq!(p, vec!["止める", "すぐ", "続ける", "安い"]);
+        assert!(predicates(&s, "ハイバネーションとは").unwrap().is_empty(), "nouns and particles are not");
+    }
 }

@@ -209,6 +209,10 @@ impl Searcher {
                 .map(|r| REWRITE_NAMING * title.named_by(r))
                 .fold(title.named_by(&subject), f32::max);
             factor *= 1.0 + w.title_coverage * named * named;
+            if w.coverage > 0.0 {
+                let c = self.haystack(&section).coverage(analyzed).share;
+                factor *= 1.0 - w.coverage + w.coverage * c * c * c;
+            }
             ranked.push((score * factor, section));
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
