@@ -36,19 +36,17 @@ pub struct Coverage {
 }
 
 /// A section's headings and text, normalized and alias-folded once: the rerank keeps one per
-/// section for the life of the index ([`super::Searcher`]).
+/// section for the life of the index ([`super::Searcher`]), about twice the notes' size at most.
 pub struct Haystack {
     normalized: String,
     folded: String,
-    bigrams: HashSet<String>,
 }
 
 impl Haystack {
     pub fn new(path: &[String], text: &str) -> Haystack {
         let normalized = normalize(&format!("{}\n{}", path.join(" "), text));
         let folded = crate::search::aliases::fold(&normalized);
-        let bigrams = terms(&mut bigram_analyzer(), &normalized).into_iter().collect();
-        Haystack { normalized, folded, bigrams }
+        Haystack { normalized, folded }
     }
 
     /// [`coverage`] of this section.
@@ -62,8 +60,13 @@ impl Haystack {
             let words = word_share(analyzed, haystack, &named_here);
             return Coverage { share: service_factor * words.share, ..words };
         }
-        let found = analyzed.bigrams.iter().filter(|b| self.bigrams.contains(*b)).count();
-        let share = service_factor * found as f32 / analyzed.bigrams.len().max(1) as f32;
+        if analyzed.bigrams.is_empty() {
+            return Coverage { share: 0.0, focus_missing: false };
+        }
+        // Only for a question with no words (rare): its bigrams are not kept per section.
+        let present: HashSet<String> = terms(&mut bigram_analyzer(), haystack).into_iter().collect();
+        let found = analyzed.bigrams.iter().filter(|b| present.contains(*b)).count();
+        let share = service_factor * found as f32 / analyzed.bigrams.len() as f32;
         Coverage { share, focus_missing: false }
     }
 }
