@@ -166,7 +166,10 @@ const PREDICATE_TAGS: &[&str] = &["動詞", "形容詞", "副詞"];
 /// The base forms of the question's verbs, adjectives and adverbs that the morphological analyzer keeps
 /// (`止めても` → `止める`): members word these in their own way (消したくない, 安くしたい), so a
 /// section that lacks them may still answer ([`crate::search::query::coverage`]).
-fn predicates(segmenter: &lindera::segmenter::Segmenter, normalized: &str) -> Result<Vec<String>, LinderaError> {
+fn predicates(
+    segmenter: &lindera::segmenter::Segmenter,
+    normalized: &str,
+) -> Result<Vec<String>, LinderaError> {
     let mut tokens = segmenter.segment(std::borrow::Cow::Borrowed(normalized))?;
     let mut out = Vec::new();
     for token in tokens.iter_mut() {
