@@ -83,9 +83,33 @@ fn ja() -> &'static Table {
     &JA_TABLE
 }
 
-/// Katakana spellings of an English word (normalized: lowercase).
+/// Katakana spellings of an English word (normalized: lowercase). A plural EDICT does not list
+/// is looked up as its singular (`workflows` → ワークフロ, `policies` → ポリシ, normalized): katakana has
+/// no plural, and members write `managed workflows` as the console does.
 pub fn katakana_for(english: &str) -> Vec<&'static str> {
-    en().get(english)
+    let found = en().get(english);
+    if !found.is_empty() {
+        return found;
+    }
+    singulars(english).into_iter().map(|s| en().get(&s)).find(|k| !k.is_empty()).unwrap_or_default()
+}
+
+/// The singulars an English plural may have, most specific first: `policies` → `policy`,
+/// `boxes` → `box`, `rules` → `rule`. Nothing for a word without a plural ending or shorter
+/// than four letters (`bus`, `gas` are not plurals of anything here).
+fn singulars(word: &str) -> Vec<String> {
+    if word.len() < 4 || !word.ends_with('s') || word.ends_with("ss") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if let Some(stem) = word.strip_suffix("ies") {
+        out.push(format!("{stem}y"));
+    }
+    if let Some(stem) = word.strip_suffix("es") {
+        out.push(stem.to_owned());
+    }
+    out.push(word[..word.len() - 1].to_owned());
+    out
 }
 
 /// English for a katakana word (normalized): the word itself if EDICT has it, otherwise its
@@ -133,6 +157,13 @@ mod tests {
         assert!(katakana_for("metadata").contains(&"メタデータ"), "{:?}", katakana_for("metadata"));
         assert!(katakana_for("template").contains(&"テンプレート"));
         assert!(katakana_for("no-such-word-here").is_empty());
+        // Plurals EDICT does not list are looked up as singulars.
+        // (The table is normalized: a long katakana word has no final ー.)
+        assert!(katakana_for("workflows").contains(&"ワークフロ"), "{:?}", katakana_for("workflows"));
+        assert!(katakana_for("policies").contains(&"ポリシ"), "{:?}", katakana_for("policies"));
+        assert!(katakana_for("templates").contains(&"テンプレート"));
+        assert!(singulars("bus").is_empty() && singulars("address").is_empty());
+        assert_eq!(singulars("boxes"), vec!["box", "boxe"]);
     }
 
     #[test]
