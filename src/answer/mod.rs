@@ -106,7 +106,7 @@ pub fn compose(question: &str, analyzed: &Analyzed, hits: &[Hit]) -> Answer {
         let text = format!("ノートには{}の記述がありません。", names.join("・"));
         return Answer::unanswered(question, text, distinct_titles(hits.iter(), 3));
     }
-    let confidence = coverage(analyzed, top);
+    let confidence = coverage(top);
     let confident = confidence >= MIN_COVERAGE;
     if !confident {
         let answer = Answer::unanswered(
@@ -156,10 +156,10 @@ fn distinct_titles<'a>(hits: impl Iterator<Item = &'a Hit>, n: usize) -> Vec<Sec
 /// recall.
 const FOCUS_MISSING: f32 = 0.9;
 
-/// How well the hit covers the question ([`crate::search::query::coverage`]), less when it
-/// lacks the question's focus ([`FOCUS_MISSING`]).
-pub fn coverage(analyzed: &Analyzed, hit: &Hit) -> f32 {
-    let c = crate::search::query::coverage(analyzed, &hit.section.path, &hit.text);
+/// How well the hit covers the question (measured by the rerank, [`Hit::coverage`]), less when
+/// it lacks the question's focus ([`FOCUS_MISSING`]).
+pub fn coverage(hit: &Hit) -> f32 {
+    let c = hit.coverage;
     if c.focus_missing {
         FOCUS_MISSING * c.share
     } else {

@@ -26,7 +26,7 @@ pub fn coverage(analyzed: &Analyzed, path: &[String], text: &str) -> Coverage {
 }
 
 /// What [`coverage`] found.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Coverage {
     /// The weighted share of the question's words the section has, 0 to 1.
     pub share: f32,

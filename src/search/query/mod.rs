@@ -5,6 +5,9 @@
 //! bigram). Queries are never handed to tantivy's query parser: `"`, `:`, `(`, `AND`, `*` in a
 //! question are just text, not syntax.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use serde::Serialize;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{IndexReader, ReloadPolicy};
@@ -110,6 +113,10 @@ pub struct Hit {
     /// The full section text, for composing answers (not part of the JSON shape).
     #[serde(skip)]
     pub text: String,
+    /// How much of the question the section covers, as the rerank measured it: the answer
+    /// decides `confident` on the same figure (not part of the JSON shape).
+    #[serde(skip)]
+    pub coverage: Coverage,
 }
 
 /// A section's identity and place, without its text.
@@ -170,7 +177,7 @@ pub struct Analyzed {
     /// `morph`): searched at a lower weight, never highlighted.
     pub related: Vec<String>,
     /// Each typed term the thesaurus knows, with the normalized words it relates it to: a section
-    /// that has one of them covers that term ([`crate::answer::confidence`]).
+    /// that has one of them covers that term ([`coverage`]).
     pub bridged: Vec<(String, Vec<String>)>,
     /// The part of `bridged` that is the same word in the other script (`metadata` ↔
     /// メタデータ, from the loanword dictionary), part by part for a katakana compound, each
@@ -203,9 +210,9 @@ pub struct Searcher {
     segmenter: lindera::segmenter::Segmenter,
     thesaurus: Thesaurus,
     /// Each title's bigrams and spellings, computed once per title ([`TitleBigrams`]).
-    titles: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<TitleBigrams>>>,
+    titles: Mutex<HashMap<String, Arc<TitleBigrams>>>,
     /// Each section's normalized text for [`coverage`], by section id, made once per section.
-    haystacks: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Haystack>>>,
+    haystacks: Mutex<HashMap<String, Arc<Haystack>>>,
     pub weights: Weights,
 }
 
@@ -256,33 +263,28 @@ impl Searcher {
         Ok((analyzed, hits))
     }
 
-    /// The section's [`Haystack`], from the cache or made and cached (a poisoned lock only
-    /// loses the cache, as for titles).
-    fn haystack(&self, section: &Section) -> std::sync::Arc<Haystack> {
-        if let Some(h) = self.haystacks.lock().ok().and_then(|cache| cache.get(&section.id).cloned()) {
-            return h;
-        }
-        let made = std::sync::Arc::new(Haystack::new(&section.path, &section.text));
-        if let Ok(mut cache) = self.haystacks.lock() {
-            cache.insert(section.id.clone(), made.clone());
-        }
-        made
+    /// The section's [`Haystack`], made once per section.
+    fn haystack(&self, section: &Section) -> Arc<Haystack> {
+        memo(&self.haystacks, &section.id, || Haystack::new(&section.path, &section.text))
     }
 
-    /// The title's bigrams, from the cache or computed and cached. A poisoned lock (a panic in
-    /// another search) only loses the cache: the bigrams are computed again.
-    fn title_bigrams(&self, title: &str) -> std::sync::Arc<TitleBigrams> {
-        if let Ok(cache) = self.titles.lock() {
-            if let Some(t) = cache.get(title) {
-                return t.clone();
-            }
-        }
-        let computed = std::sync::Arc::new(TitleBigrams::new(title));
-        if let Ok(mut cache) = self.titles.lock() {
-            cache.insert(title.to_owned(), computed.clone());
-        }
-        computed
+    /// The title's bigrams, computed once per title.
+    fn title_bigrams(&self, title: &str) -> Arc<TitleBigrams> {
+        memo(&self.titles, title, || TitleBigrams::new(title))
     }
+}
+
+/// A per-index cache: the value for `key`, made by `make` the first time. A poisoned lock (a
+/// panic in another search) only loses the cache: the value is made again.
+fn memo<V>(cache: &Mutex<HashMap<String, Arc<V>>>, key: &str, make: impl FnOnce() -> V) -> Arc<V> {
+    if let Some(v) = cache.lock().ok().and_then(|c| c.get(key).cloned()) {
+        return v;
+    }
+    let made = Arc::new(make());
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key.to_owned(), made.clone());
+    }
+    made
 }
 
 #[cfg(test)]

@@ -192,7 +192,7 @@ impl Searcher {
             .iter()
             .map(|(typed, expanded)| Subject { expanded: str_set(expanded), typed: str_set(typed) })
             .collect();
-        let mut ranked: Vec<(f32, Section)> = Vec::with_capacity(top.len());
+        let mut ranked: Vec<(f32, super::Coverage, Section)> = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument =
                 searcher.doc(address).map_err(|e| QueryError::failed("reading a section", e))?;
@@ -209,19 +209,18 @@ impl Searcher {
                 .map(|r| REWRITE_NAMING * title.named_by(r))
                 .fold(title.named_by(&subject), f32::max);
             factor *= 1.0 + w.title_coverage * named * named;
-            if w.coverage > 0.0 {
-                let c = self.haystack(&section).coverage(analyzed).share;
-                factor *= 1.0 - w.coverage + w.coverage * c * c * c;
-            }
-            ranked.push((score * factor, section));
+            let covered = self.haystack(&section).coverage(analyzed);
+            let c = covered.share;
+            factor *= 1.0 - w.coverage + w.coverage * c * c * c;
+            ranked.push((score * factor, covered, section));
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         ranked.truncate(limit);
         Ok(ranked
             .into_iter()
-            .map(|(score, section)| {
+            .map(|(score, coverage, section)| {
                 let snippet = snippet::excerpt(&section.text, analyzed, snippet::SNIPPET_CHARS).text;
-                Hit { section: SectionRef::from(&section), score, snippet, text: section.text }
+                Hit { section: SectionRef::from(&section), score, snippet, text: section.text, coverage }
             })
             .collect())
     }
