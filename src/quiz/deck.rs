@@ -1,19 +1,22 @@
 //! Which question a channel gets next.
 //!
-//! A question does not come back until the channel has seen [`RETURN_AFTER`] of the pool since
-//! it was last posted; a question most of the channel got wrong returns after a quarter of that.
-//! Among the questions allowed, unseen ones come first (in an order fixed by the channel's
-//! history, so a restart picks the same one), then the longest unseen.
+//! A fact (a row, an item, a table cell: [`fact`]) does not come back, in any of the ways the
+//! pool asks it, until the channel has seen [`RETURN_AFTER`] of the pool's facts since it was
+//! last posted; a fact most of the channel got wrong returns after a quarter of that — asked the
+//! other way round when the pool has that question. Among the questions allowed, unseen ones
+//! come first (in an order fixed by the channel's history, so a restart picks the same one),
+//! then the longest unseen.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rand::seq::IndexedRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use super::generate::fact;
 use super::Question;
 
-/// Share of the pool a channel sees before a question may return.
+/// Share of the pool's facts a channel sees before a fact may return.
 pub const RETURN_AFTER: f64 = 0.8;
 /// Share of correct answers below which a question counts as got wrong.
 pub const WRONG_BELOW: f64 = 0.5;
@@ -24,40 +27,50 @@ pub fn next<'a>(pool: &'a [Question], history: &[(String, Option<f64>)], salt: u
     if pool.is_empty() {
         return None;
     }
-    let mut last_seen: HashMap<&str, (usize, Option<f64>)> = HashMap::new();
+    let facts: HashMap<&str, String> = pool.iter().map(|q| (q.id.as_str(), fact(q))).collect();
+    // A posted question no longer in the pool (the notes changed) is a fact of its own.
+    let fact_of = |id: &str| facts.get(id).cloned().unwrap_or_else(|| id.to_owned());
+    let mut fact_seen: HashMap<String, (usize, Option<f64>)> = HashMap::new();
+    let mut posted: HashMap<&str, usize> = HashMap::new();
     for (i, (id, share)) in history.iter().enumerate() {
-        last_seen.insert(id.as_str(), (i, *share));
+        fact_seen.insert(fact_of(id), (i, *share));
+        posted.insert(id.as_str(), i);
     }
     let posts = history.len();
-    let window = ((pool.len() as f64) * RETURN_AFTER).ceil() as usize;
+    let distinct: HashSet<&String> = facts.values().collect();
+    let window = ((distinct.len() as f64) * RETURN_AFTER).ceil() as usize;
     let wrong_window = window / 4;
-    let allowed = |q: &Question| match last_seen.get(q.id.as_str()) {
+    let seen = |q: &Question| fact_seen.get(&facts[q.id.as_str()]).copied();
+    let got_wrong = |q: &Question| seen(q).is_some_and(|(_, s)| s.is_some_and(|s| s < WRONG_BELOW));
+    let allowed = |q: &Question| match seen(q) {
         None => true,
-        Some((at, share)) => {
+        Some((at, _)) => {
             let age = posts - at;
-            age > window || (share.is_some_and(|s| s < WRONG_BELOW) && age > wrong_window)
+            age > window || (got_wrong(q) && age > wrong_window)
         }
     };
-    let unseen: Vec<&Question> = pool.iter().filter(|q| !last_seen.contains_key(q.id.as_str())).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(salt ^ (posts as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    // A question got wrong and due again goes first: that is what the repeat is for.
+    // A fact got wrong and due again goes first, in a way the channel has not seen if there is
+    // one: that is what the repeat is for.
     let wrong_due = pool
         .iter()
-        .filter(|q| {
-            allowed(q)
-                && last_seen.get(q.id.as_str()).is_some_and(|(_, s)| s.is_some_and(|s| s < WRONG_BELOW))
-        })
-        .min_by_key(|q| last_seen[q.id.as_str()].0);
+        .filter(|q| allowed(q) && got_wrong(q))
+        .min_by_key(|q| (seen(q).map(|(at, _)| at), posted.contains_key(q.id.as_str())));
     if let Some(q) = wrong_due {
         return Some(q);
     }
+    let unseen: Vec<&Question> =
+        pool.iter().filter(|q| !posted.contains_key(q.id.as_str()) && allowed(q)).collect();
     if let Some(q) = unseen.choose(&mut rng) {
         return Some(q);
     }
-    pool.iter().filter(|q| allowed(q)).min_by_key(|q| last_seen[q.id.as_str()].0).or_else(|| {
-        // Every question was seen recently (a tiny pool): the longest unseen.
-        pool.iter().min_by_key(|q| last_seen.get(q.id.as_str()).map_or(0, |(at, _)| *at))
-    })
+    pool.iter()
+        .filter(|q| allowed(q))
+        .min_by_key(|q| posted.get(q.id.as_str()).copied().unwrap_or(0))
+        .or_else(|| {
+            // Every fact was seen recently (a tiny pool): the longest unseen.
+            pool.iter().min_by_key(|q| posted.get(q.id.as_str()).copied().unwrap_or(0))
+        })
 }
 
 #[cfg(test)]
@@ -75,7 +88,8 @@ mod tests {
                 explanation: String::new(),
                 source: Citation { source: String::new(), path: vec![], line_start: 1, line_end: 1 },
                 kind: String::new(),
-                section_id: String::new(),
+                // Two questions per fact: q0 and q1 ask the same row.
+                section_id: format!("s{}", i / 2),
                 choice_notes: Vec::new(),
                 source_digest: String::new(),
             })
@@ -91,25 +105,34 @@ mod tests {
         history.into_iter().map(|(id, _)| id).collect()
     }
 
-    #[test]
-    fn no_repeat_until_most_of_the_pool_was_seen() {
-        let pool = pool(50);
-        let ids = run(&pool, 200, |_| 1.0);
-        for (i, id) in ids.iter().enumerate() {
-            if let Some(prev) = ids[..i].iter().rposition(|x| x == id) {
-                assert!(i - prev > 40, "{id} returned after {} posts", i - prev);
-            }
-        }
+    /// The fact of question `q{i}` in [`pool`].
+    fn fact_of(id: &str) -> usize {
+        id[1..].parse::<usize>().unwrap() / 2
     }
 
     #[test]
-    fn wrong_questions_come_back_sooner() {
+    fn no_fact_repeats_until_most_of_the_facts_were_seen() {
+        let pool = pool(50);
+        let ids = run(&pool, 200, |_| 1.0);
+        let facts: Vec<usize> = ids.iter().map(|id| fact_of(id)).collect();
+        // 25 facts: none returns, in either of its questions, within 0.8 × 25 = 20 posts.
+        for (i, f) in facts.iter().enumerate() {
+            if let Some(prev) = facts[..i].iter().rposition(|x| x == f) {
+                assert!(i - prev > 20, "fact {f} returned after {} posts ({ids:?})", i - prev);
+            }
+        }
+        let shown: HashSet<&String> = ids.iter().collect();
+        assert_eq!(shown.len(), 50, "both ways of asking every fact are shown in time");
+    }
+
+    #[test]
+    fn a_fact_got_wrong_comes_back_sooner_the_other_way_round() {
         let pool = pool(50);
         let ids = run(&pool, 120, |id| if id == "q3" { 0.2 } else { 1.0 });
-        let shows: Vec<usize> =
-            ids.iter().enumerate().filter(|(_, id)| *id == "q3").map(|(i, _)| i).collect();
-        assert!(shows.len() >= 2, "q3 shown {shows:?}");
-        assert!(shows[1] - shows[0] <= 12, "q3 came back after {}", shows[1] - shows[0]);
+        let first = ids.iter().position(|id| id == "q3").expect("q3 shown");
+        let back = ids[first + 1..].iter().position(|id| fact_of(id) == 1).expect("fact 1 shown again");
+        assert!(back < 8, "q3's fact came back after {} posts: {ids:?}", back + 1);
+        assert_eq!(ids[first + 1 + back], "q2", "asked the way the channel has not seen");
     }
 
     #[test]

@@ -40,13 +40,35 @@ pub(super) fn build(
         question,
         choices,
         answer_index,
-        explanation: shorten(&table::render_row(explanation), 200),
+        explanation: balanced(&shorten(&table::render_row(explanation), 200)),
         source: section.citation(),
         kind: kind.to_owned(),
         section_id: section.id.clone(),
         choice_notes: Vec::new(),
         source_digest: String::new(),
     })
+}
+
+/// `text` without a trailing part that opens a bracket it does not close (a shortened
+/// explanation cut inside `( ・…`): the longest run of whole sentences that is balanced.
+pub(super) fn balanced(text: &str) -> String {
+    if crate::quiz::quality::markup(text).is_none_or(|m| !m.ends_with("unbalanced")) {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut best = String::new();
+    for sentence in text.split_inclusive(['。', ')', '）']) {
+        out.push_str(sentence);
+        if crate::quiz::quality::markup(&out).is_none_or(|m| !m.ends_with("unbalanced")) {
+            best = out.clone();
+        }
+    }
+    let best = best.trim().trim_end_matches(['(', '（', '・', ' ']).to_owned();
+    if best.is_empty() {
+        text.to_owned()
+    } else {
+        best
+    }
 }
 
 /// The spellings of a term that would give it away: as written, without the parenthesised

@@ -34,21 +34,30 @@ pub(super) fn name(section: &Section) -> Option<Name<'_>> {
                 .join(" ");
             (section.title.clone(), description)
         }
-        // A service (a heading right under a category) and its lead text.
+        // A service (a heading right under a category that names an AWS service) and its lead
+        // text. A topic filed the same way (`AWSコンテナオーケストレーションサービス`) is not one.
         SectionKind::Heading if is_service(section) => {
+            if gazetteer::named(&normalize(&section.title)).is_empty() {
+                return None;
+            }
             (section.title.clone(), section.text.lines().skip(1).collect::<Vec<_>>().join(" "))
         }
         _ => return None,
     };
-    // Items right under a category (`基礎知識 › Docker`, `基礎知識 › 責任共有モデル`) are a glossary
-    // of unlike things: none is a fair distractor for another. (A service's own glossary,
-    // `Cloud Front › プリンシパル`, `› キャッシュミス`, is as mixed, but dropping it too leaves the
-    // pool below 120 questions; see issue #16's note.)
-    if section.path.len() <= 2 && !is_service(section) {
+    // Items right under a category (`基礎知識 › Docker`, `基礎知識 › 責任共有モデル`) or right under
+    // a service (`Cloud Front › プリンシパル`, `› キャッシュミス`, `VPC › ENI`) are a glossary of
+    // unlike things: none is a fair distractor for another. Things of one kind sit under a
+    // heading that names the kind (`EC2 › 品質改善`, `[配分戦略]`).
+    if section.path.len() <= 3 && !is_service(section) {
         return None;
     }
     // `| pending: 実行前 | stopped: 停止状態 |` pairs states; it is not a term and its definition.
     if term.contains(':') || term.contains('：') {
+        return None;
+    }
+    // A setup step (`認証方式の選択`, `サーバーエンドポイントの作成`) is a label of the notes, not a
+    // thing the exam names.
+    if is_step(&term) {
         return None;
     }
     let term = clean(&term);
@@ -58,8 +67,17 @@ pub(super) fn name(section: &Section) -> Option<Name<'_>> {
         .and_then(|rest| rest.split_once('】'))
         .map(|(tag, _)| tag.trim().to_owned())
         .filter(|tag| tag.chars().count() >= 4 && !tag.starts_with("以下"));
+    // `(スタンダード / コンバーティブル)(…)`: an aside, not a description to ask about.
+    let description = if aside(description) { "" } else { description };
     let term_chars = term.chars().count();
     ((1..=40).contains(&term_chars)).then(|| Name { section, term, description: clean(description), tagline })
+}
+
+/// A setup step: `…の作成`, `…の選択`, `…の指定`, `…の設定`.
+pub(super) fn is_step(term: &str) -> bool {
+    ["の作成", "の選択", "の指定", "の設定", "の追加", "の有効化", "の登録"]
+        .iter()
+        .any(|s| term.trim().ends_with(s))
 }
 
 /// A heading right under a category heading: a service (`仮想サーバー › EC2`).
@@ -151,7 +169,28 @@ pub(super) fn siblings<'a>(all: &[Name<'a>], i: usize) -> Vec<Name<'a>> {
         );
     }
     kin.sort_by_key(|(distance, _)| *distance);
-    kin.into_iter().map(|(_, n)| n.clone()).filter(|n| seen.insert(key(&n.term))).collect()
+    // A heading that lists two kinds (`インスタンスの種類`: purchase options, and メモリ最適化インスタンス,
+    // which is メモリ最適化 of [インスタンスファミリー]): names also listed under another heading are a
+    // kind of their own.
+    let listed_elsewhere = |n: &Name| {
+        let core = core_key(&n.term);
+        all.iter().any(|o| o.parent() != n.parent() && core_key(&o.term) == core)
+    };
+    let mine = listed_elsewhere(me);
+    kin.into_iter()
+        .map(|(_, n)| n.clone())
+        .filter(|n| listed_elsewhere(n) == mine && seen.insert(key(&n.term)))
+        .collect()
+}
+
+/// A name's [`key`] without a generic last word (`メモリ最適化インスタンス` → `メモリ最適化`).
+fn core_key(term: &str) -> String {
+    let key = key(term);
+    ["インスタンス", "サービス", "機能", "タイプ"]
+        .iter()
+        .find_map(|g| key.strip_suffix(&normalize(g)).filter(|k| k.chars().count() >= 3))
+        .unwrap_or(&key)
+        .to_owned()
 }
 
 /// Which one would you choose for this? From a sentence saying what the name is for.
@@ -163,13 +202,18 @@ pub(super) fn scenario_questions(name: &Name, kin: &[Name]) -> Vec<Question> {
     let purpose: Vec<String> = if uses_list {
         vec![name.description.trim_end_matches('。').to_owned()]
     } else {
-        sentences.iter().filter(|s| PURPOSE.iter().any(|p| s.contains(p))).map(|s| s.to_string()).collect()
+        sentences.iter().filter(|s| says_purpose(s)).map(|s| s.to_string()).collect()
     };
     let mut out = Vec::new();
     for (n, sentence) in purpose.iter().enumerate() {
         let chars = sentence.chars().count();
-        // 「下記の場合に最適」 points to a list the question does not show.
-        if !(10..=120).contains(&chars) || sentence.contains("下記") || sentence.contains("以下") {
+        // 「下記の場合に最適」 points to a list the question does not show, 「これらのタスクを…」 to
+        // a sentence it does not show.
+        if !(10..=120).contains(&chars)
+            || sentence.contains("下記")
+            || sentence.contains("以下")
+            || dangling(sentence)
+        {
             continue;
         }
         let shown = mask(sentence, &variants);
@@ -218,9 +262,11 @@ pub(super) fn definition_question(name: &Name, kin: &[Name]) -> Option<Question>
         return None;
     }
     let asked = variants(&name.term);
+    // A description that names its own term (or the asked one) would need a blank: a choice
+    // with 〇〇 reads as a riddle, so such a description is not offered.
     let choice = |n: &Name| -> Option<String> {
         let first = first_sentence(&n.description)?;
-        Some(mask(&mask(&first, &variants(&n.term)), &asked))
+        (mask(&mask(&first, &variants(&n.term)), &asked) == first).then_some(first)
     };
     let answer = choice(name)?;
     let distractors = distinct_choices(&answer, kin.iter().filter_map(choice));
@@ -240,10 +286,33 @@ pub(super) fn definition_question(name: &Name, kin: &[Name]) -> Option<Question>
     Some(q)
 }
 
+/// True when `sentence` says what a thing is for: a [`PURPOSE`] phrase that is not the start
+/// of a longer word (`に有効` is not `的に有効化した`).
+pub(super) fn says_purpose(sentence: &str) -> bool {
+    PURPOSE
+        .iter()
+        .any(|p| sentence.match_indices(p).any(|(at, _)| !sentence[at + p.len()..].starts_with(['化', '性'])))
+}
+
+/// True when `sentence` leans on one the question does not show (`これらのタスクを再実行するには`).
+pub(super) fn dangling(sentence: &str) -> bool {
+    ["これら", "それら", "この", "その", "上記", "前述", "同様"]
+        .iter()
+        .any(|d| sentence.trim_start().starts_with(d))
+}
+
+/// True when `text` opens with an aside, a bullet or a reference to what is not shown: not
+/// something to show as what a thing is.
+pub(super) fn aside(text: &str) -> bool {
+    let text = text.trim_start();
+    text.starts_with(['(', '（', '・', '-']) || dangling(text)
+}
+
 /// The first sentence of a description when it can be shown whole as a choice.
 pub(super) fn first_sentence(description: &str) -> Option<String> {
     let first = description.split_inclusive('。').next()?.trim();
     let first = first.split(" ・").next()?.trim();
     let chars = first.chars().count();
-    (MIN_CHOICE_CHARS..=CHOICE_CHARS).contains(&chars).then(|| first.to_owned())
+    // `(スタンダード / コンバーティブル)(数年間契約…)` is an aside, not what the thing is.
+    ((MIN_CHOICE_CHARS..=CHOICE_CHARS).contains(&chars) && !aside(first)).then(|| first.to_owned())
 }

@@ -17,6 +17,11 @@ pub(super) fn number_questions(section: &Section) -> Vec<Question> {
             if sentence.chars().count() > 80 || sentence.chars().count() < 8 {
                 continue;
             }
+            // A number is worth asking when it is a limit or a guarantee (`VPCは5つまで`,
+            // `最大72%の割引`), not a bare count (`34言語をサポート`, `1台のサーバー`).
+            if !LIMIT.iter().any(|w| sentence.contains(w)) {
+                continue;
+            }
             let blanked = format!("{}（　）{}", &sentence[..*start], &sentence[*end..]);
             let answer = format!("{value}{unit}");
             // 「つ」counts only to nine (10 is 「10個」), so its distractors stay below ten.
@@ -50,6 +55,9 @@ pub(super) fn number_questions(section: &Section) -> Vec<Question> {
     }
     out
 }
+
+/// Words that make a number a limit the exam asks about.
+pub(super) const LIMIT: &[&str] = &["まで", "最大", "上限", "以内", "以上", "以下", "最低", "最小"];
 
 /// Units that make a number a fact worth asking about.
 pub(super) const UNITS: &[&str] =

@@ -26,8 +26,11 @@ pub(super) fn comparison_questions(section: &Section) -> Vec<Question> {
     for (p, property) in properties.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
         for (t, thing) in things.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
             let Some(value) = cell(t, p).filter(|v| v.chars().count() >= 4) else { continue };
-            // A value two things share asks nothing.
-            if (0..things.len()).filter(|&o| cell(o, p) == Some(value)).count() > 1 {
+            // A value two things share asks nothing; one that another thing's value contains or
+            // mostly repeats (`Amazon Inspector` against `Amazon Inspector + EventBridge`) has
+            // two defensible answers.
+            let alike = |o: usize| o != t && cell(o, p).is_some_and(|other| overlaps(value, other));
+            if (0..things.len()).any(alike) {
                 continue;
             }
             // The compared things are the only choices: a name from elsewhere would be of
@@ -60,6 +63,24 @@ pub(super) fn comparison_questions(section: &Section) -> Vec<Question> {
         }
     }
     out
+}
+
+/// Share of `value`'s character bigrams that `other` has too, above which two cells say
+/// nearly the same thing.
+pub(super) const ALIKE_CELLS: f64 = 0.5;
+
+/// True when `other` contains `value`, or repeats [`ALIKE_CELLS`] of its character bigrams.
+pub(super) fn overlaps(value: &str, other: &str) -> bool {
+    let (value, other) = (key(value), key(other));
+    if value == other || other.contains(&value) || value.contains(&other) {
+        return true;
+    }
+    let bigrams = |s: &str| -> HashSet<(char, char)> {
+        let chars: Vec<char> = s.chars().collect();
+        chars.windows(2).map(|w| (w[0], w[1])).collect()
+    };
+    let (mine, theirs) = (bigrams(&value), bigrams(&other));
+    !mine.is_empty() && mine.intersection(&theirs).count() as f64 / mine.len() as f64 >= ALIKE_CELLS
 }
 
 /// The first table of three or more columns in a section: the index of its header line, the
