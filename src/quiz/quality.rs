@@ -77,6 +77,14 @@ impl Words {
             if term.chars().all(|c| c.is_ascii_alphabetic()) {
                 out.extend(loanwords::katakana_for(&term).into_iter().map(normalize));
             }
+            // A katakana compound (`クロスリージョンリダイレクト`) also stands for its parts
+            // (リダイレクト), so a stem that says one part gives it away.
+            let parts = loanwords::english_parts(&term);
+            if parts.len() > 1 {
+                for english in parts.iter().flatten() {
+                    out.extend(loanwords::katakana_for(english).into_iter().map(normalize));
+                }
+            }
             out.insert(term);
         }
         out
@@ -239,6 +247,22 @@ mod tests {
         );
         assert_eq!(words.giveaway(&q).as_deref(), Some("チェック"), "{:?}", words.of("SrcDestCheck"));
         assert_eq!(split_camel_case("lowestPrice と HTTPS"), "lowest Price と HTTPS");
+    }
+
+    #[test]
+    fn a_part_of_a_katakana_compound_in_the_stem_is_a_giveaway() {
+        let mut words = Words::new().unwrap();
+        let q = question(
+            "次の説明に当てはまるものはどれ？\n「プライマリが使えない場合にユーザーを別の WorkSpaces にリダイレクトする。」",
+            &["IPアクセスコントロールグループ", "WorkSpaces Personal", "WorkSpaces Pools", "クロスリージョンリダイレクト機能"],
+            3,
+        );
+        assert!(
+            matches!(words.giveaway(&q), Some(w) if w.starts_with("リダイレクト")),
+            "{:?} {:?}",
+            words.giveaway(&q),
+            words.of("クロスリージョンリダイレクト機能")
+        );
     }
 
     #[test]
