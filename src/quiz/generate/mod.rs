@@ -163,9 +163,10 @@ fn rank(kind: &str) -> usize {
 /// Every question the generator can make, before the quality checks (distinct ids).
 pub fn candidates(sections: &[Section]) -> Vec<Question> {
     let names: Vec<Name> = sections.iter().filter_map(name).collect();
+    let elsewhere = listed_elsewhere(&names);
     let mut out = Vec::new();
     for (i, name) in names.iter().enumerate() {
-        let kin = siblings(&names, i);
+        let kin = siblings(&names, &elsewhere, i);
         if kin.len() < 2 {
             continue;
         }

@@ -147,17 +147,17 @@ pub(super) fn short_name(service: &str) -> String {
 }
 
 /// The names under the same heading (rows of one table, items under one heading), nearest first.
-pub(super) fn siblings<'a>(all: &[Name<'a>], i: usize) -> Vec<Name<'a>> {
+pub(super) fn siblings<'a>(all: &[Name<'a>], elsewhere: &[bool], i: usize) -> Vec<Name<'a>> {
     let me = &all[i];
     let parent = &me.section.path[..me.section.path.len().saturating_sub(1)];
     let mut seen: HashSet<String> = HashSet::from([key(&me.term)]);
-    let mut kin: Vec<(usize, &Name)> = all
+    let mut kin: Vec<(usize, usize, &Name)> = all
         .iter()
         .enumerate()
         .filter(|(j, n)| {
             *j != i && n.section.path.len() == me.section.path.len() && n.section.path.starts_with(parent)
         })
-        .map(|(j, n)| (j.abs_diff(i), n))
+        .map(|(j, n)| (j.abs_diff(i), j, n))
         .collect();
     // Services are all of one kind, whichever category the notes file them under.
     if is_service(me.section) {
@@ -165,21 +165,27 @@ pub(super) fn siblings<'a>(all: &[Name<'a>], i: usize) -> Vec<Name<'a>> {
             all.iter()
                 .enumerate()
                 .filter(|(j, n)| *j != i && is_service(n.section) && !n.section.path.starts_with(parent))
-                .map(|(j, n)| (j.abs_diff(i) + all.len(), n)),
+                .map(|(j, n)| (j.abs_diff(i) + all.len(), j, n)),
         );
     }
-    kin.sort_by_key(|(distance, _)| *distance);
+    kin.sort_by_key(|(distance, _, _)| *distance);
     // A heading that lists two kinds (`インスタンスの種類`: purchase options, and メモリ最適化インスタンス,
     // which is メモリ最適化 of [インスタンスファミリー]): names also listed under another heading are a
     // kind of their own.
-    let listed_elsewhere = |n: &Name| {
-        let core = core_key(&n.term);
-        all.iter().any(|o| o.parent() != n.parent() && core_key(&o.term) == core)
-    };
-    let mine = listed_elsewhere(me);
+    let mine = elsewhere[i];
     kin.into_iter()
-        .map(|(_, n)| n.clone())
-        .filter(|n| listed_elsewhere(n) == mine && seen.insert(key(&n.term)))
+        .filter(|(_, j, _)| elsewhere[*j] == mine)
+        .map(|(_, _, n)| (*n).clone())
+        .filter(|n| seen.insert(key(&n.term)))
+        .collect()
+}
+
+/// For each name, whether a name under another heading has the same [`core_key`]: computed once
+/// for all names (each name's siblings are filtered by it).
+pub(super) fn listed_elsewhere(all: &[Name]) -> Vec<bool> {
+    let cores: Vec<String> = all.iter().map(|n| core_key(&n.term)).collect();
+    (0..all.len())
+        .map(|i| (0..all.len()).any(|j| cores[j] == cores[i] && all[j].parent() != all[i].parent()))
         .collect()
 }
 
