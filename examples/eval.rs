@@ -5,7 +5,8 @@
 //! `cargo run --release --example eval` (add `-- --kinds` for figures per kind of question,
 //! `-- --curve` for the precision/coverage curve of the confidence threshold, `-- --misses [set]`
 //! to list what was missed, `-- --tune` for the weight grid search on the tuning sets, `-- --set
-//! FILE` to add a set such as the one `shiori feedback export` writes).
+//! FILE` to add a set such as the one `shiori feedback export` writes, `-- --features` for the
+//! confidence model's evidence per question as TSV, which `scripts/fit-confidence.py` reads).
 
 use std::path::PathBuf;
 
@@ -44,6 +45,9 @@ fn main() -> anyhow::Result<()> {
     let mut searcher = Searcher::new(index::build(dir.path(), &corpus.sections, &corpus.digest)?)?;
     if let Ok(spec) = std::env::var("SHIORI_WEIGHTS") {
         searcher.weights = parse_weights(&spec)?;
+    }
+    if flag("--features") {
+        return print_features(&searcher, &sets);
     }
     if flag("--tune") {
         let tuning: Vec<Question> = sets
@@ -182,6 +186,36 @@ fn main() -> anyhow::Result<()> {
                     got.join(" | ")
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+/// The evidence the confidence model weighs ([`shiori::answer::Evidence`]) for every question,
+/// with whether the top section answers it and whether the question names a service the notes
+/// never mention (never answered, whatever the evidence): the input of
+/// `scripts/fit-confidence.py`.
+fn print_features(searcher: &Searcher, sets: &[(String, Vec<Question>)]) -> anyhow::Result<()> {
+    println!("set\tkind\tin_notes\tright\tcoverage\trunner_up\tasks_what\tservices\tabsent\tquestion");
+    for (name, questions) in sets {
+        for q in questions {
+            let Ok((analyzed, hits)) = searcher.search(&q.text, eval::MRR_DEPTH) else { continue };
+            let (right, e) = match shiori::answer::Evidence::of(&analyzed, &hits) {
+                Some(e) => (q.answered_by((hits[0].section.line_start, hits[0].section.line_end)), e),
+                None => continue,
+            };
+            println!(
+                "{name}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{}\t{}\t{}\t{}",
+                q.kind,
+                u8::from(q.in_notes()),
+                u8::from(q.in_notes() && right),
+                e.coverage,
+                e.runner_up,
+                u8::from(e.asks_what),
+                e.services,
+                u8::from(!analyzed.absent.is_empty()),
+                q.text
+            );
         }
     }
     Ok(())

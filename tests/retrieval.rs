@@ -137,8 +137,8 @@ fn set_questions_are_mostly_confident_and_off_topic_ones_are_not() {
         .filter(|q| answer::ask(searcher(), &q.text).map(|a| a.confident).unwrap_or(false))
         .count();
     let share = confident as f64 / questions.len() as f64;
-    // Measured 0.792 (cargo run --release --example eval: confident right 0.744 + wrong 0.048).
-    assert!(share >= 0.77, "only {confident}/{} set questions confident", questions.len());
+    // Measured 0.904 (cargo run --release --example eval: confident right 0.864 + wrong 0.040).
+    assert!(share >= 0.88, "only {confident}/{} set questions confident", questions.len());
     for off_topic in
         ["明日の東京の天気は？", "おすすめのラーメン屋", "Pythonのリスト内包表記", "S3 Glacierの取り出し時間"]
     {
@@ -154,40 +154,43 @@ fn set_questions_are_mostly_confident_and_off_topic_ones_are_not() {
 #[test]
 fn tuning_set_confidence_floor() {
     let (t, misses) = report("tuning");
-    // Measured: confident right 0.744, confident wrong 0.048 (0.784 / 0.040 before the coverage
-    // rerank and the focus rule, which answer fewer questions with confidence here and fewer
-    // wrongly on the everyday and out-of-notes sets).
-    assert!(t.confident_right_rate() >= 0.72, "right {:.3}\n{misses}", t.confident_right_rate());
+    // Measured: confident right 0.864, confident wrong 0.040 (0.744 / 0.048 with coverage alone
+    // deciding, before the confidence model).
+    assert!(t.confident_right_rate() >= 0.84, "right {:.3}\n{misses}", t.confident_right_rate());
     assert!(t.confident_wrong_rate() <= 0.05, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
 }
 
 #[test]
 fn everyday_wording_tuning_set_floor() {
     let (t, misses) = report("tuning-everyday");
-    // Measured: recall@1 0.789, recall@3 0.930, confident right 0.394, confident wrong 0.028.
+    // Measured: recall@1 0.789, recall@3 0.930, confident right 0.521, confident wrong 0.049
+    // (0.394 / 0.028 with coverage alone deciding).
     assert!(t.recall_at_1() >= 0.77, "recall@1 {:.3}\n{misses}", t.recall_at_1());
     assert!(t.recall_at_3() >= 0.90, "recall@3 {:.3}\n{misses}", t.recall_at_3());
-    assert!(t.confident_right_rate() >= 0.38, "right {:.3}\n{misses}", t.confident_right_rate());
-    assert!(t.confident_wrong_rate() <= 0.04, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
+    assert!(t.confident_right_rate() >= 0.49, "right {:.3}\n{misses}", t.confident_right_rate());
+    assert!(t.confident_wrong_rate() <= 0.05, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
 }
 
 #[test]
 fn everyday_wording_held_out_set_floor() {
     let (t, misses) = report("heldout-everyday");
     assert!(t.questions >= 100);
-    // Measured: recall@1 0.836, recall@3 0.947, confident right 0.401, confident wrong 0.026.
+    // Measured: recall@1 0.836, recall@3 0.947, confident right 0.507, confident wrong 0.020
+    // (0.401 / 0.026 with coverage alone deciding).
     assert!(t.recall_at_1() >= 0.81, "recall@1 {:.3}\n{misses}", t.recall_at_1());
     assert!(t.recall_at_3() >= 0.93, "recall@3 {:.3}\n{misses}", t.recall_at_3());
-    assert!(t.confident_right_rate() >= 0.38, "right {:.3}\n{misses}", t.confident_right_rate());
+    assert!(t.confident_right_rate() >= 0.49, "right {:.3}\n{misses}", t.confident_right_rate());
     assert!(t.confident_wrong_rate() <= 0.04, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
 }
 
 #[test]
 fn questions_the_notes_do_not_answer_are_not_answered_with_confidence() {
-    for (name, at_most) in [("tuning-outside", 0.04), ("heldout-outside", 0.06)] {
+    for (name, at_most) in [("tuning-outside", 0.05), ("heldout-outside", 0.10)] {
         let (t, misses) = report(name);
         assert!(t.outside() >= 50 || name.starts_with("tuning"));
-        // Measured: tuning-outside 0.015, heldout-outside 0.043 (the limit is 0.10).
+        // Measured: tuning-outside 0.045, heldout-outside 0.087, the limit being 0.10
+        // (0.015 / 0.043 with coverage alone deciding, which left far more in-notes questions
+        // unanswered).
         assert!(t.confident_outside_rate() <= at_most, "{name}: {:.3}\n{misses}", t.confident_outside_rate());
     }
 }

@@ -1,33 +1,30 @@
 //! Hits → the answer the bot posts: the quoted passage, its citation, one or two related
 //! sections, and whether the match is good enough to call an answer.
 //!
-//! Confidence is judged by coverage, not by the raw BM25 score (which has no fixed scale): the
-//! share of the question's content words, weighted by how rare each is in the notes (IDF), that
-//! occur in the top section's text and headings, or that the section has another word for
-//! (thesaurus, loanwords) or names as part of a service the question names; verbs and adjectives
-//! count half, and a section without the thing asked about (the question's last noun) scores
-//! less. A section about another service than the one asked about counts half. Below [`MIN_COVERAGE`] the bot says it
-//! found no clear answer and offers the closest titles; a question about a service the notes
-//! never mention is told so, with the closest titles.
+//! Confidence is judged by evidence that the top section answers the question, not by the raw
+//! BM25 score (which has no fixed scale). The main piece is coverage: the share of the
+//! question's content words, weighted by how rare each is in the notes (IDF), that occur in the
+//! top section's text and headings, or that the section has another word for (thesaurus,
+//! loanwords) or names as part of a service the question names; verbs and adjectives count
+//! half, and a section without the thing asked about (the question's last noun) scores less. A
+//! section about another service than the one asked about counts half. [`confidence`] weighs it
+//! with how far the top section leads the runner-up and what kind of question it is. Below
+//! [`MIN_CONFIDENCE`] the bot says it found no clear answer and offers the closest titles; a
+//! question about a service the notes never mention is told so, with the closest titles.
 
 use std::collections::HashSet;
 
 use serde::Serialize;
 
 pub mod asked;
+pub mod confidence;
+
+pub use confidence::{Evidence, MIN_CONFIDENCE, MIN_COVERAGE};
 
 use crate::corpus::{Citation, SectionKind};
 use crate::search::snippet::{self, Excerpt, ANSWER_CHARS};
 use crate::search::{Analyzed, Hit, QueryError, Searcher, SectionRef};
 
-/// Weighted share of the question's content words the top section must cover to be called an
-/// answer. Chosen on the tuning sets' precision/coverage curve (`cargo run --release --example
-/// eval -- --curve`): the lowest threshold at which every tuning set stays within the limits
-/// (at most 5 % of in-notes questions answered with confidence and a wrong citation, at most
-/// 10 % of out-of-notes ones answered with confidence). At 0.65 one confident answer in 11.5 is
-/// wrong across the tuning sets (0.6: one in 9, and 9 % of the tuning out-of-notes questions
-/// confident; 0.7: one in 15, with a tenth fewer right answers).
-pub const MIN_COVERAGE: f32 = 0.65;
 /// How many hits are looked at to compose an answer.
 const CANDIDATES: usize = 6;
 /// Related sections shown under an answer.
@@ -40,7 +37,7 @@ pub struct Answer {
     /// The quoted passage (tables rendered as lines); a "no clear answer" note when not confident.
     pub answer: String,
     pub confident: bool,
-    /// The confidence score `confident` was decided on (0 to 1; [`MIN_COVERAGE`] and above is
+    /// The confidence `confident` was decided on (0 to 1; [`MIN_CONFIDENCE`] and above is
     /// confident). Not part of the JSON shape.
     #[serde(skip)]
     pub confidence: f32,
@@ -106,8 +103,8 @@ pub fn compose(question: &str, analyzed: &Analyzed, hits: &[Hit]) -> Answer {
         let text = format!("ノートには{}の記述がありません。", names.join("・"));
         return Answer::unanswered(question, text, distinct_titles(hits.iter(), 3));
     }
-    let confidence = coverage(top);
-    let confident = confidence >= MIN_COVERAGE;
+    let confidence = Evidence::of(analyzed, hits).map_or(0.0, |e| e.confidence());
+    let confident = confidence >= MIN_CONFIDENCE;
     if !confident {
         let answer = Answer::unanswered(
             question,
