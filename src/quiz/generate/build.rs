@@ -23,6 +23,10 @@ pub(super) fn build(
     distractors: Vec<String>,
     explanation: &str,
 ) -> Option<Question> {
+    // A wrong choice the stem names (`OAIより詳細に…` with OAI offered) is ruled out by reading:
+    // it is not offered.
+    let stem = key(&question);
+    let distractors: Vec<String> = distractors.into_iter().filter(|d| !stem.contains(&key(d))).collect();
     // Three of a kind (three compared columns, a name with two siblings) make a three-choice
     // question: better than a fourth choice of another kind.
     if distractors.len() < 2 || answer.trim().is_empty() {

@@ -356,4 +356,26 @@ mod tests {
         assert!(variants("EC2 フリート").contains(&"EC2フリート".to_string()));
         assert_eq!(mask("EC2フリートとec2 フリート", &variants("EC2 フリート")), "〇〇と〇〇");
     }
+
+    #[test]
+    fn a_wrong_choice_the_stem_names_is_not_offered() {
+        let notes = "配信\nCloud Front\nその他機能\n| OAI | オブジェクトのアクセス権の許可を付与する。S3で機能する。 |\n| OAC | OAIより詳細にアクセス権を制御できる。特定のオリジンへのアクセスを制限する。 |\n| 署名付きURL | 有効期限付きのURLでコンテンツへのアクセスを制限する。 |\n| CloudFront Functions | リクエストの前処理に特化した軽量な関数で、単純な処理に向く。 |\n";
+        let all = candidates(&text::parse("n.txt", notes));
+        let oac = all
+            .iter()
+            .find(|q| q.answer() == "OAC" && q.question.contains("OAIより"))
+            .expect("a term question on OAC");
+        assert!(!oac.choices.iter().any(|c| c == "OAI"), "{oac:#?}");
+        assert_eq!(oac.choices.len(), 3);
+    }
+
+    #[test]
+    fn a_first_sentence_that_only_names_the_kind_is_skipped() {
+        assert_eq!(
+            first_sentence("HTTPヘッダーの一つ。ブラウザがオブジェクトをキャッシュするかどうか制御する。")
+                .as_deref(),
+            Some("ブラウザがオブジェクトをキャッシュするかどうか制御する。")
+        );
+        assert_eq!(first_sentence("CloudFrontの機能の1つ。"), None);
+    }
 }

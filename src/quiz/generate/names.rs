@@ -61,16 +61,27 @@ pub(super) fn name(section: &Section) -> Option<Name<'_>> {
         return None;
     }
     let term = clean(&term);
-    let description = description.trim();
+    let (tagline, description) = split_tagline(description.trim());
+    let term_chars = term.chars().count();
+    ((1..=40).contains(&term_chars)).then(|| Name { section, term, description: clean(description), tagline })
+}
+
+/// A leading `【…】` tagline, when it tells the name apart, and the description after it. A
+/// reading or expansion of the name in brackets first (`OAI | 【…】(オリジンアクセスアイデンティティ)
+/// オブジェクトの…`) gives the name away: it is left out. `(スタンダード / コンバーティブル)(数年間
+/// 契約…)` with nothing after is an aside, not a description to ask about.
+fn split_tagline(description: &str) -> (Option<String>, &str) {
     let tagline = description
         .strip_prefix('【')
         .and_then(|rest| rest.split_once('】'))
         .map(|(tag, _)| tag.trim().to_owned())
-        .filter(|tag| tag.chars().count() >= 4 && !tag.starts_with("以下"));
-    // `(スタンダード / コンバーティブル)(…)`: an aside, not a description to ask about.
-    let description = if aside(description) { "" } else { description };
-    let term_chars = term.chars().count();
-    ((1..=40).contains(&term_chars)).then(|| Name { section, term, description: clean(description), tagline })
+        .filter(|tag| tag.chars().count() >= 4 && !tag.starts_with("以下") && !one_word(tag));
+    let after_tag = match &tagline {
+        Some(_) => description.split_once('】').map_or(description, |(_, rest)| rest),
+        None => description,
+    };
+    let description = without_leading_brackets(after_tag);
+    (tagline, if aside(description) { "" } else { description })
 }
 
 /// A setup step: `…の作成`, `…の選択`, `…の指定`, `…の設定`.
@@ -316,7 +327,12 @@ pub(super) fn aside(text: &str) -> bool {
 
 /// The first sentence of a description when it can be shown whole as a choice.
 pub(super) fn first_sentence(description: &str) -> Option<String> {
-    let first = description.split_inclusive('。').next()?.trim();
+    // `HTTPヘッダーの一つ。ブラウザが…`: a sentence that only names the kind is skipped; the
+    // next says what the thing does.
+    let mut sentences = description.split_inclusive('。').map(str::trim).filter(|s| !s.is_empty());
+    let first = sentences.next()?;
+    let kind_only = ["の一つ。", "の1つ。", "の一種。", "のひとつ。"].iter().any(|k| first.ends_with(k));
+    let first = if kind_only { sentences.next()? } else { first };
     let first = first.split(" ・").next()?.trim();
     let chars = first.chars().count();
     // `(スタンダード / コンバーティブル)(数年間契約…)` is an aside, not what the thing is.

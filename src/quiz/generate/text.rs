@@ -68,3 +68,57 @@ pub(super) fn shorten(text: &str, max: usize) -> String {
     }
     out.trim().to_owned()
 }
+
+/// A tagline that is one generic word (`【ストレージ】`, `【HTTP】`) says what kind of thing the
+/// name is, not what sets it apart: every sibling could wear it.
+pub(super) fn one_word(tag: &str) -> bool {
+    let tag = crate::search::analyzer::normalize(tag.trim());
+    if tag.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return true;
+    }
+    let katakana = tag.chars().all(|c| ('ァ'..='ヺ').contains(&c) || c == 'ー');
+    let parts = crate::search::loanwords::english_parts(&tag);
+    katakana && parts.len() == 1 && parts[0].iter().all(|english| !english.contains(' '))
+}
+
+/// `text` without the bracketed groups it opens with (`(オリジンアクセスアイデンティティ) …`).
+pub(super) fn without_leading_brackets(text: &str) -> &str {
+    let mut rest = text.trim_start();
+    while let Some(inner) = rest.strip_prefix(['(', '（']) {
+        match inner.find([')', '）']) {
+            Some(end) => rest = inner[end..].trim_start_matches([')', '）']).trim_start(),
+            None => return "",
+        }
+    }
+    rest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_one_word_tagline_is_generic_and_a_phrase_is_not() {
+        for generic in ["ストレージ", "HTTP", "プロトコル"] {
+            assert!(one_word(generic), "{generic}");
+        }
+        for telling in
+            ["完全個室", "タスク処理", "SFTPサーバー", "ライブストリーミング", "オブジェクトのアクセス権"]
+        {
+            assert!(!one_word(telling), "{telling}");
+        }
+    }
+
+    #[test]
+    fn leading_readings_in_brackets_are_left_out() {
+        assert_eq!(
+            without_leading_brackets(
+                "(オリジンアクセスアイデンティティ) オブジェクトのアクセス権の許可を付与する。"
+            ),
+            "オブジェクトのアクセス権の許可を付与する。"
+        );
+        assert_eq!(without_leading_brackets("(スタンダード / コンバーティブル)(数年間契約)"), "");
+        assert_eq!(without_leading_brackets("（閉じない"), "");
+        assert_eq!(without_leading_brackets("そのまま(括弧)"), "そのまま(括弧)");
+    }
+}
