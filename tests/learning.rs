@@ -170,6 +170,27 @@ fn review_offers_the_missed_question_and_fsrs_spaces_right_later_than_wrong() {
 }
 
 #[test]
+fn no_review_is_promised_for_a_question_the_notes_no_longer_make() {
+    let g = group("study");
+    let taro = member("taro", "study");
+    let (post_id, q) = post(&g);
+    g.bot.handle(&taro, Command::Answer { post_id, choice: q.answer_index });
+    reveal(&g);
+    // Answered right: the card falls due days later, and /me and /review say when.
+    assert!(g.master.store.card("discord", "taro", &q.id).unwrap().is_some());
+    assert!(text(&g.bot.handle(&taro, Command::Me)).contains("復習: いまはなし（次は"));
+    assert!(text(&g.bot.handle(&taro, Command::Review)).contains("次の復習"));
+    // The notes change and no longer make that question: neither promises a review that would
+    // never be posted.
+    let pool: Vec<Question> = g.master.pool().iter().filter(|p| p.id != q.id).cloned().collect();
+    g.master.replace_pool(pool);
+    let me = text(&g.bot.handle(&taro, Command::Me));
+    assert!(me.contains("復習: なし"), "{me}");
+    let review = text(&g.bot.handle(&taro, Command::Review));
+    assert!(!review.contains("次の復習"), "{review}");
+}
+
+#[test]
 fn two_reports_void_a_question_and_the_leaderboard_is_recomputed() {
     let g = group("study");
     let (a, b, c) = (member("a", "study"), member("b", "study"), member("c", "study"));

@@ -99,8 +99,7 @@ impl Quizmaster {
             .filter_map(|card| pool.iter().find(|q| q.id == card.question_id))
             .collect();
         let Some(question) = due.first() else {
-            let next = self.store.next_due(platform, member, now.timestamp_millis())?;
-            return Ok(ReviewNext::Nothing { next_due: next.and_then(due_time) });
+            return Ok(ReviewNext::Nothing { next_due: self.next_due(&pool, platform, member, now)? });
         };
         let channel = format!("{REVIEW}{member}");
         let post = NewPost {
@@ -119,6 +118,22 @@ impl Quizmaster {
             question: Box::new((*question).clone()),
             remaining: due.len() - 1,
         })
+    }
+
+    /// When the member's next card whose question the notes still make falls due: a card of a
+    /// retired or changed question is never posted, so it is not promised either.
+    fn next_due(
+        &self,
+        pool: &[Question],
+        platform: &str,
+        member: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let upcoming = self.store.upcoming(platform, member, now.timestamp_millis())?;
+        Ok(upcoming
+            .into_iter()
+            .find(|(id, _)| pool.iter().any(|q| q.id == *id))
+            .and_then(|(_, at)| due_time(at)))
     }
 
     /// `/me` for a member on a platform.
@@ -158,7 +173,7 @@ impl Quizmaster {
             .iter()
             .filter(|c| pool.iter().any(|q| q.id == c.question_id))
             .count();
-        let next_due = self.store.next_due(platform, member, now.timestamp_millis())?.and_then(due_time);
+        let next_due = self.next_due(&pool, platform, member, now)?;
         Ok(Progress {
             answered: answers.len(),
             correct: answers.iter().filter(|a| a.correct).count(),

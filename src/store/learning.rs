@@ -72,14 +72,18 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// When a member's next card falls due after `now`, if any.
-    pub fn next_due(&self, platform: &str, member: &str, now: i64) -> Result<Option<i64>, StoreError> {
-        Ok(self.conn().query_row(
-            "SELECT MIN(due_at) FROM review_cards WHERE platform = ?1 AND member = ?2 AND due_at > ?3
-               AND question_id NOT IN (SELECT question_id FROM voided)",
-            params![platform, member, now],
-            |r| r.get(0),
-        )?)
+    /// A member's cards that fall due after `now`, soonest first, as (question id, due time),
+    /// leaving out voided questions. The caller passes over the questions the notes no longer
+    /// make: the store does not know the pool.
+    pub fn upcoming(&self, platform: &str, member: &str, now: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT question_id, due_at FROM review_cards WHERE platform = ?1 AND member = ?2 AND due_at > ?3
+               AND question_id NOT IN (SELECT question_id FROM voided)
+             ORDER BY due_at, question_id",
+        )?;
+        let rows = stmt.query_map(params![platform, member, now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// A member's answers to counted posts on a platform (revealed, not voided, not retired),
@@ -177,7 +181,7 @@ mod tests {
         let due: Vec<String> =
             store.due_cards("discord", "m", 100).unwrap().into_iter().map(|c| c.question_id).collect();
         assert_eq!(due, ["q1", "later"]);
-        assert_eq!(store.next_due("discord", "m", 100).unwrap(), Some(500));
+        assert_eq!(store.upcoming("discord", "m", 100).unwrap(), [("future".to_owned(), 500)]);
         let q = question();
         let id = store.claim_post(&post(&q, None)).unwrap().unwrap();
         store.report(id, "discord", "x", ReportReason::Wrong, 1, 1).unwrap();
