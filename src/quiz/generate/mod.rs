@@ -378,4 +378,12 @@ mod tests {
         );
         assert_eq!(first_sentence("CloudFrontの機能の1つ。"), None);
     }
+
+    #[test]
+    fn a_name_that_ends_unlike_most_of_its_siblings_is_not_offered_with_them() {
+        let notes = "仮想サーバー\nEC2\nインスタンスの種類\n●リザーブドインスタンス\n数年間の契約で大きな割引を受けられる購入方法。\n●オンデマンドインスタンス\n長期契約なしで秒単位で支払える購入方法。\n●スポットインスタンス\n使われていないキャパシティを安く使える購入方法。\n●ステータスチェック\nEC2におけるステータスのモニタリングを実行する。\n";
+        let all = candidates(&text::parse("n.txt", notes));
+        assert!(all.iter().any(|q| q.answer().ends_with("インスタンス")), "{all:#?}");
+        assert!(all.iter().all(|q| !q.choices.iter().any(|c| c == "ステータスチェック")), "{all:#?}");
+    }
 }

@@ -184,11 +184,37 @@ pub(super) fn siblings<'a>(all: &[Name<'a>], elsewhere: &[bool], i: usize) -> Ve
     // which is メモリ最適化 of [インスタンスファミリー]): names also listed under another heading are a
     // kind of their own.
     let mine = elsewhere[i];
+    // Most names of a heading that end in one word (…インスタンス) are of that kind; one that ends
+    // otherwise (ステータスチェック under インスタンスの種類) is not offered with them, nor they with it.
+    let group: Vec<Option<&str>> =
+        std::iter::once(me).chain(kin.iter().map(|(_, _, n)| *n)).map(|n| head(&n.term)).collect();
+    let shared =
+        group.iter().flatten().find(|h| group.iter().filter(|g| g.as_ref() == Some(*h)).count() >= 3);
+    let of_shared = |n: &Name| shared.is_some() && head(&n.term) == shared.copied();
+    let me_shared = of_shared(me);
     kin.into_iter()
         .filter(|(_, j, _)| elsewhere[*j] == mine)
+        .filter(|(_, _, n)| of_shared(n) == me_shared)
         .map(|(_, _, n)| (*n).clone())
         .filter(|n| seen.insert(key(&n.term)))
         .collect()
+}
+
+/// The word a name ends in, in English when the loanword table knows it: `リザーブドインスタンス`
+/// and `メモリ最適化インスタンス` → instance, `ステータスチェック` → check. `None` for a name that
+/// does not end in katakana.
+fn head(term: &str) -> Option<&'static str> {
+    let normalized = normalize(term.trim());
+    let tail: String = normalized
+        .chars()
+        .rev()
+        .take_while(|c| ('ァ'..='ヺ').contains(c) || *c == 'ー')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let parts = crate::search::loanwords::english_parts(&tail);
+    parts.last().and_then(|glosses| glosses.first().copied())
 }
 
 /// For each name, whether a name under another heading has the same [`core_key`]: computed once

@@ -26,10 +26,7 @@ pub fn clean(text: &str) -> String {
             }
         }
         if c == '※' {
-            // The note runs to the end of its sentence, or to the next bullet or tagline.
-            let end = rest.find(['。', '・', '【']).unwrap_or(rest.len());
-            let end = if rest[end..].starts_with('。') { end + '。'.len_utf8() } else { end };
-            rest = &rest[end..];
+            rest = skip_note(rest, &mut out);
             out.push(' ');
             continue;
         }
@@ -41,6 +38,29 @@ pub fn clean(text: &str) -> String {
     out.trim_start_matches(|c: char| ('\u{2460}'..='\u{2473}').contains(&c))
         .trim_matches(['、', ' '])
         .to_owned()
+}
+
+/// Skips a `※` note at the start of `rest`: it runs to the end of its sentence, or to the next
+/// bullet or tagline, or, inside brackets, to their end. Brackets the note filled alone
+/// (`許可 (※アップロードに利用できる)`) go with it. Returns what follows.
+fn skip_note<'a>(rest: &'a str, out: &mut String) -> &'a str {
+    let depth = |t: &str| t.matches(['(', '（']).count() as i64 - t.matches([')', '）']).count() as i64;
+    let inside = depth(out) > 0;
+    let end =
+        if inside { rest.find(['。', '・', '【', ')', '）']) } else { rest.find(['。', '・', '【']) };
+    let end = end.unwrap_or(rest.len());
+    let after = &rest[end..];
+    if after.starts_with('。') {
+        return &after['。'.len_utf8()..];
+    }
+    let trimmed = out.trim_end();
+    match (after.chars().next(), trimmed.chars().last()) {
+        (Some(close @ (')' | '）')), Some(open @ ('(' | '（'))) => {
+            out.truncate(trimmed.len() - open.len_utf8());
+            &after[close.len_utf8()..]
+        }
+        _ => after,
+    }
 }
 
 pub(super) fn markup_free(text: &str) -> bool {
@@ -107,6 +127,16 @@ mod tests {
         {
             assert!(!one_word(telling), "{telling}");
         }
+    }
+
+    #[test]
+    fn a_note_inside_brackets_ends_with_them_and_takes_them_along_when_alone() {
+        assert_eq!(
+            clean("一定時間だけアクセスを許可 (※オブジェクトのアップロードに利用できる)"),
+            "一定時間だけアクセスを許可"
+        );
+        assert_eq!(clean("許可する (S3のみ ※署名が要る) 。次の文。"), "許可する (S3のみ ) 。次の文。");
+        assert_eq!(clean("停止できる。※注意。再開できる。"), "停止できる。 再開できる。");
     }
 
     #[test]
