@@ -205,15 +205,8 @@ pub(super) fn siblings<'a>(all: &[Name<'a>], elsewhere: &[bool], i: usize) -> Ve
 /// does not end in katakana.
 fn head(term: &str) -> Option<&'static str> {
     let normalized = normalize(term.trim());
-    let tail: String = normalized
-        .chars()
-        .rev()
-        .take_while(|c| ('ァ'..='ヺ').contains(c) || *c == 'ー')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let parts = crate::search::loanwords::english_parts(&tail);
+    let tail = &normalized[normalized.trim_end_matches(crate::search::kana::is_katakana).len()..];
+    let parts = crate::search::loanwords::english_parts(tail);
     parts.last().and_then(|glosses| glosses.first().copied())
 }
 

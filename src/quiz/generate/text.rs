@@ -96,7 +96,7 @@ pub(super) fn one_word(tag: &str) -> bool {
     if tag.chars().all(|c| c.is_ascii_alphanumeric()) {
         return true;
     }
-    let katakana = tag.chars().all(|c| ('ァ'..='ヺ').contains(&c) || c == 'ー');
+    let katakana = tag.chars().all(crate::search::kana::is_katakana);
     let parts = crate::search::loanwords::english_parts(&tag);
     katakana && parts.len() == 1 && parts[0].iter().all(|english| !english.contains(' '))
 }
