@@ -188,6 +188,9 @@ fn no_review_is_promised_for_a_question_the_notes_no_longer_make() {
     assert!(me.contains("復習: なし"), "{me}");
     let review = text(&g.bot.handle(&taro, Command::Review));
     assert!(!review.contains("次の復習"), "{review}");
+    // ... nor tells a member who has answered to start answering.
+    assert!(!review.contains("まだありません"), "{review}");
+    assert!(review.contains("出題されなくなりました"), "{review}");
 }
 
 #[test]

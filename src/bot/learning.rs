@@ -79,11 +79,14 @@ impl Bot {
                 reply.blocks.insert(0, Block::Title(format!("復習（このあと {remaining} 問）")));
                 reply
             }
-            Ok(ReviewNext::Nothing { next_due: Some(due) }) => Reply::notice(format!(
+            Ok(ReviewNext::Nothing { next_due: Some(due), .. }) => Reply::notice(format!(
                 "いま復習する問題はありません。次の復習: {}",
                 due_in(due, now, desk.timezone)
             )),
-            Ok(ReviewNext::Nothing { next_due: None }) => Reply::notice(
+            Ok(ReviewNext::Nothing { next_due: None, answered: true }) => Reply::notice(
+                "いま復習する問題はありません。答えた問題はノートの変更で出題されなくなりました。新しいクイズに答えると復習に入ります。",
+            ),
+            Ok(ReviewNext::Nothing { next_due: None, answered: false }) => Reply::notice(
                 "復習する問題はまだありません。クイズに答えると、間違えた問題と覚えた問題が復習に入ります。",
             ),
             Err(e) => store_failure(e),

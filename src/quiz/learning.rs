@@ -18,8 +18,10 @@ use crate::store::{NewPost, ReportReason, ReportSummary, ReportWrite, StoreError
 pub enum ReviewNext {
     /// A due question, posted privately; `remaining` more are due after it.
     Question { post_id: i64, question: Box<Question>, remaining: usize },
-    /// Nothing due; the next card falls due then (none when the member has no cards).
-    Nothing { next_due: Option<DateTime<Utc>> },
+    /// Nothing due; the next card falls due then (none when no card's question is still asked).
+    /// `answered` says whether the member has any card at all, so a member whose answered
+    /// questions the notes no longer make is not told to start answering.
+    Nothing { next_due: Option<DateTime<Utc>>, answered: bool },
 }
 
 /// A part of the notes and how a member did on its questions.
@@ -99,7 +101,11 @@ impl Quizmaster {
             .filter_map(|card| pool.iter().find(|q| q.id == card.question_id))
             .collect();
         let Some(question) = due.first() else {
-            return Ok(ReviewNext::Nothing { next_due: self.next_due(&pool, platform, member, now)? });
+            let upcoming = self.store.upcoming(platform, member, now.timestamp_millis())?;
+            return Ok(ReviewNext::Nothing {
+                next_due: next_due(&upcoming, &pool),
+                answered: !upcoming.is_empty(),
+            });
         };
         let channel = format!("{REVIEW}{member}");
         let post = NewPost {
@@ -118,22 +124,6 @@ impl Quizmaster {
             question: Box::new((*question).clone()),
             remaining: due.len() - 1,
         })
-    }
-
-    /// When the member's next card whose question the notes still make falls due: a card of a
-    /// retired or changed question is never posted, so it is not promised either.
-    fn next_due(
-        &self,
-        pool: &[Question],
-        platform: &str,
-        member: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let upcoming = self.store.upcoming(platform, member, now.timestamp_millis())?;
-        Ok(upcoming
-            .into_iter()
-            .find(|(id, _)| pool.iter().any(|q| q.id == *id))
-            .and_then(|(_, at)| due_time(at)))
     }
 
     /// `/me` for a member on a platform.
@@ -173,7 +163,7 @@ impl Quizmaster {
             .iter()
             .filter(|c| pool.iter().any(|q| q.id == c.question_id))
             .count();
-        let next_due = self.next_due(&pool, platform, member, now)?;
+        let next_due = next_due(&self.store.upcoming(platform, member, now.timestamp_millis())?, &pool);
         Ok(Progress {
             answered: answers.len(),
             correct: answers.iter().filter(|a| a.correct).count(),
@@ -235,4 +225,11 @@ impl Quizmaster {
         }
         Ok(retired)
     }
+}
+
+/// When the first of the member's upcoming cards (`(question id, due at)`, soonest first) whose
+/// question the notes still make falls due: a card of a retired or changed question is never
+/// posted, so it is not promised either.
+fn next_due(upcoming: &[(String, i64)], pool: &[Question]) -> Option<DateTime<Utc>> {
+    upcoming.iter().find(|(id, _)| pool.iter().any(|q| q.id == *id)).and_then(|(_, at)| due_time(*at))
 }

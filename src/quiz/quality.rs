@@ -14,7 +14,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::Question;
 use crate::search::analyzer::{self, normalize};
-use crate::search::loanwords;
+use crate::search::{kana, loanwords};
 
 /// The blank that stands for the asked term.
 pub const MASK: &str = "〇〇";
@@ -129,8 +129,43 @@ impl Words {
             .filter(|w| !others.contains(*w) && stem.contains(*w) && !self.boilerplate.contains(*w))
             .collect();
         given.sort();
+        if let Some(w) = given.first() {
+            return Some((*w).clone());
+        }
+        self.inside_a_compound(q, &stem)
+    }
+
+    /// A katakana or English word of the stem that only the right choice holds, as a part of a
+    /// longer word the analyzer keeps whole: `データ` in a stem, `インスタンスメタデータ` or
+    /// `データレジデンシー` the answer.
+    fn inside_a_compound(&mut self, q: &Question, stem: &HashSet<String>) -> Option<String> {
+        let mut others = String::new();
+        for (i, choice) in q.choices.iter().enumerate() {
+            if i != q.answer_index {
+                others.push_str(&normalize(choice).to_lowercase());
+                others.push('\n');
+                for w in self.of(choice) {
+                    others.push_str(&w);
+                    others.push('\n');
+                }
+            }
+        }
+        let answer = normalize(q.answer()).to_lowercase();
+        let mut given: Vec<&String> = stem
+            .iter()
+            .filter(|w| is_part_word(w) && !self.boilerplate.contains(*w))
+            .filter(|w| answer.contains(w.as_str()) && !others.contains(w.as_str()))
+            .collect();
+        given.sort();
         given.first().map(|w| (*w).clone())
     }
+}
+
+/// A word that can stand as a part of a compound: three or more katakana, or three or more
+/// ASCII letters and digits.
+fn is_part_word(word: &str) -> bool {
+    word.chars().count() >= 3
+        && (word.chars().all(kana::is_katakana) || word.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// `SrcDestCheck` → `Src Dest Check`, `lowestPrice` → `lowest Price`: a setting name's words
