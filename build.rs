@@ -144,6 +144,29 @@ fn loanwords(out_dir: &Path) {
     let reversed = pairs.iter().map(|(e, rank, k)| (k.clone(), *rank, e.clone())).collect();
     write("loanwords-en.tsv", pairs);
     write("loanwords-ja.tsv", reversed);
+    write("glosses-en.tsv", translations(&text));
+}
+
+/// English → Japanese for common words written with kanji: every EDICT entry marked common `(P)`
+/// whose headword has a kanji (`動画 [どうが] /(n) moving picture/video/(P)/`), with each gloss
+/// that is one plain English word of four letters or more (`video` → 動画). The quiz uses it to
+/// see a stem that translates the answer's English name (`Interactive Video Service`, 動画).
+fn translations(text: &str) -> Vec<(String, (usize, u8), String)> {
+    let mut pairs = Vec::new();
+    for line in text.lines() {
+        let Some((head, rest)) = line.split_once(" /") else { continue };
+        let word = head.split(' ').next().unwrap_or(head);
+        let has_kanji = word.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+        if !rest.contains("(P)") || word.chars().count() < 2 || !has_kanji {
+            continue;
+        }
+        for (i, gloss) in rest.trim_end_matches('/').split('/').enumerate() {
+            if let Some(english) = plain_gloss(gloss).filter(|e| e.len() >= 4 && !e.contains(' ')) {
+                pairs.push((english, (i, 1), word.to_owned()));
+            }
+        }
+    }
+    pairs
 }
 
 /// A gloss with its `(n)`, `(1)`, `(comp)`, `{comp}` notes removed, lowercased, when what is left

@@ -1,9 +1,11 @@
 //! What the quiz generator makes of the notes, and why it drops what it drops:
 //!
-//!   cargo run --release --example quiz_quality [-- --flawed KIND]
+//!   cargo run --release --example quiz_quality [-- --flawed KIND | --check POOL.json]
 //!
 //! Prints candidates and kept questions per kind, the flaws that removed the others, and with
-//! `--flawed KIND` every dropped candidate of that kind with its flaw.
+//! `--flawed KIND` every dropped candidate of that kind with its flaw. `--check POOL.json`
+//! instead counts the flaws today's checks find in a pool saved earlier with
+//! `shiori quiz --json --count 1000` (what a stricter check would take out of it).
 
 use std::collections::BTreeMap;
 
@@ -13,6 +15,9 @@ use shiori::quiz::quality::Words;
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let flawed = args.iter().position(|a| a == "--flawed").and_then(|i| args.get(i + 1)).cloned();
+    if let Some(path) = args.iter().position(|a| a == "--check").and_then(|i| args.get(i + 1)) {
+        return check(path);
+    }
     let corpus = shiori::corpus::load(&[std::path::PathBuf::from("corpus")])?;
     let candidates = generate::candidates(&corpus.sections);
     let kept = generate::generate(&corpus.sections)?;
@@ -43,5 +48,21 @@ fn main() -> anyhow::Result<()> {
     for (reason, n) in &reasons {
         println!("  {reason:<28} {n}");
     }
+    Ok(())
+}
+
+/// The flaws of each question of a saved pool, and how many have one.
+fn check(path: &str) -> anyhow::Result<()> {
+    let pool: Vec<shiori::quiz::Question> = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+    let mut words = Words::new()?;
+    let mut flawed = 0;
+    for q in &pool {
+        let flaws = words.flaws(q);
+        if !flaws.is_empty() {
+            flawed += 1;
+            println!("{:?} [{}] {}", flaws, q.kind, q.question.replace('\n', " "));
+        }
+    }
+    println!("{flawed} of {} questions have a flaw", pool.len());
     Ok(())
 }

@@ -5,13 +5,15 @@
 //!
 //! The tables are two `english\tkatakana` / `katakana\tenglish` texts sorted by key (within a
 //! key, earlier glosses and common words first), embedded in the binary; lookups are binary
-//! searches over byte offsets.
+//! searches over byte offsets. A third, `english\tword`, holds the common words EDICT writes with
+//! kanji (`video` → 動画), for [`translations`].
 
 /// SHA-256 of the EDICT file the table was made from.
 pub const SOURCE_DIGEST: &str = env!("SHIORI_EDICT_DIGEST");
 
 static EN: &str = include_str!(concat!(env!("OUT_DIR"), "/loanwords-en.tsv"));
 static JA: &str = include_str!(concat!(env!("OUT_DIR"), "/loanwords-ja.tsv"));
+static GLOSSES: &str = include_str!(concat!(env!("OUT_DIR"), "/glosses-en.tsv"));
 
 /// Most spellings one word brings in: a common word (`data`, `set`) has many loanwords.
 const MOST: usize = 3;
@@ -44,10 +46,9 @@ impl Table {
         (key, value, next)
     }
 
-    /// The values stored under `key`, in table order.
-    fn get(&self, key: &str) -> Vec<&'static str> {
-        // The first line whose key is not less than `key`: bisect over byte offsets, each probe
-        // moved back to the start of its line.
+    /// The start of the first line whose key is not less than `key`: bisect over byte offsets,
+    /// each probe moved back to the start of its line.
+    fn first_at_least(&self, key: &str) -> usize {
         let (mut lo, mut hi) = (0, self.text.len());
         while lo < hi {
             let start = self.line_start(lo + (hi - lo) / 2);
@@ -58,8 +59,28 @@ impl Table {
                 hi = start;
             }
         }
+        lo
+    }
+
+    /// The lines whose key starts with `prefix`, as `(key, value)`.
+    fn prefixed(&self, prefix: &str) -> Vec<(&'static str, &'static str)> {
         let mut out = Vec::new();
-        let mut at = lo;
+        let mut at = self.first_at_least(prefix);
+        while at < self.text.len() {
+            let (k, v, next) = self.line(at);
+            if !k.starts_with(prefix) {
+                break;
+            }
+            out.push((k, v));
+            at = next;
+        }
+        out
+    }
+
+    /// The values stored under `key`, in table order.
+    fn get(&self, key: &str) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let mut at = self.first_at_least(key);
         while at < self.text.len() && out.len() < MOST {
             let (k, v, next) = self.line(at);
             if k != key {
@@ -110,6 +131,49 @@ fn singulars(word: &str) -> Vec<String> {
     }
     out.push(word[..word.len() - 1].to_owned());
     out
+}
+
+static GLOSS_TABLE: Table = Table { text: GLOSSES };
+
+/// The common Japanese words written with kanji that EDICT glosses with `english` or another
+/// form of it (`video` → 動画, `termination` → 終了, `prices` → 価格): what a stem that
+/// translates an English name says. Empty for words shorter than four letters.
+pub fn translations(english: &str) -> Vec<&'static str> {
+    let english = english.to_ascii_lowercase();
+    if english.len() < 4 {
+        return Vec::new();
+    }
+    let root = stem(&english);
+    let mut out: Vec<&str> =
+        GLOSS_TABLE.prefixed(root).into_iter().filter(|(k, _)| stem(k) == root).map(|(_, v)| v).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// `english` without one inflectional or derivational ending, when four letters are left:
+/// `prices` and `price` → `pric`, `terminations` → `terminat`. Crude, but the same on both sides.
+fn stem(english: &str) -> &str {
+    const ENDINGS: &[&str] = &[
+        "ification",
+        "ication",
+        "ation",
+        "ition",
+        "ness",
+        "ment",
+        "ized",
+        "ised",
+        "ied",
+        "ies",
+        "ing",
+        "ive",
+        "ed",
+        "es",
+        "s",
+        "y",
+        "e",
+    ];
+    ENDINGS.iter().find_map(|e| english.strip_suffix(e).filter(|rest| rest.len() >= 4)).unwrap_or(english)
 }
 
 /// English for a katakana word (normalized): the word itself if EDICT has it, otherwise its
@@ -164,6 +228,16 @@ mod tests {
         assert!(katakana_for("templates").contains(&"テンプレート"));
         assert!(singulars("bus").is_empty() && singulars("address").is_empty());
         assert_eq!(singulars("boxes"), vec!["box", "boxe"]);
+    }
+
+    #[test]
+    fn english_words_have_their_common_kanji_translations() {
+        assert!(translations("Video").contains(&"動画"), "{:?}", translations("video"));
+        assert!(translations("termination").contains(&"終了"), "{:?}", translations("termination"));
+        assert!(translations("prices").contains(&"価格"), "{:?}", translations("prices"));
+        assert!(translations("set").is_empty(), "short words are too ambiguous");
+        assert!(translations("zzzzword").is_empty());
+        assert_eq!(stem("prices"), stem("price"));
     }
 
     #[test]

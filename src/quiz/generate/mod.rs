@@ -27,15 +27,18 @@ use sha2::{Digest, Sha256};
 mod build;
 mod names;
 mod numbers;
+mod pool;
 mod tables;
 mod text;
 
-use self::{build::*, names::*, numbers::*, tables::*, text::*};
+use self::{build::*, names::*, numbers::*, pool::*, tables::*, text::*};
 use super::quality::{Words, MASK};
 use super::Question;
 use crate::corpus::{table, Section, SectionKind};
 use crate::search::analyzer::normalize;
 use crate::search::{aliases, gazetteer};
+pub(crate) use pool::service_of;
+pub use pool::{fact, MOST_PER_FACT};
 pub use text::clean;
 
 /// Shortest description that makes a question (letters and digits).
@@ -80,7 +83,7 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
             out.push(q);
         }
     }
-    let mut pool = balance(best_per_fact(few_per_table(out)), sections);
+    let mut pool = balance(best_per_fact(few_per_table(one_stem_once(out))), sections);
     annotate(&mut pool, sections);
     for q in &mut pool {
         q.source_digest =
@@ -115,51 +118,6 @@ fn annotate(pool: &mut [Question], sections: &[Section]) {
     }
 }
 
-/// How far above its share of the notes a service's share of the pool may go.
-pub(super) const OVER_SHARE: f64 = 1.5;
-
-/// The service a section belongs to: the heading under the category (`EC2(Elastic Compute
-/// Cloud)`), or the category for its own lead text.
-pub(crate) fn service_of(path: &[String]) -> &str {
-    path.get(1).or_else(|| path.first()).map_or("", String::as_str)
-}
-
-/// The pool with each service at most [`OVER_SHARE`] times its share of the notes' lines (plus
-/// one question), so a service with one long comparison table does not crowd out the others. The
-/// questions of the least wanted kinds go first.
-fn balance(pool: Vec<Question>, sections: &[Section]) -> Vec<Question> {
-    let mut lines: HashMap<&str, usize> = HashMap::new();
-    for section in sections {
-        *lines.entry(service_of(&section.path)).or_default() += section.line_end + 1 - section.line_start;
-    }
-    let total = lines.values().sum::<usize>().max(1) as f64;
-    let cap = |service: &str| {
-        let share = lines.get(service).copied().unwrap_or(0) as f64 / total;
-        (share * pool.len() as f64 * OVER_SHARE).floor() as usize + 1
-    };
-    let mut order: Vec<usize> = (0..pool.len()).collect();
-    order.sort_by_key(|&i| (rank(&pool[i].kind), i));
-    let mut taken: HashMap<String, usize> = HashMap::new();
-    let mut keep = HashSet::new();
-    for i in order {
-        let service = service_of(&pool[i].source.path).to_owned();
-        let count = taken.entry(service.clone()).or_default();
-        if *count < cap(&service) {
-            *count += 1;
-            keep.insert(i);
-        }
-    }
-    pool.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, q)| q).collect()
-}
-
-/// Which kinds of question are worth most, best first.
-fn rank(kind: &str) -> usize {
-    ["scenario", "comparison", "feature", "term", "item", "definition", "number"]
-        .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(usize::MAX)
-}
-
 /// Every question the generator can make, before the quality checks (distinct ids).
 pub fn candidates(sections: &[Section]) -> Vec<Question> {
     let names: Vec<Name> = sections.iter().filter_map(name).collect();
@@ -182,58 +140,6 @@ pub fn candidates(sections: &[Section]) -> Vec<Question> {
     let mut seen = HashSet::new();
     out.retain(|q| seen.insert(q.id.clone()));
     out
-}
-
-/// The fact a question asks about: two questions with the same fact (the same row asked forward
-/// and backward) are one question too many.
-pub fn fact(q: &Question) -> String {
-    match q.kind.as_str() {
-        "number" | "comparison" => format!("{}:{}", q.section_id, q.id),
-        _ => q.section_id.clone(),
-    }
-}
-
-/// Most questions from one comparison table: more would ask the same three things over and over.
-pub(super) const MOST_PER_TABLE: usize = 12;
-
-/// At most [`MOST_PER_TABLE`] comparison questions per table, with different answers first.
-fn few_per_table(questions: Vec<Question>) -> Vec<Question> {
-    let mut chosen: HashMap<String, Vec<usize>> = HashMap::new();
-    for pass in [true, false] {
-        for (i, q) in questions.iter().enumerate().filter(|(_, q)| q.kind == "comparison") {
-            let taken = chosen.entry(q.section_id.clone()).or_default();
-            let new_answer = !taken.iter().any(|&j| questions[j].answer() == q.answer());
-            if taken.len() < MOST_PER_TABLE && !taken.contains(&i) && (new_answer || !pass) {
-                taken.push(i);
-            }
-        }
-    }
-    let keep: HashSet<usize> = chosen.into_values().flatten().collect();
-    questions
-        .into_iter()
-        .enumerate()
-        .filter(|(i, q)| q.kind != "comparison" || keep.contains(i))
-        .map(|(_, q)| q)
-        .collect()
-}
-
-/// Most questions about one fact in the pool: a row asked as a scenario and as a definition is
-/// two ways to learn it, and the deck never shows both in one window ([`fact`]).
-pub const MOST_PER_FACT: usize = 2;
-
-/// Keeps, for each fact, the questions of the [`MOST_PER_FACT`] best kinds (in corpus order
-/// otherwise).
-fn best_per_fact(questions: Vec<Question>) -> Vec<Question> {
-    let mut by_fact: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, q) in questions.iter().enumerate() {
-        by_fact.entry(fact(q)).or_default().push(i);
-    }
-    let mut keep = HashSet::new();
-    for mut same in by_fact.into_values() {
-        same.sort_by_key(|&i| (rank(&questions[i].kind), i));
-        keep.extend(same.into_iter().take(MOST_PER_FACT));
-    }
-    questions.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, q)| q).collect()
 }
 
 /// `count` questions in an order fixed by `seed`: every fact once before any fact twice (a row
@@ -385,5 +291,32 @@ mod tests {
         let all = candidates(&text::parse("n.txt", notes));
         assert!(all.iter().any(|q| q.answer().ends_with("インスタンス")), "{all:#?}");
         assert!(all.iter().all(|q| !q.choices.iter().any(|c| c == "ステータスチェック")), "{all:#?}");
+    }
+
+    #[test]
+    fn a_table_keeps_its_rows_that_another_heading_lists_with_a_generic_word() {
+        let notes = "仮想サーバー\nEC2\nインスタンスの種類\n●リザーブドインスタンス\n数年間の契約で大きな割引を受けられる購入方法。\n●オンデマンドインスタンス\n長期契約なしで秒単位で支払える購入方法。\n●メモリ最適化インスタンス\nメモリ内の大きいデータセットを処理するワークロードに適している。\n●スポットインスタンス\n使われていないキャパシティを安く使える購入方法。\n[インスタンスファミリー]\n| 【M~】汎用 | バランスの取れたリソースで、幅広いアプリケーションなど |\n| 【C~】 コンピューティング最適化 | バッチ処理、高負荷なWebサーバ、動画エンコードなど |\n| 【R~シリーズ】 メモリ最適化 | 高負荷なデータベース、キャッシュサーバ、ビッグデータ分析など |\n| 【I~シリーズ】 ストレージ最適化 | NoSQL データベース、データウェアハウスなど |\n";
+        let sections = text::parse("n.txt", notes);
+        let all = candidates(&sections);
+        // In its own table, メモリ最適化 is asked among the other families…
+        let memory = all
+            .iter()
+            .find(|q| q.kind == "scenario" && q.answer() == "メモリ最適化")
+            .unwrap_or_else(|| panic!("a scenario on メモリ最適化: {all:#?}"));
+        assert!(memory.choices.iter().any(|c| c == "コンピューティング最適化"), "{memory:#?}");
+        // …and under the purchase options, where it is a visitor, it is not offered with them.
+        assert!(
+            all.iter()
+                .filter(|q| q.choices.iter().any(|c| c == "リザーブドインスタンス"))
+                .all(|q| !q.choices.iter().any(|c| c == "メモリ最適化インスタンス")),
+            "{all:#?}"
+        );
+        // A row that lists uses makes a scenario and a term question with one quote: the pool
+        // keeps the scenario only.
+        let pool = generate(&sections).unwrap();
+        let quoted: Vec<&Question> =
+            pool.iter().filter(|q| q.question.contains("キャッシュサーバ、ビッグデータ分析など")).collect();
+        assert_eq!(quoted.len(), 1, "{quoted:#?}");
+        assert_eq!(quoted[0].kind, "scenario");
     }
 }

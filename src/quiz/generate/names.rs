@@ -210,12 +210,21 @@ fn head(term: &str) -> Option<&'static str> {
     parts.last().and_then(|glosses| glosses.first().copied())
 }
 
-/// For each name, whether a name under another heading has the same [`core_key`]: computed once
-/// for all names (each name's siblings are filtered by it).
+/// For each name, whether a name under another heading has the same [`core_key`] and this one is
+/// not its home: computed once for all names (each name's siblings are filtered by it). The home
+/// is the heading that writes the name plainly (`メモリ最適化` of [インスタンスファミリー]), so
+/// that table keeps all its rows together, and the heading that adds a generic word
+/// (`メモリ最適化インスタンス` among the purchase options) is the one where it is a visitor.
 pub(super) fn listed_elsewhere(all: &[Name]) -> Vec<bool> {
+    let keys: Vec<String> = all.iter().map(|n| key(&n.term)).collect();
     let cores: Vec<String> = all.iter().map(|n| core_key(&n.term)).collect();
+    let plain = |i: usize| keys[i] == cores[i];
     (0..all.len())
-        .map(|i| (0..all.len()).any(|j| cores[j] == cores[i] && all[j].parent() != all[i].parent()))
+        .map(|i| {
+            (0..all.len()).any(|j| {
+                cores[j] == cores[i] && all[j].parent() != all[i].parent() && (!plain(i) || plain(j))
+            })
+        })
         .collect()
 }
 

@@ -132,12 +132,12 @@ impl Words {
         if let Some(w) = given.first() {
             return Some((*w).clone());
         }
-        self.inside_a_compound(q, &stem)
+        self.inside_a_compound(q, &stem).or_else(|| translated(q))
     }
 
-    /// A katakana or English word of the stem that only the right choice holds, as a part of a
+    /// A katakana or English word that the stem and only the right choice share as a part of a
     /// longer word the analyzer keeps whole: `データ` in a stem, `インスタンスメタデータ` or
-    /// `データレジデンシー` the answer.
+    /// `データレジデンシー` the answer, or the other way round.
     fn inside_a_compound(&mut self, q: &Question, stem: &HashSet<String>) -> Option<String> {
         let mut others = String::new();
         for (i, choice) in q.choices.iter().enumerate() {
@@ -150,15 +150,53 @@ impl Words {
                 }
             }
         }
-        let answer = normalize(q.answer()).to_lowercase();
+        let answer_text = normalize(q.answer()).to_lowercase();
+        let stem_text: String = stem.iter().map(|w| format!("{w}\n")).collect();
+        let answer = self.of(q.answer());
         let mut given: Vec<&String> = stem
             .iter()
-            .filter(|w| is_part_word(w) && !self.boilerplate.contains(*w))
-            .filter(|w| answer.contains(w.as_str()) && !others.contains(w.as_str()))
+            .filter(|w| answer_text.contains(w.as_str()))
+            .chain(answer.iter().filter(|w| stem_text.contains(w.as_str())))
+            .filter(|w| is_part_word(w) && !self.boilerplate.contains(*w) && !others.contains(w.as_str()))
             .collect();
         given.sort();
         given.first().map(|w| (*w).clone())
     }
+}
+
+/// An English word that the right choice and the stem share across languages, and no other
+/// choice has in either: a stem about 動画 for `Interactive Video Service`, `lowestPrice` asked
+/// with 最も低い価格. Translations are EDICT's common kanji words for the English word.
+fn translated(q: &Question) -> Option<String> {
+    let stem = quoted(&q.question);
+    let others: Vec<&String> =
+        q.choices.iter().enumerate().filter(|(i, _)| *i != q.answer_index).map(|(_, c)| c).collect();
+    let others_english: HashSet<String> = others.iter().flat_map(|c| english_words(c)).collect();
+    for (from, into) in [(q.answer(), stem), (stem, q.answer())] {
+        for english in english_words(from).into_iter().filter(|e| !others_english.contains(e)) {
+            for japanese in loanwords::translations(&english) {
+                if into.contains(japanese) && !others.iter().any(|o| o.contains(japanese)) {
+                    return Some(format!("{english}→{japanese}"));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The English words of `text` worth translating: four letters or more, camel case split,
+/// lowercased, without function words.
+fn english_words(text: &str) -> Vec<String> {
+    const FUNCTION: &[&str] = &[
+        "with", "from", "that", "this", "into", "over", "only", "other", "than", "when", "what", "which",
+        "each",
+    ];
+    split_camel_case(text)
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 4)
+        .map(str::to_ascii_lowercase)
+        .filter(|w| !FUNCTION.contains(&w.as_str()))
+        .collect()
 }
 
 /// A word that can stand as a part of a compound: three or more katakana, or three or more
@@ -209,112 +247,4 @@ pub fn markup(text: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::corpus::Citation;
-
-    fn question(stem: &str, choices: &[&str], answer_index: usize) -> Question {
-        Question {
-            id: "q".into(),
-            question: stem.into(),
-            choices: choices.iter().map(|c| c.to_string()).collect(),
-            answer_index,
-            explanation: String::new(),
-            source: Citation { source: String::new(), path: vec![], line_start: 1, line_end: 1 },
-            kind: "term".into(),
-            section_id: String::new(),
-            choice_notes: Vec::new(),
-            source_digest: String::new(),
-        }
-    }
-
-    #[test]
-    fn a_translated_setting_name_is_a_giveaway() {
-        let mut words = Words::new().unwrap();
-        let q = question(
-            "次の説明に当てはまるものはどれ？\n「HTTP を HTTPS にリダイレクト。」",
-            &["HTTP and HTTPS", "Redirect HTTP to HTTPS", "HTTPS Only", "Match Viewer"],
-            1,
-        );
-        assert!(
-            matches!(words.giveaway(&q), Some(w) if w.contains("リダイレクト")),
-            "{:?}",
-            words.giveaway(&q)
-        );
-    }
-
-    #[test]
-    fn a_word_only_the_answer_has_is_a_giveaway_and_a_shared_one_is_not() {
-        let mut words = Words::new().unwrap();
-        let given = question(
-            "「タグ更新制約」の説明として正しいものはどれ？",
-            &[
-                "製品に付与されたタグの変更を制御する。",
-                "SNS通知を送る。",
-                "起動時のロールを指定する。",
-                "パラメータに制限をかける。",
-            ],
-            0,
-        );
-        assert_eq!(words.giveaway(&given).as_deref(), Some("タグ"));
-        let guessable = question(
-            "次の説明に当てはまるものはどれ？\n「インスタンスの停止を防ぐ機能。」",
-            &["停止保護", "自動復旧", "ハイバネーション", "終了保護"],
-            0,
-        );
-        // Only the right choice says 停止, and so does the stem: guessable without knowing.
-        assert_eq!(words.giveaway(&guessable).as_deref(), Some("停止"));
-        let shared = question(
-            "次の説明に当てはまるものはどれ？\n「インスタンスを保護する機能。」",
-            &["停止保護", "自動復旧", "ハイバネーション", "終了保護"],
-            0,
-        );
-        assert_eq!(words.giveaway(&shared), None, "保護 is in two choices");
-    }
-
-    #[test]
-    fn a_setting_name_in_camel_case_is_given_away_by_its_words() {
-        let mut words = Words::new().unwrap();
-        let q = question(
-            "次の説明に当てはまるものはどれ？\n「送信元/送信先チェックをデフォルトで実行する。」",
-            &["DisableApiTermination", "SrcDestCheck", "テナンシー(テナント属性)"],
-            1,
-        );
-        assert_eq!(words.giveaway(&q).as_deref(), Some("チェック"), "{:?}", words.of("SrcDestCheck"));
-        assert_eq!(split_camel_case("lowestPrice と HTTPS"), "lowest Price と HTTPS");
-    }
-
-    #[test]
-    fn a_part_of_a_katakana_compound_in_the_stem_is_a_giveaway() {
-        let mut words = Words::new().unwrap();
-        let q = question(
-            "次の説明に当てはまるものはどれ？\n「プライマリが使えない場合にユーザーを別の WorkSpaces にリダイレクトする。」",
-            &["IPアクセスコントロールグループ", "WorkSpaces Personal", "WorkSpaces Pools", "クロスリージョンリダイレクト機能"],
-            3,
-        );
-        assert!(
-            matches!(words.giveaway(&q), Some(w) if w.starts_with("リダイレクト")),
-            "{:?} {:?}",
-            words.giveaway(&q),
-            words.of("クロスリージョンリダイレクト機能")
-        );
-    }
-
-    #[test]
-    fn markup_and_cut_choices_are_flaws() {
-        let mut words = Words::new().unwrap();
-        let q = question("「X」の説明として正しいものはどれ？", &["A。※注", "B…", "C", "D"], 2);
-        let flaws = words.flaws(&q);
-        assert!(flaws.contains(&Flaw::Markup("※".into())), "{flaws:?}");
-        assert!(flaws.contains(&Flaw::CutChoice), "{flaws:?}");
-        assert_eq!(markup("(開いたまま"), Some("(…) unbalanced".into()));
-        assert_eq!(markup("「閉じた」(括弧)"), None);
-    }
-
-    #[test]
-    fn only_the_answer_masked_is_a_flaw() {
-        let mut words = Words::new().unwrap();
-        let q = question("「X」の説明として正しいものはどれ？", &["〇〇を使う", "B", "C", "D"], 0);
-        assert!(words.flaws(&q).contains(&Flaw::MaskedAnswer));
-    }
-}
+mod tests;

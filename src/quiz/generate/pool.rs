@@ -1,0 +1,122 @@
+//! Shaping the pool: one question per quote, a few per comparison table, the best kinds per
+//! fact, and each service near its share of the notes.
+
+use std::collections::{HashMap, HashSet};
+
+use super::Question;
+use crate::corpus::Section;
+
+/// How far above its share of the notes a service's share of the pool may go.
+pub(super) const OVER_SHARE: f64 = 1.5;
+
+/// The service a section belongs to: the heading under the category (`EC2(Elastic Compute
+/// Cloud)`), or the category for its own lead text.
+pub(crate) fn service_of(path: &[String]) -> &str {
+    path.get(1).or_else(|| path.first()).map_or("", String::as_str)
+}
+
+/// The pool with each service at most [`OVER_SHARE`] times its share of the notes' lines (plus
+/// one question), so a service with one long comparison table does not crowd out the others. The
+/// questions of the least wanted kinds go first.
+pub(super) fn balance(pool: Vec<Question>, sections: &[Section]) -> Vec<Question> {
+    let mut lines: HashMap<&str, usize> = HashMap::new();
+    for section in sections {
+        *lines.entry(service_of(&section.path)).or_default() += section.line_end + 1 - section.line_start;
+    }
+    let total = lines.values().sum::<usize>().max(1) as f64;
+    let cap = |service: &str| {
+        let share = lines.get(service).copied().unwrap_or(0) as f64 / total;
+        (share * pool.len() as f64 * OVER_SHARE).floor() as usize + 1
+    };
+    let mut order: Vec<usize> = (0..pool.len()).collect();
+    order.sort_by_key(|&i| (rank(&pool[i].kind), i));
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    let mut keep = HashSet::new();
+    for i in order {
+        let service = service_of(&pool[i].source.path).to_owned();
+        let count = taken.entry(service.clone()).or_default();
+        if *count < cap(&service) {
+            *count += 1;
+            keep.insert(i);
+        }
+    }
+    pool.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, q)| q).collect()
+}
+
+/// Which kinds of question are worth most, best first.
+pub(super) fn rank(kind: &str) -> usize {
+    ["scenario", "comparison", "feature", "term", "item", "definition", "number"]
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(usize::MAX)
+}
+
+/// The fact a question asks about: two questions with the same fact (the same row asked forward
+/// and backward) are one question too many.
+pub fn fact(q: &Question) -> String {
+    match q.kind.as_str() {
+        "number" | "comparison" => format!("{}:{}", q.section_id, q.id),
+        _ => q.section_id.clone(),
+    }
+}
+
+/// Most questions from one comparison table: more would ask the same three things over and over.
+pub(super) const MOST_PER_TABLE: usize = 12;
+
+/// At most [`MOST_PER_TABLE`] comparison questions per table, with different answers first.
+pub(super) fn few_per_table(questions: Vec<Question>) -> Vec<Question> {
+    let mut chosen: HashMap<String, Vec<usize>> = HashMap::new();
+    for pass in [true, false] {
+        for (i, q) in questions.iter().enumerate().filter(|(_, q)| q.kind == "comparison") {
+            let taken = chosen.entry(q.section_id.clone()).or_default();
+            let new_answer = !taken.iter().any(|&j| questions[j].answer() == q.answer());
+            if taken.len() < MOST_PER_TABLE && !taken.contains(&i) && (new_answer || !pass) {
+                taken.push(i);
+            }
+        }
+    }
+    let keep: HashSet<usize> = chosen.into_values().flatten().collect();
+    questions
+        .into_iter()
+        .enumerate()
+        .filter(|(i, q)| q.kind != "comparison" || keep.contains(i))
+        .map(|(_, q)| q)
+        .collect()
+}
+
+/// Without a question that shows the same text of the same section as a better kind: a row that
+/// lists uses (`高性能/高負荷なデータベース、キャッシュサーバ…など`) makes a scenario and a term
+/// question with one quote, which is one question asked twice.
+pub(super) fn one_stem_once(questions: Vec<Question>) -> Vec<Question> {
+    let quote = |q: &Question| q.question.split_once('「').map(|(_, rest)| rest.to_owned());
+    let mut best: HashMap<(String, String), usize> = HashMap::new();
+    for q in &questions {
+        if let Some(text) = quote(q) {
+            let rank = rank(&q.kind);
+            best.entry((q.section_id.clone(), text)).and_modify(|r| *r = (*r).min(rank)).or_insert(rank);
+        }
+    }
+    questions
+        .into_iter()
+        .filter(|q| quote(q).is_none_or(|text| best[&(q.section_id.clone(), text)] == rank(&q.kind)))
+        .collect()
+}
+
+/// Most questions about one fact in the pool: a row asked as a scenario and as a definition is
+/// two ways to learn it, and the deck never shows both in one window ([`fact`]).
+pub const MOST_PER_FACT: usize = 2;
+
+/// Keeps, for each fact, the questions of the [`MOST_PER_FACT`] best kinds (in corpus order
+/// otherwise).
+pub(super) fn best_per_fact(questions: Vec<Question>) -> Vec<Question> {
+    let mut by_fact: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, q) in questions.iter().enumerate() {
+        by_fact.entry(fact(q)).or_default().push(i);
+    }
+    let mut keep = HashSet::new();
+    for mut same in by_fact.into_values() {
+        same.sort_by_key(|&i| (rank(&questions[i].kind), i));
+        keep.extend(same.into_iter().take(MOST_PER_FACT));
+    }
+    questions.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, q)| q).collect()
+}
