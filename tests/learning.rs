@@ -116,6 +116,42 @@ fn me_shows_accuracy_the_weakest_area_with_what_to_reread_and_reviews_due() {
     assert!(me.contains("復習: 2 問が待っています"), "the two missed are due at once: {me}");
 }
 
+/// The group's bot over `sections` (the notes after an edit), with the group's quiz and store.
+fn bot_over(g: &Group, sections: Vec<shiori::corpus::Section>, dir: &std::path::Path) -> Bot {
+    let open = shiori::search::index::build(dir, &sections, "edited").unwrap();
+    Bot::new(shiori::search::Searcher::new(open).unwrap(), sections).with_quiz(QuizDesk {
+        master: Arc::clone(&g.master),
+        clock: Arc::clone(&g.clock) as Arc<dyn Clock>,
+        timezone: chrono_tz::Asia::Tokyo,
+    })
+}
+
+#[test]
+fn what_to_reread_is_cited_as_the_notes_are_now() {
+    let g = group("study");
+    let hanako = member("hanako", "study");
+    let (post_id, q) = post(&g);
+    g.bot.handle(&hanako, Command::Answer { post_id, choice: wrong(&q) });
+    reveal(&g);
+    let before = text(&g.bot.handle(&hanako, Command::Me));
+    assert!(before.contains(&format!("→ {}", q.source)), "{before}");
+    // Lines are added above the section: the same section now starts five lines later, and the
+    // line numbers of the question as it was posted would send the member to the wrong lines.
+    let mut moved = g.sections.clone();
+    let section = moved.iter_mut().find(|s| s.id == q.section_id).unwrap();
+    section.line_start += 5;
+    section.line_end += 5;
+    let now = section.citation();
+    let dir = tempfile::tempdir().unwrap();
+    let after = text(&bot_over(&g, moved, &dir.path().join("moved")).handle(&hanako, Command::Me));
+    assert!(after.contains(&format!("→ {now}　/source {}", q.section_id)), "{after}");
+    assert!(!after.contains(&format!("→ {}", q.source)), "{after}");
+    // The section is gone from the notes: nothing to reread is offered, the area still shows.
+    let gone: Vec<_> = g.sections.iter().filter(|s| s.id != q.section_id).cloned().collect();
+    let without = text(&bot_over(&g, gone, &dir.path().join("gone")).handle(&hanako, Command::Me));
+    assert!(without.contains("苦手なところ") && !without.contains("→ "), "{without}");
+}
+
 #[test]
 fn review_offers_the_missed_question_and_fsrs_spaces_right_later_than_wrong() {
     let g = group("study");

@@ -66,8 +66,25 @@ impl Bot {
             Ok(p) if p.answered == 0 && p.due == 0 => Reply::notice(
                 "まだ採点済みの回答がありません。チャンネルのクイズに答えるか /quiz で始めましょう（答えは発表後に集計されます）。",
             ),
-            Ok(p) => progress_reply(&p, now, desk.timezone),
+            Ok(mut p) => {
+                self.cite_as_now(&mut p);
+                progress_reply(&p, now, desk.timezone)
+            }
             Err(e) => store_failure(e),
+        }
+    }
+
+    /// Points each weak area's 「読み直す箇所」 at its section as the notes are now: a question
+    /// answered before the notes were edited carries the line numbers of then, and a section no
+    /// longer in the notes is not offered to reread.
+    fn cite_as_now(&self, p: &mut Progress) {
+        for area in &mut p.weakest {
+            if let Some((citation, id)) = &mut area.reread {
+                match self.sections.get(id.as_str()) {
+                    Some(section) => *citation = section.citation(),
+                    None => area.reread = None,
+                }
+            }
         }
     }
 

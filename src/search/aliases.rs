@@ -93,10 +93,33 @@ impl Spelling {
         if self.text.is_ascii() {
             mentions(text, &self.text)
         } else {
-            folded.contains(&self.folded)
+            folded.match_indices(self.folded.as_str()).any(|(at, _)| self.is_at(folded, at))
+        }
+    }
+
+    /// Whether the spelling occurs in `folded` at byte `at` as a word of it: a Latin spelling as
+    /// a whole word (`ri` not inside `priority`); a Japanese spelling of one or two characters
+    /// once folded (`ポリー`, Polly, is `ポリ`) as a katakana word of its own, not inside a longer
+    /// one (`ポリシー`); a longer one also inside compounds (`ラムダ` in `ラムダ関数`).
+    fn is_at(&self, folded: &str, at: usize) -> bool {
+        if !folded[at..].starts_with(&self.folded) {
+            return false;
+        }
+        let end = at + self.folded.len();
+        let (before, after) = (folded[..at].chars().next_back(), folded[end..].chars().next());
+        if self.text.is_ascii() {
+            !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+        } else if self.folded.chars().count() < MIN_INSIDE {
+            !before.is_some_and(super::kana::is_katakana) && !after.is_some_and(super::kana::is_katakana)
+        } else {
+            true
         }
     }
 }
+
+/// Shortest folded Japanese spelling found inside a longer word.
+const MIN_INSIDE: usize = 3;
 
 /// Long-vowel marks are optional in katakana names (ユーザーデータ / ユーザデータ).
 pub fn fold(text: &str) -> String {
@@ -154,31 +177,19 @@ fn by_first_char() -> &'static HashMap<char, Vec<&'static Spelling>> {
     })
 }
 
-/// The spellings `normalized` mentions: Japanese ones as substrings ignoring `ー`, Latin ones as
-/// whole words (`ri` must not match inside `priority`).
+/// The spellings `normalized` mentions, ignoring `ー`, each as [`Spelling::is_at`] finds it.
 pub fn find(normalized: &str) -> Found {
     let index = by_first_char();
     let folded = fold(normalized);
     let mut spellings = HashSet::new();
     for (at, c) in folded.char_indices() {
         for spelling in index.get(&c).into_iter().flatten() {
-            let end = at + spelling.folded.len();
-            if !folded[at..].starts_with(&spelling.folded) {
-                continue;
+            if spelling.is_at(&folded, at) {
+                spellings.insert(*spelling as *const Spelling as usize);
             }
-            if spelling.text.is_ascii() && !whole_word(&folded, at, end) {
-                continue;
-            }
-            spellings.insert(*spelling as *const Spelling as usize);
         }
     }
     Found { spellings }
-}
-
-fn whole_word(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(|c| c.is_ascii_alphanumeric()) && !after.is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 /// The normalized text with the other spellings of every name it mentions appended.

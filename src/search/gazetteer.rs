@@ -132,5 +132,14 @@ mod tests {
         assert!(names("EFSのパフォーマンスモードは？").iter().any(|n| n == "Elastic File System"));
         assert!(names("ラムダのコールドスタート").iter().any(|n| n == "Lambda"));
         assert!(names("CloudWatch Logsの保存期間").iter().all(|n| n != "CloudWatch"));
+        // A short katakana name is a word of its own, not a part of a longer word: ポリシー is
+        // not Polly (ポリー), while ポリーで読み上げ is.
+        assert!(
+            names("リポジトリポリシーとは").iter().all(|n| n != "Polly"),
+            "{:?}",
+            names("リポジトリポリシーとは")
+        );
+        assert!(names("ポリーで読み上げ").iter().any(|n| n == "Polly"));
+        assert!(names("ラムダアットエッジ").iter().any(|n| n == "Lambda"));
     }
 }

@@ -227,7 +227,7 @@ mod tests {
 
     #[test]
     fn markup_is_taken_out_of_what_is_shown() {
-        assert_eq!(clean("【停止しても継続できる】 機能。 ※注意。 続き"), "機能。 続き");
+        assert_eq!(clean("【停止しても継続できる】 機能。 ※注意。 続き"), "機能。続き");
         assert_eq!(clean("[依存関係]インストールを自動化"), "インストールを自動化");
         assert_eq!(clean("【R~シリーズ】 メモリ最適化"), "メモリ最適化");
         assert_eq!(clean("A ※補足 ・B"), "A ・B");
@@ -318,5 +318,23 @@ mod tests {
             pool.iter().filter(|q| q.question.contains("キャッシュサーバ、ビッグデータ分析など")).collect();
         assert_eq!(quoted.len(), 1, "{quoted:#?}");
         assert_eq!(quoted[0].kind, "scenario");
+    }
+
+    #[test]
+    fn japanese_is_shown_without_stray_spaces_and_a_quote_ends_before_a_list() {
+        assert_eq!(
+            clean("AWS が提供する オンプレミスやエッジ環境で Kubernetes クラスターを構築・運用できるソリューション 。"),
+            "AWS が提供するオンプレミスやエッジ環境で Kubernetes クラスターを構築・運用できるソリューション。"
+        );
+        assert_eq!(clean("EC2 フリート"), "EC2 フリート", "a space next to Latin letters stays");
+        assert_eq!(clean("送信元/送信先 チェック"), "送信元/送信先チェック");
+        let ecr = "Dockerコンテナイメージを保存・管理でき、デプロイが簡単にできる。・AWS CLIでECRにログインする時は…";
+        assert_eq!(lead(ecr), "Dockerコンテナイメージを保存・管理でき、デプロイが簡単にできる。");
+        assert_eq!(lead("構築・運用できるソリューション。"), "構築・運用できるソリューション。");
+        assert_eq!(
+            lead("短い。・一つめの項目がとても長い説明"),
+            "短い。・一つめの項目がとても長い説明",
+            "too little before the list"
+        );
     }
 }

@@ -293,11 +293,28 @@ pub(super) fn term_question(name: &Name, kin: &[Name]) -> Option<Question> {
     if !name.described() {
         return None;
     }
-    let shown = mask(&shorten(&name.description, QUESTION_CHARS), &variants(&name.term));
+    let shown = mask(&shorten(lead(&name.description), QUESTION_CHARS), &variants(&name.term));
     let distractors = distinct_choices(&name.term, kin.iter().map(|n| n.term.clone()));
     let question = format!("{}次の説明に当てはまるものはどれ？\n「{shown}」", name.among());
     let kind = if name.section.kind == SectionKind::Item { "item" } else { "term" };
     build(name.section, kind, "", question, name.term.clone(), distractors, &name.description)
+}
+
+/// A description up to its first bullet (`。・AWS CLIで…`: a `・` after a sentence's end or a
+/// space, not the `・` of `構築・運用`), when what comes before says enough: a service's lead
+/// text followed by a list of tips reads as one quote only up to the list.
+pub(super) fn lead(description: &str) -> &str {
+    let mut previous = ' ';
+    for (at, c) in description.char_indices() {
+        if c == '・' && at > 0 && matches!(previous, '。' | ' ' | '　') {
+            let before = description[..at].trim_end();
+            if before.chars().filter(|c| c.is_alphanumeric()).count() >= MIN_DESCRIPTION_CHARS {
+                return before;
+            }
+        }
+        previous = c;
+    }
+    description
 }
 
 /// What does this term do? Each choice is the first sentence of a sibling's description, with

@@ -33,11 +33,31 @@ pub fn clean(text: &str) -> String {
         out.push(c);
         rest = &rest[c.len_utf8()..];
     }
-    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let out = japanese_spacing(&out.split_whitespace().collect::<Vec<_>>().join(" "));
     // `①スポットブロック`: the notes' numbering is not part of the name.
     out.trim_start_matches(|c: char| ('\u{2460}'..='\u{2473}').contains(&c))
         .trim_matches(['、', ' '])
         .to_owned()
+}
+
+/// `text` without the spaces Japanese does not write: between two Japanese characters (`AWS が
+/// 提供する オンプレミス` → `提供するオンプレミス`) and before a closing mark (`ソリューション 。`).
+/// A space next to Latin letters or digits stays (`EC2 フリート`, `AWS が`).
+fn japanese_spacing(text: &str) -> String {
+    let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF08}' | '\u{FF09}');
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let (before, after) = (i.checked_sub(1).map(|j| chars[j]), chars.get(i + 1).copied());
+            let closing = after.is_some_and(|a| matches!(a, '。' | '、' | '）' | '」' | '』'));
+            if closing || (before.is_some_and(japanese) && after.is_some_and(japanese)) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Skips a `※` note at the start of `rest`: it runs to the end of its sentence, or to the next
@@ -135,8 +155,8 @@ mod tests {
             clean("一定時間だけアクセスを許可 (※オブジェクトのアップロードに利用できる)"),
             "一定時間だけアクセスを許可"
         );
-        assert_eq!(clean("許可する (S3のみ ※署名が要る) 。次の文。"), "許可する (S3のみ ) 。次の文。");
-        assert_eq!(clean("停止できる。※注意。再開できる。"), "停止できる。 再開できる。");
+        assert_eq!(clean("許可する (S3のみ ※署名が要る) 。次の文。"), "許可する (S3のみ )。次の文。");
+        assert_eq!(clean("停止できる。※注意。再開できる。"), "停止できる。再開できる。");
     }
 
     #[test]
