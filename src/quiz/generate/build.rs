@@ -23,9 +23,14 @@ pub(super) fn build(
     distractors: Vec<String>,
     explanation: &str,
 ) -> Option<Question> {
-    // A wrong choice the stem names (`OAIより詳細に…` with OAI offered) is ruled out by reading:
-    // it is not offered.
-    let stem = key(&question);
+    // A wrong choice the quote names (`OAIより詳細に…` with OAI offered) is ruled out by reading:
+    // it is not offered. The frame around the quote names the heading all choices share
+    // (`WorkSpaces Familyについて、` for WorkSpaces and WorkSpaces Core) and rules out nothing.
+    let quoted = match (question.find('「'), question.rfind('」')) {
+        (Some(a), Some(b)) if a < b => &question[a..b],
+        _ => question.as_str(),
+    };
+    let stem = key(quoted);
     let distractors: Vec<String> = distractors.into_iter().filter(|d| !stem.contains(&key(d))).collect();
     // Three of a kind (three compared columns, a name with two siblings) make a three-choice
     // question: better than a fourth choice of another kind.

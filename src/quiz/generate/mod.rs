@@ -337,4 +337,18 @@ mod tests {
             "too little before the list"
         );
     }
+
+    #[test]
+    fn a_familys_editions_are_asked_among_each_other() {
+        let notes = "貸し出しサービス\nWorkSpaces Family\n仮想デスクトップサービスの総称。\nWorkSpaces\nユーザー向けの仮想クラウドベースのWindowsやLinuxのデスクトップを提供。\nWorkSpaces Core\nサードパーティのVDIソフトウェア向けの仮想デスクトップインフラAPI。\nWorkSpaces Secure Browser\n社内WebサイトやSaaSアプリにアクセスするための安全で低コストのブラウザサービス。\n";
+        let all = candidates(&text::parse("n.txt", notes));
+        let core = all
+            .iter()
+            .find(|q| q.kind == "scenario" && q.answer() == "WorkSpaces Core")
+            .unwrap_or_else(|| panic!("a scenario on WorkSpaces Core: {all:#?}"));
+        // The frame names the family (`WorkSpaces Familyについて`), which rules out no edition.
+        assert!(core.question.starts_with("WorkSpaces Familyについて、"), "{}", core.question);
+        assert!(core.choices.iter().any(|c| c == "WorkSpaces"), "{core:#?}");
+        assert_eq!(core.choices.len(), 3);
+    }
 }

@@ -36,7 +36,7 @@ pub(super) fn name(section: &Section) -> Option<Name<'_>> {
         }
         // A service (a heading right under a category that names an AWS service) and its lead
         // text. A topic filed the same way (`AWSコンテナオーケストレーションサービス`) is not one.
-        SectionKind::Heading if is_service(section) => {
+        SectionKind::Heading if is_service(section) || is_edition(section) => {
             if gazetteer::named(&normalize(&section.title)).is_empty() {
                 return None;
             }
@@ -48,7 +48,7 @@ pub(super) fn name(section: &Section) -> Option<Name<'_>> {
     // a service (`Cloud Front › プリンシパル`, `› キャッシュミス`, `VPC › ENI`) are a glossary of
     // unlike things: none is a fair distractor for another. Things of one kind sit under a
     // heading that names the kind (`EC2 › 品質改善`, `[配分戦略]`).
-    if section.path.len() <= 3 && !is_service(section) {
+    if section.path.len() <= 3 && !is_service(section) && !is_edition(section) {
         return None;
     }
     // `| pending: 実行前 | stopped: 停止状態 |` pairs states; it is not a term and its definition.
@@ -94,6 +94,16 @@ pub(super) fn is_step(term: &str) -> bool {
 /// A heading right under a category heading: a service (`仮想サーバー › EC2`).
 pub(super) fn is_service(section: &Section) -> bool {
     section.kind == SectionKind::Heading && section.path.len() == 2
+}
+
+/// A heading right under a service that the gazetteer knows as a service of its own: one of a
+/// family's editions (`WorkSpaces Family › WorkSpaces`, `› WorkSpaces Core`, `› WorkSpaces Secure
+/// Browser`), offered with its sister editions.
+fn is_edition(section: &Section) -> bool {
+    section.kind == SectionKind::Heading
+        && section.path.len() == 3
+        && !gazetteer::named(&normalize(&section.path[1])).is_empty()
+        && !gazetteer::named(&normalize(&section.title)).is_empty()
 }
 
 impl Name<'_> {

@@ -88,7 +88,11 @@ pub(super) fn few_per_table(questions: Vec<Question>) -> Vec<Question> {
 /// lists uses (`高性能/高負荷なデータベース、キャッシュサーバ…など`) makes a scenario and a term
 /// question with one quote, which is one question asked twice.
 pub(super) fn one_stem_once(questions: Vec<Question>) -> Vec<Question> {
-    let quote = |q: &Question| q.question.split_once('「').map(|(_, rest)| rest.to_owned());
+    let quote = |q: &Question| {
+        q.question
+            .split_once('「')
+            .map(|(_, rest)| rest.trim_end_matches('」').trim_end_matches('。').to_owned())
+    };
     let mut best: HashMap<(String, String), usize> = HashMap::new();
     for q in &questions {
         if let Some(text) = quote(q) {
