@@ -79,8 +79,13 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
     for q in candidates(sections) {
         // A giveaway is not blanked out: a blank that hides part of the answer's name while the
         // rest stays (`〇〇されないこと` for キャッシュミス) is a riddle with the answer in it.
-        if !leaks(&q) && words.flaws(&q).is_empty() {
+        if leaks(&q) {
+            continue;
+        }
+        if words.flaws(&q).is_empty() {
             out.push(q);
+        } else if let Some(plain) = unframed(&q).filter(|u| words.flaws(u).is_empty()) {
+            out.push(plain);
         }
     }
     let mut pool = balance(best_per_fact(few_per_table(one_stem_once(out))), sections);
@@ -90,6 +95,19 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
             crate::corpus::cited_text(sections, &q.source).map_or_else(String::new, |t| super::digest(&t));
     }
     Ok(pool)
+}
+
+/// The question without the frame that names where its choices come from (`EC2のクラスター構成
+/// のうち、`, `VPC（各エンドポイントの比較）で、`), for a frame that gives the answer away
+/// (クラスター, when only クラスタープレイスメントグループ says it): the choices still show what
+/// is compared. `None` when there is no frame before the quote.
+fn unframed(q: &Question) -> Option<Question> {
+    let comma = q.question.find('、')?;
+    if q.question.find('「').is_some_and(|quote| quote < comma) {
+        return None;
+    }
+    let rest = &q.question[comma + '、'.len_utf8()..];
+    Some(Question { question: rest.to_owned(), ..q.clone() })
 }
 
 /// Longest note on a choice.
@@ -350,5 +368,18 @@ mod tests {
         assert!(core.question.starts_with("WorkSpaces Familyについて、"), "{}", core.question);
         assert!(core.choices.iter().any(|c| c == "WorkSpaces"), "{core:#?}");
         assert_eq!(core.choices.len(), 3);
+    }
+
+    #[test]
+    fn a_frame_that_gives_the_answer_away_is_left_out() {
+        let notes = "仮想サーバー\nEC2\nクラスター構成\n| クラスタープレイスメントグループ | 単一のAZ内のインスタンスを論理的にグループ化したもの。低いネットワークレイテンシー。 |\n| パーティションプレイスメントグループ | 論理パーティションに分散させ、ハードウェア障害の影響を減らす。 |\n| スプレッドプレイスメントグループ | それぞれ異なるハードウェアに配置されるインスタンスのグループ。 |\n";
+        let pool = generate(&text::parse("n.txt", notes)).unwrap();
+        let cluster = pool
+            .iter()
+            .find(|q| q.kind == "term" && q.answer() == "クラスタープレイスメントグループ")
+            .unwrap_or_else(|| panic!("a term question on the cluster group: {pool:#?}"));
+        assert!(cluster.question.starts_with("次の説明に当てはまるものはどれ？"), "{}", cluster.question);
+        // A frame that gives nothing away stays.
+        assert!(pool.iter().any(|q| q.question.starts_with("EC2のクラスター構成のうち、")), "{pool:#?}");
     }
 }

@@ -45,7 +45,8 @@ pub struct Words {
 
 /// The fixed phrasing the generator puts around what it asks.
 const BOILERPLATE: &str = "次の説明に当てはまるものはどれ？ の説明として正しいものはどれ？ \
-    空欄に入るのはどれ？ なのはどれ？ 次のような場合に選ぶのはどれ？ が特徴のものはどれ？ 項目";
+    空欄に入るのはどれ？ なのはどれ？ 次のような場合に選ぶのはどれ？ が特徴のものはどれ？ 項目 \
+    AWSのサービスのうち";
 
 impl Words {
     pub fn new() -> Result<Words, lindera::error::LinderaError> {
@@ -132,7 +133,10 @@ impl Words {
         if let Some(w) = given.first() {
             return Some((*w).clone());
         }
-        self.inside_a_compound(q, &stem).or_else(|| translated(q))
+        // The frame around the quote counts here: `EC2のクラスター構成のうち、` gives away
+        // クラスタープレイスメントグループ when no other choice says クラスター.
+        let whole = self.of(&q.question);
+        self.inside_a_compound(q, &whole).or_else(|| translated(q))
     }
 
     /// A katakana or English word that the stem and only the right choice share as a part of a

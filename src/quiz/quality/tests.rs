@@ -138,6 +138,35 @@ fn an_english_name_translated_in_the_stem_is_a_giveaway() {
 }
 
 #[test]
+fn a_frame_that_only_the_answer_shares_a_word_with_is_a_giveaway() {
+    let mut words = Words::new().unwrap();
+    let choices = [
+        "クラスタープレイスメントグループ",
+        "スプレッドプレイスメントグループ",
+        "パーティションプレイスメントグループ",
+    ];
+    let framed = question(
+        "EC2のクラスター構成のうち、次の説明に当てはまるものはどれ？\n「単一AZ内で低レイテンシー。」",
+        &choices,
+        0,
+    );
+    assert!(
+        matches!(words.giveaway(&framed), Some(w) if w.starts_with("クラスタ")),
+        "{:?}",
+        words.giveaway(&framed)
+    );
+    let plain = question("次の説明に当てはまるものはどれ？\n「単一AZ内で低レイテンシー。」", &choices, 0);
+    assert_eq!(words.giveaway(&plain), None);
+    // The generator's own frame for services says nothing.
+    let service = question(
+        "AWSのサービスのうち、「ライブストリーミング」が特徴のものはどれ？",
+        &["IVS(Interactive Video Service)", "Elastic Transcoder", "CloudSearch"],
+        0,
+    );
+    assert_eq!(words.giveaway(&service), None);
+}
+
+#[test]
 fn markup_and_cut_choices_are_flaws() {
     let mut words = Words::new().unwrap();
     let q = question("「X」の説明として正しいものはどれ？", &["A。※注", "B…", "C", "D"], 2);
