@@ -149,8 +149,9 @@ fn loanwords(out_dir: &Path) {
 
 /// English → Japanese for common words written with kanji: every EDICT entry marked common `(P)`
 /// whose headword has a kanji (`動画 [どうが] /(n) moving picture/video/(P)/`), with each gloss
-/// that is one plain English word of four letters or more (`video` → 動画). The quiz uses it to
-/// see a stem that translates the answer's English name (`Interactive Video Service`, 動画).
+/// that is one plain English word of four letters or more (`video` → 動画), or one such word with
+/// a particle (`searching for` → 検索, `to terminate`). The quiz uses it to see a stem that
+/// translates the answer's English name (`Interactive Video Service`, 動画).
 fn translations(text: &str) -> Vec<(String, (usize, u8), String)> {
     let mut pairs = Vec::new();
     for line in text.lines() {
@@ -161,12 +162,25 @@ fn translations(text: &str) -> Vec<(String, (usize, u8), String)> {
             continue;
         }
         for (i, gloss) in rest.trim_end_matches('/').split('/').enumerate() {
-            if let Some(english) = plain_gloss(gloss).filter(|e| e.len() >= 4 && !e.contains(' ')) {
+            if let Some(english) = plain_gloss(gloss).and_then(|g| gloss_word(&g)).filter(|e| e.len() >= 4) {
                 pairs.push((english, (i, 1), word.to_owned()));
             }
         }
     }
     pairs
+}
+
+/// The one content word of a plain gloss: `video`, `searching for` → `searching`, `to spread`
+/// → `spread`; `None` for two content words (`moving picture`).
+fn gloss_word(gloss: &str) -> Option<String> {
+    const PARTICLES: &[&str] =
+        &["for", "up", "out", "off", "on", "in", "to", "with", "at", "of", "into", "over", "down", "about"];
+    match gloss.split_once(' ') {
+        None => Some(gloss.to_owned()),
+        Some(("to", word)) => Some(word.to_owned()),
+        Some((word, particle)) if PARTICLES.contains(&particle) => Some(word.to_owned()),
+        Some(_) => None,
+    }
 }
 
 /// A gloss with its `(n)`, `(1)`, `(comp)`, `{comp}` notes removed, lowercased, when what is left

@@ -235,6 +235,11 @@ mod tests {
         assert!(translations("Video").contains(&"動画"), "{:?}", translations("video"));
         assert!(translations("termination").contains(&"終了"), "{:?}", translations("termination"));
         assert!(translations("prices").contains(&"価格"), "{:?}", translations("prices"));
+        assert!(
+            translations("search").contains(&"検索"),
+            "from `searching for`: {:?}",
+            translations("search")
+        );
         assert!(translations("set").is_empty(), "short words are too ambiguous");
         assert!(translations("zzzzword").is_empty());
         assert_eq!(stem("prices"), stem("price"));
