@@ -8,6 +8,7 @@ pub mod generate;
 pub mod learning;
 pub mod period;
 pub mod quality;
+pub mod retired;
 pub mod review;
 pub mod runner;
 pub mod schedule;

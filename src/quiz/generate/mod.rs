@@ -91,6 +91,11 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
     let mut pool = balance(best_per_fact(few_per_table(one_stem_once(out))), sections);
     annotate(&mut pool, sections);
     for q in &mut pool {
+        // What is asked is the answer, or the term of a definition question.
+        let asked = if q.kind == "definition" { q.question.clone() } else { q.answer().to_owned() };
+        if let Some(note) = super::retired::note_for(&asked) {
+            q.explanation = format!("{}（注: {note}）", q.explanation);
+        }
         q.source_digest =
             crate::corpus::cited_text(sections, &q.source).map_or_else(String::new, |t| super::digest(&t));
     }
