@@ -196,7 +196,10 @@ fn a_question_whose_answer_aws_has_retired_says_so_in_its_reveal() {
     let spot_blocks: Vec<&Question> = pool.iter().filter(|q| q.answer() == "スポットブロック").collect();
     assert!(!spot_blocks.is_empty(), "the notes ask about Spot Blocks");
     for q in spot_blocks {
-        assert!(q.explanation.contains("（注: スポットブロック") && q.explanation.contains("提供を終了"), "{q:#?}");
+        assert!(
+            q.explanation.contains("（注: スポットブロック") && q.explanation.contains("提供を終了"),
+            "{q:#?}"
+        );
     }
     // A current feature carries no such note.
     let fleet = pool.iter().find(|q| q.answer() == "スポットフリート").expect("a Spot Fleet question");
