@@ -6,10 +6,10 @@ fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let searcher = Searcher::new(index::build(dir.path(), &corpus.sections, &corpus.digest)?)?;
     let question = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
-    let a = searcher.analyze(&question)?;
+    let (a, _) = searcher.search(&question, 1)?;
     println!(
-        "normalized: {}\nmorph: {:?}\nbigrams: {:?}\nsubject: {:?}",
-        a.normalized, a.morph, a.bigrams, a.subject_typed
+        "normalized: {}\nmorph: {:?}\nbigrams: {:?}\nsubject: {:?}\nrelated: {:?}\nbridged: {:?}\nother scripts: {:?}",
+        a.normalized, a.morph, a.bigrams, a.subject_typed, a.related, a.bridged, a.other_scripts
     );
     for hit in searcher.search_analyzed(&a, 5)? {
         println!("{:.2} {}", hit.score, hit.section.citation());

@@ -163,9 +163,9 @@ fn tuning_set_confidence_floor() {
 #[test]
 fn everyday_wording_tuning_set_floor() {
     let (t, misses) = report("tuning-everyday");
-    // Measured: recall@1 0.789, recall@3 0.930, confident right 0.521, confident wrong 0.049
+    // Measured: recall@1 0.796, recall@3 0.937, confident right 0.535, confident wrong 0.042
     // (0.394 / 0.028 with coverage alone deciding).
-    assert!(t.recall_at_1() >= 0.77, "recall@1 {:.3}\n{misses}", t.recall_at_1());
+    assert!(t.recall_at_1() >= 0.78, "recall@1 {:.3}\n{misses}", t.recall_at_1());
     assert!(t.recall_at_3() >= 0.90, "recall@3 {:.3}\n{misses}", t.recall_at_3());
     assert!(t.confident_right_rate() >= 0.49, "right {:.3}\n{misses}", t.confident_right_rate());
     assert!(t.confident_wrong_rate() <= 0.05, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
@@ -216,6 +216,14 @@ fn a_definition_question_gets_the_section_it_names_not_one_that_uses_its_words()
     // question asks what hibernation is, and the row titled ハイバネーション answers it.
     assert_top("EC2の休止状態って何？", 138);
     assert_top("休止状態とは", 138);
+}
+
+#[test]
+fn asking_what_kind_of_service_a_thing_is_gets_the_thing_not_its_parts() {
+    // 「…って何のサービス」 asks what Outposts is: the Outposts section, not Outposts rack or
+    // server, whose titles hold the name and more (both came first before).
+    assert_top("アウトポストとはどういうサービスですか", 435);
+    assert_top("Outpostsって何のサービス", 435);
 }
 
 #[test]

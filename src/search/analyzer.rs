@@ -160,6 +160,12 @@ pub fn content_only(segmenter: &Segmenter, normalized: &str) -> Result<String, L
 /// Markers of a definition question: 「Xとは」「Xって何」「Xについて」.
 const DEFINITION_MARKERS: &[&str] = &["とは", "って", "について"];
 
+/// Words for what kind of thing something is, which a definition question may end with
+/// (「Xって何のサービス？」「Xとはどういう考え方？」「Xってどんな機能？」): they ask what X is, nothing
+/// more specific. Generic category nouns of Japanese, not words of any set of notes.
+const WHAT_KIND_OF: &[&str] =
+    &["サービス", "機能", "もの", "考え方", "概念", "仕組み", "意味", "役割", "ツール"];
+
 /// What a definition question asks about: X in 「Xとは？」「Xって何ですか」「Xについて教えて」,
 /// or the whole question when it is only a name (no particle, no verb). `None` for any other
 /// question, including 「Xとは何のためにある？」 whose tail asks something more specific.
@@ -168,7 +174,11 @@ pub fn subject(segmenter: &Segmenter, normalized: &str) -> Result<Option<String>
     for marker in DEFINITION_MARKERS {
         if let Some(at) = text.find(marker) {
             let (head, tail) = (text[..at].trim(), &text[at + marker.len()..]);
-            let tail_is_boilerplate = content_only(segmenter, tail)?.chars().all(|c| !c.is_alphanumeric());
+            let mut rest = content_only(segmenter, tail)?;
+            for word in WHAT_KIND_OF {
+                rest = rest.replace(word, " ");
+            }
+            let tail_is_boilerplate = rest.chars().all(|c| !c.is_alphanumeric());
             return Ok((!head.is_empty() && tail_is_boilerplate).then(|| head.to_owned()));
         }
     }
@@ -358,6 +368,9 @@ mod tests {
         assert_eq!(subject("ハイバネーション").as_deref(), Some("ハイバネーション"));
         assert_eq!(subject("起動制約とは何のためにある？").as_deref(), Some("起動制約"));
         assert_eq!(subject("起動制約ではどのIAMロールを使う？"), None);
+        assert_eq!(subject("アウトポストって何のサービス？").as_deref(), Some("アウトポスト"));
+        assert_eq!(subject("責任共有モデルとはどういう考え方ですか").as_deref(), Some("責任共有モデル"));
+        assert_eq!(subject("Outpostsって何のサービスと連携する？"), None);
         assert_eq!(subject("インスタンスの中断を減らすには"), None);
     }
 
