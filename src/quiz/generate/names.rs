@@ -7,11 +7,11 @@ use super::*;
 /// (such a name is still a fine distractor for its siblings).
 #[derive(Debug, Clone)]
 pub(super) struct Name<'a> {
-    section: &'a Section,
+    pub(super) section: &'a Section,
     /// The name as members see it: without `【…】` taglines and `[…]` labels.
-    term: String,
+    pub(super) term: String,
     /// The description without markup.
-    description: String,
+    pub(super) description: String,
     /// A leading `【…】` tagline of the description, if any.
     tagline: Option<String>,
 }
@@ -132,7 +132,7 @@ impl Name<'_> {
     /// The heading the name sits under, as the kind of the choices (`配分戦略`), when short.
     fn category(&self) -> Option<String> {
         let path = &self.section.path;
-        let parent = heading_text(path.get(path.len().checked_sub(2)?)?);
+        let parent = kind_of(&heading_text(path.get(path.len().checked_sub(2)?)?))?;
         let chars = parent.chars().count();
         ((2..=CATEGORY_CHARS).contains(&chars) && markup_free(&parent)).then_some(parent)
     }
@@ -161,91 +161,30 @@ pub(super) fn heading_text(title: &str) -> String {
     clean(inner)
 }
 
+/// A heading as the kind of what is under it, or `None` when it names an aspect rather than a
+/// kind: `その他機能` → `機能`, `各エンドポイントの比較` → `エンドポイント`; `サーバー占有率`,
+/// `品質改善`, `特徴とメリット` are the note-taker's labels (a rate, an improvement, merits), and
+/// 「EC2のサーバー占有率のうち」 does not say what the choices are.
+pub(super) fn kind_of(heading: &str) -> Option<String> {
+    let mut kind = heading.trim();
+    kind = kind.strip_prefix("その他の").or_else(|| kind.strip_prefix("その他")).unwrap_or(kind);
+    kind = kind.strip_prefix('各').unwrap_or(kind);
+    kind = kind.strip_suffix("の比較").or_else(|| kind.strip_suffix("比較")).unwrap_or(kind);
+    // 「仕組み(構造)」: the gloss in brackets is the note-taker's, not part of the kind.
+    kind = kind.split(['(', '（']).next().unwrap_or(kind).trim();
+    let aspect = ASPECTS.iter().any(|a| kind.ends_with(a));
+    (!aspect && kind.chars().count() >= 2).then(|| kind.to_owned())
+}
+
+/// Last words of a heading that names an aspect of a thing, not a kind of things: headings of
+/// study notes in general (a rate, an improvement, merits, features, an overview, a summary,
+/// points), not of any one set of notes.
+const ASPECTS: &[&str] = &["率", "改善", "メリット", "デメリット", "特徴", "概要", "まとめ", "注意点"];
+
 /// A service's name without its gloss: `EC2(Elastic Compute Cloud)` → `EC2`.
 pub(super) fn short_name(service: &str) -> String {
     let head = service.split(['(', '（']).next().unwrap_or(service).trim();
     clean(if head.is_empty() { service } else { head })
-}
-
-/// The names under the same heading (rows of one table, items under one heading), nearest first.
-pub(super) fn siblings<'a>(all: &[Name<'a>], elsewhere: &[bool], i: usize) -> Vec<Name<'a>> {
-    let me = &all[i];
-    let parent = &me.section.path[..me.section.path.len().saturating_sub(1)];
-    let mut seen: HashSet<String> = HashSet::from([key(&me.term)]);
-    let mut kin: Vec<(usize, usize, &Name)> = all
-        .iter()
-        .enumerate()
-        .filter(|(j, n)| {
-            *j != i && n.section.path.len() == me.section.path.len() && n.section.path.starts_with(parent)
-        })
-        .map(|(j, n)| (j.abs_diff(i), j, n))
-        .collect();
-    // Services are all of one kind, whichever category the notes file them under.
-    if is_service(me.section) {
-        kin.extend(
-            all.iter()
-                .enumerate()
-                .filter(|(j, n)| *j != i && is_service(n.section) && !n.section.path.starts_with(parent))
-                .map(|(j, n)| (j.abs_diff(i) + all.len(), j, n)),
-        );
-    }
-    kin.sort_by_key(|(distance, _, _)| *distance);
-    // A heading that lists two kinds (`インスタンスの種類`: purchase options, and メモリ最適化インスタンス,
-    // which is メモリ最適化 of [インスタンスファミリー]): names also listed under another heading are a
-    // kind of their own.
-    let mine = elsewhere[i];
-    // Most names of a heading that end in one word (…インスタンス) are of that kind; one that ends
-    // otherwise (ステータスチェック under インスタンスの種類) is not offered with them, nor they with it.
-    let group: Vec<Option<&str>> =
-        std::iter::once(me).chain(kin.iter().map(|(_, _, n)| *n)).map(|n| head(&n.term)).collect();
-    let shared =
-        group.iter().flatten().find(|h| group.iter().filter(|g| g.as_ref() == Some(*h)).count() >= 3);
-    let of_shared = |n: &Name| shared.is_some() && head(&n.term) == shared.copied();
-    let me_shared = of_shared(me);
-    kin.into_iter()
-        .filter(|(_, j, _)| elsewhere[*j] == mine)
-        .filter(|(_, _, n)| of_shared(n) == me_shared)
-        .map(|(_, _, n)| (*n).clone())
-        .filter(|n| seen.insert(key(&n.term)))
-        .collect()
-}
-
-/// The word a name ends in, in English when the loanword table knows it: `リザーブドインスタンス`
-/// and `メモリ最適化インスタンス` → instance, `ステータスチェック` → check. `None` for a name that
-/// does not end in katakana.
-fn head(term: &str) -> Option<&'static str> {
-    let normalized = normalize(term.trim());
-    let tail = &normalized[normalized.trim_end_matches(crate::search::kana::is_katakana).len()..];
-    let parts = crate::search::loanwords::english_parts(tail);
-    parts.last().and_then(|glosses| glosses.first().copied())
-}
-
-/// For each name, whether a name under another heading has the same [`core_key`] and this one is
-/// not its home: computed once for all names (each name's siblings are filtered by it). The home
-/// is the heading that writes the name plainly (`メモリ最適化` of [インスタンスファミリー]), so
-/// that table keeps all its rows together, and the heading that adds a generic word
-/// (`メモリ最適化インスタンス` among the purchase options) is the one where it is a visitor.
-pub(super) fn listed_elsewhere(all: &[Name]) -> Vec<bool> {
-    let keys: Vec<String> = all.iter().map(|n| key(&n.term)).collect();
-    let cores: Vec<String> = all.iter().map(|n| core_key(&n.term)).collect();
-    let plain = |i: usize| keys[i] == cores[i];
-    (0..all.len())
-        .map(|i| {
-            (0..all.len()).any(|j| {
-                cores[j] == cores[i] && all[j].parent() != all[i].parent() && (!plain(i) || plain(j))
-            })
-        })
-        .collect()
-}
-
-/// A name's [`key`] without a generic last word (`メモリ最適化インスタンス` → `メモリ最適化`).
-fn core_key(term: &str) -> String {
-    let key = key(term);
-    ["インスタンス", "サービス", "機能", "タイプ"]
-        .iter()
-        .find_map(|g| key.strip_suffix(&normalize(g)).filter(|k| k.chars().count() >= 3))
-        .unwrap_or(&key)
-        .to_owned()
 }
 
 /// Which one would you choose for this? From a sentence saying what the name is for.
@@ -303,7 +242,7 @@ pub(super) fn term_question(name: &Name, kin: &[Name]) -> Option<Question> {
     if !name.described() {
         return None;
     }
-    let shown = mask(&shorten(lead(&name.description), QUESTION_CHARS), &variants(&name.term));
+    let shown = mask(&shorten(defining(lead(&name.description)), QUESTION_CHARS), &variants(&name.term));
     let distractors = distinct_choices(&name.term, kin.iter().map(|n| n.term.clone()));
     let question = format!("{}次の説明に当てはまるものはどれ？\n「{shown}」", name.among());
     let kind = if name.section.kind == SectionKind::Item { "item" } else { "term" };
@@ -326,6 +265,24 @@ pub(super) fn lead(description: &str) -> &str {
     }
     description
 }
+
+/// The sentences of a description that define the thing: the first, when it says enough
+/// ([`DEFINING_CHARS`] letters and digits), else as many as do. What follows (「インスタンスが
+/// インターネットにアクセスするには…」 after hibernation's definition, a ※ remark) is about
+/// something else as often as not, and a quote that wanders reads as a riddle.
+pub(super) fn defining(description: &str) -> &str {
+    let mut letters = 0;
+    for (at, c) in description.char_indices() {
+        if c == '。' && letters >= DEFINING_CHARS {
+            return &description[..at + c.len_utf8()];
+        }
+        letters += usize::from(c.is_alphanumeric());
+    }
+    description
+}
+
+/// Letters and digits a description's first sentences must have to be shown alone.
+const DEFINING_CHARS: usize = 24;
 
 /// What does this term do? Each choice is the first sentence of a sibling's description, with
 /// its own name masked (so every choice reads alike and none names the asked term).
@@ -392,4 +349,32 @@ pub(super) fn first_sentence(description: &str) -> Option<String> {
     let chars = first.chars().count();
     // `(スタンダード / コンバーティブル)(数年間契約…)` is an aside, not what the thing is.
     ((MIN_CHOICE_CHARS..=CHOICE_CHARS).contains(&chars) && !aside(first)).then(|| first.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_heading_is_a_kind_only_when_it_names_one() {
+        assert_eq!(kind_of("その他機能").as_deref(), Some("機能"));
+        assert_eq!(kind_of("その他ヘッダー").as_deref(), Some("ヘッダー"));
+        assert_eq!(kind_of("各エンドポイントの比較").as_deref(), Some("エンドポイント"));
+        assert_eq!(kind_of("仕組み(構造)").as_deref(), Some("仕組み"));
+        assert_eq!(kind_of("配分戦略").as_deref(), Some("配分戦略"));
+        // A rate, an improvement, merits: what the note-taker wrote about, not what the choices are.
+        for aspect in ["サーバー占有率", "品質改善", "特徴とメリット"] {
+            assert_eq!(kind_of(aspect), None, "{aspect}");
+        }
+    }
+
+    #[test]
+    fn a_quoted_description_stops_after_the_sentence_that_defines() {
+        let hibernation = "インスタンスが停止する前にメインメモリが保持する内容を待避させ、作業途中から再開できるようにする機能。インスタンスがインターネットにアクセスするには、パブリックIPアドレスが必要となる。";
+        assert_eq!(defining(hibernation), "インスタンスが停止する前にメインメモリが保持する内容を待避させ、作業途中から再開できるようにする機能。");
+        // A first sentence too short to say what the thing is keeps the next one.
+        let oai = "オブジェクトのアクセス権の許可を付与する。S3で機能する。";
+        assert_eq!(defining(oai), oai);
+        assert_eq!(defining("句点のない説明"), "句点のない説明");
+    }
 }

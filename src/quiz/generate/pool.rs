@@ -16,9 +16,21 @@ pub(crate) fn service_of(path: &[String]) -> &str {
 }
 
 /// The pool with each service at most [`OVER_SHARE`] times its share of the notes' lines (plus
-/// one question), so a service with one long comparison table does not crowd out the others. The
+/// two questions), so a service with one long comparison table does not crowd out the others. The
 /// questions of the least wanted kinds go first.
-pub(super) fn balance(pool: Vec<Question>, sections: &[Section]) -> Vec<Question> {
+pub(super) fn balance(mut pool: Vec<Question>, sections: &[Section]) -> Vec<Question> {
+    // The share is of the pool that is kept: taking questions away shrinks every cap, so this
+    // is repeated until nothing more goes (a few rounds; each one only takes away).
+    loop {
+        let before = pool.len();
+        pool = balance_once(pool, sections);
+        if pool.len() == before {
+            return pool;
+        }
+    }
+}
+
+fn balance_once(pool: Vec<Question>, sections: &[Section]) -> Vec<Question> {
     let mut lines: HashMap<&str, usize> = HashMap::new();
     for section in sections {
         *lines.entry(service_of(&section.path)).or_default() += section.line_end + 1 - section.line_start;
@@ -26,7 +38,7 @@ pub(super) fn balance(pool: Vec<Question>, sections: &[Section]) -> Vec<Question
     let total = lines.values().sum::<usize>().max(1) as f64;
     let cap = |service: &str| {
         let share = lines.get(service).copied().unwrap_or(0) as f64 / total;
-        (share * pool.len() as f64 * OVER_SHARE).floor() as usize + 1
+        (share * pool.len() as f64 * OVER_SHARE).floor() as usize + 2
     };
     let mut order: Vec<usize> = (0..pool.len()).collect();
     order.sort_by_key(|&i| (rank(&pool[i].kind), i));

@@ -104,13 +104,14 @@ fn cell_note(thing: &str, property: &str, value: Option<&String>, line: usize) -
     format!("{thing} — {property}: {} (L{line})", shorten(value, NOTE_CHARS))
 }
 
-/// What the stem says is compared: 「VPC（各エンドポイントの比較）で、」.
+/// What the stem says is compared: 「VPCのエンドポイントのうち、」 for the table
+/// `[各エンドポイントの比較]` under VPC, 「ECRのスキャンタイプのうち、」.
 fn context(section: &Section) -> String {
     let service = section.path.get(1).map(|s| short_name(s)).unwrap_or_default();
-    match (service.is_empty(), heading_text(&section.title)) {
+    match (service.is_empty(), kind_of(&heading_text(&section.title)).unwrap_or_default()) {
         (true, title) if title.is_empty() => String::new(),
-        (true, title) => format!("{title}で、"),
+        (true, title) => format!("{title}のうち、"),
         (false, title) if title.is_empty() || title == service => format!("{service}で、"),
-        (false, title) => format!("{service}（{title}）で、"),
+        (false, title) => format!("{service}の{title}のうち、"),
     }
 }

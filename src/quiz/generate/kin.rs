@@ -1,0 +1,180 @@
+//! The choices that go with a name: its siblings (the rows of its table, the items under its
+//! heading), and cousins of the same kind under other headings of the same service.
+
+use super::*;
+
+/// The names under the same heading (rows of one table, items under one heading), nearest first,
+/// and only those of the name's own kind.
+pub(super) fn siblings<'a>(all: &[Name<'a>], elsewhere: &[bool], i: usize) -> Vec<Name<'a>> {
+    let me = &all[i];
+    let mut seen: HashSet<String> = HashSet::from([key(&me.term)]);
+    let first_word = first_word_of(me);
+    let mut kin = candidates(all, i, &first_word);
+    kin.sort_by_key(|(distance, _, _)| *distance);
+    // A heading that lists two kinds (`インスタンスの種類`: purchase options, and メモリ最適化インスタンス,
+    // which is メモリ最適化 of [インスタンスファミリー]): names also listed under another heading are a
+    // kind of their own.
+    let mine = elsewhere[i];
+    let group = || std::iter::once(me).chain(kin.iter().map(|(_, _, n)| *n));
+    // Most names of a heading that end in one word (…インスタンス) are of that kind; one that ends
+    // otherwise (ステータスチェック under インスタンスの種類) is not offered with them, nor they with it.
+    let shared = most_shared(group().map(|n| head(&n.term)).collect());
+    let of_shared = |n: &Name| shared.is_some() && head(&n.term) == shared;
+    // The same for a first word (WorkSpaces Personal, WorkSpaces Pools, WorkSpaces Core are
+    // editions; IPアクセスコントロールグループ under the same heading is a feature).
+    let first = most_shared(group().map(|n| first_word(&n.term)).collect());
+    let of_first = |n: &Name| first.is_some() && first_word(&n.term) == first;
+    let (me_shared, me_first) = (of_shared(me), of_first(me));
+    kin.into_iter()
+        .filter(|(_, j, _)| elsewhere[*j] == mine)
+        .filter(|(_, _, n)| of_shared(n) == me_shared && of_first(n) == me_first)
+        .map(|(_, _, n)| (*n).clone())
+        .filter(|n| seen.insert(key(&n.term)))
+        .collect()
+}
+
+/// A value that at least three of the group have (the last word of most rows of a table).
+fn most_shared<T: PartialEq + Clone>(group: Vec<Option<T>>) -> Option<T> {
+    group.iter().flatten().find(|v| group.iter().filter(|g| g.as_ref() == Some(*v)).count() >= 3).cloned()
+}
+
+/// The first word of a name, unless it is the service's own name (EC2 フリート, EC2 Image
+/// Builder): that says only whose feature it is.
+fn first_word_of(me: &Name) -> impl Fn(&str) -> Option<String> {
+    let own = me.section.path.get(1).map(|s| normalize(&short_name(s))).unwrap_or_default();
+    move |term: &str| first_word(term).filter(|w| *w != own)
+}
+
+/// Every name that may be a choice beside `all[i]`, as (distance, index, name): the names under
+/// its heading; for a service, every service; and cousins (below).
+fn candidates<'n, 'a>(
+    all: &'n [Name<'a>],
+    i: usize,
+    first_word: &impl Fn(&str) -> Option<String>,
+) -> Vec<(usize, usize, &'n Name<'a>)> {
+    let me = &all[i];
+    let parent = &me.section.path[..me.section.path.len().saturating_sub(1)];
+    let mut kin: Vec<(usize, usize, &Name)> = all
+        .iter()
+        .enumerate()
+        .filter(|(j, n)| {
+            *j != i && n.section.path.len() == me.section.path.len() && n.section.path.starts_with(parent)
+        })
+        .map(|(j, n)| (j.abs_diff(i), j, n))
+        .collect();
+    // Services are all of one kind, whichever category the notes file them under.
+    if is_service(me.section) {
+        kin.extend(
+            all.iter()
+                .enumerate()
+                .filter(|(j, n)| *j != i && is_service(n.section) && !n.section.path.starts_with(parent))
+                .map(|(j, n)| (j.abs_diff(i) + all.len(), j, n)),
+        );
+        return kin;
+    }
+    // Editions of one product under other headings of the same service (WorkSpaces Core beside
+    // WorkSpaces Personal and Pools) are cousins of the same kind, when a sibling shares the
+    // first word too (not for EC2 Dedicated Host, whose siblings are Dedicated Instance and
+    // ベアメタル型インスタンス).
+    let word =
+        first_word(&me.term).filter(|w| kin.iter().any(|(_, _, n)| first_word(&n.term).as_ref() == Some(w)));
+    if let Some(word) = word {
+        let service = me.section.path.get(1);
+        let cousins: Vec<(usize, usize, &Name)> = all
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i && kin.iter().all(|(_, k, _)| k != j))
+            .filter(|(_, n)| !is_service(n.section) && !me.section.path.starts_with(&n.section.path))
+            .filter(|(_, n)| n.section.path.get(1) == service && first_word(&n.term).as_ref() == Some(&word))
+            .map(|(j, n)| (j.abs_diff(i) + 2 * all.len(), j, n))
+            .collect();
+        kin.extend(cousins);
+    }
+    kin
+}
+
+/// The first word of a name of several Latin words (`WorkSpaces Personal` → `workspaces`).
+fn first_word(term: &str) -> Option<String> {
+    let normalized = normalize(term.trim());
+    let mut words = normalized.split_whitespace();
+    let first = words.next()?;
+    let latin =
+        first.chars().all(|c| c.is_ascii_alphanumeric()) && first.chars().any(|c| c.is_ascii_alphabetic());
+    (latin && words.next().is_some()).then(|| first.to_owned())
+}
+
+/// The word a name ends in, in English when the loanword table knows it: `リザーブドインスタンス`
+/// and `メモリ最適化インスタンス` → instance, `ステータスチェック` → check. `None` for a name that
+/// does not end in katakana.
+fn head(term: &str) -> Option<&'static str> {
+    let normalized = normalize(term.trim());
+    let tail = &normalized[normalized.trim_end_matches(crate::search::kana::is_katakana).len()..];
+    let parts = crate::search::loanwords::english_parts(tail);
+    parts.last().and_then(|glosses| glosses.first().copied())
+}
+
+/// For each name, whether a name under another heading has the same [`core_key`] and this one is
+/// not its home: computed once for all names (each name's siblings are filtered by it). The home
+/// is the heading that writes the name plainly (`メモリ最適化` of [インスタンスファミリー]), so
+/// that table keeps all its rows together, and the heading that adds a generic word
+/// (`メモリ最適化インスタンス` among the purchase options) is the one where it is a visitor.
+pub(super) fn listed_elsewhere(all: &[Name]) -> Vec<bool> {
+    let keys: Vec<String> = all.iter().map(|n| key(&n.term)).collect();
+    let cores: Vec<String> = all.iter().map(|n| core_key(&n.term)).collect();
+    let plain = |i: usize| keys[i] == cores[i];
+    (0..all.len())
+        .map(|i| {
+            (0..all.len()).any(|j| {
+                cores[j] == cores[i] && all[j].parent() != all[i].parent() && (!plain(i) || plain(j))
+            })
+        })
+        .collect()
+}
+
+/// A name's [`key`] without a generic last word (`メモリ最適化インスタンス` → `メモリ最適化`).
+fn core_key(term: &str) -> String {
+    let key = key(term);
+    ["インスタンス", "サービス", "機能", "タイプ"]
+        .iter()
+        .find_map(|g| key.strip_suffix(&normalize(g)).filter(|k| k.chars().count() >= 3))
+        .unwrap_or(&key)
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::text;
+
+    fn kin_of(notes: &str, term: &str) -> Vec<String> {
+        let sections = text::parse("n.txt", notes);
+        let all: Vec<Name> = sections.iter().filter_map(name).collect();
+        let elsewhere = listed_elsewhere(&all);
+        let names: Vec<&str> = all.iter().map(|n| n.term.as_str()).collect();
+        let i = all.iter().position(|n| n.term == term).unwrap_or_else(|| panic!("{term} not in {names:?}"));
+        siblings(&all, &elsewhere, i).into_iter().map(|n| n.term).collect()
+    }
+
+    #[test]
+    fn editions_of_one_product_are_offered_together_and_features_apart() {
+        let notes = "貸し出しサービス\nWorkSpaces Family\n仮想デスクトップサービス群。\nWorkSpaces\n仮想デスクトップ。\n●WorkSpaces Personal\nユーザーごとに永続的なデスクトップを割り当てる。\n●WorkSpaces Pools\n保存の要らない非永続的なデスクトップを共有する。\n●IPアクセスコントロールグループ\n接続元のIPアドレスを制限する機能。\n●クロスリージョンリダイレクト機能\n別リージョンのデスクトップに切り替える。\nWorkSpaces Core\nサードパーティのVDIソフトウェア向けのAPI。\nWorkSpaces Secure Browser\nブラウザだけで社内サイトにアクセスするサービス。\n";
+        let kin = kin_of(notes, "WorkSpaces Personal");
+        assert!(kin.contains(&"WorkSpaces Pools".to_string()), "{kin:?}");
+        assert!(kin.contains(&"WorkSpaces Core".to_string()), "a cousin edition: {kin:?}");
+        assert!(kin.contains(&"WorkSpaces Secure Browser".to_string()), "{kin:?}");
+        assert!(!kin.iter().any(|k| k.contains("IPアクセス") || k.contains("リダイレクト")), "{kin:?}");
+    }
+
+    #[test]
+    fn the_services_own_name_first_is_not_a_family() {
+        // EC2 フリート and EC2 Image Builder are EC2's features, not editions of one product: their
+        // siblings stay the rows of their table.
+        let notes = "仮想サーバー\nEC2(Elastic Compute Cloud)\n仮想サーバー。\n起動設定\n| EC2 フリート | 起動するインスタンスの種類と組み合わせを設定したグループ。 |\n| 起動テンプレート | 起動に必要なパラメーターをまとめて保存したもの。 |\n| ユーザーデータ | インスタンス起動時に自動実行されるスクリプト。 |\n| EC2 Image Builder | イメージの作成と更新を自動化するサービス。 |\nテナンシー\n| EC2 Dedicated Host | 物理サーバーを専有して利用できる。 |\n| Dedicated Instance | 専用のハードウェアで実行されるインスタンス。 |\n";
+        let kin = kin_of(notes, "EC2 フリート");
+        assert!(
+            kin.contains(&"起動テンプレート".to_string()) && kin.contains(&"ユーザーデータ".to_string()),
+            "{kin:?}"
+        );
+        assert!(!kin.contains(&"EC2 Dedicated Host".to_string()), "{kin:?}");
+    }
+}
