@@ -135,6 +135,17 @@ fn singulars(word: &str) -> Vec<String> {
 
 static GLOSS_TABLE: Table = Table { text: GLOSSES };
 
+/// Translations of words of AWS names that EDICT's common glosses lack (`spread` → 分散):
+/// `dict/glosses-aws.tsv`, which says where they come from.
+static AWS_GLOSSES: &str = include_str!("../../dict/glosses-aws.tsv");
+
+fn aws_glosses() -> impl Iterator<Item = (&'static str, &'static str)> {
+    AWS_GLOSSES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('\t'))
+}
+
 /// The common Japanese words written with kanji that EDICT glosses with `english` or another
 /// form of it (`video` → 動画, `termination` → 終了, `prices` → 価格): what a stem that
 /// translates an English name says. Empty for words shorter than four letters.
@@ -146,6 +157,7 @@ pub fn translations(english: &str) -> Vec<&'static str> {
     let root = stem(&english);
     let mut out: Vec<&str> =
         GLOSS_TABLE.prefixed(root).into_iter().filter(|(k, _)| stem(k) == root).map(|(_, v)| v).collect();
+    out.extend(aws_glosses().filter(|(k, _)| stem(k) == root).map(|(_, v)| v));
     out.sort_unstable();
     out.dedup();
     out
@@ -241,6 +253,9 @@ mod tests {
             translations("search")
         );
         assert!(translations("set").is_empty(), "short words are too ambiguous");
+        // EDICT has spread as 広がる, not as AWS's 分散 (dict/glosses-aws.tsv).
+        assert!(translations("Spread").contains(&"分散"), "{:?}", translations("spread"));
+        assert!(translations("diversified").contains(&"分散"), "{:?}", translations("diversified"));
         assert!(translations("zzzzword").is_empty());
         assert_eq!(stem("prices"), stem("price"));
     }
