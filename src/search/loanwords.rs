@@ -261,6 +261,19 @@ mod tests {
     }
 
     #[test]
+    fn every_line_of_the_aws_glosses_is_read() {
+        // A line without its tab, or with a capital or a space in its English, would be skipped
+        // or never looked up: the bundled file has none.
+        let data: Vec<&str> =
+            AWS_GLOSSES.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
+        assert_eq!(aws_glosses().count(), data.len(), "a line without a tab");
+        for (english, japanese) in aws_glosses() {
+            assert!(english.chars().all(|c| c.is_ascii_lowercase()) && english.len() >= 4, "{english}");
+            assert!(!japanese.trim().is_empty() && japanese == japanese.trim(), "{english}: {japanese:?}");
+        }
+    }
+
+    #[test]
     fn katakana_compounds_are_split_into_known_words() {
         assert!(english_for("メタデータ").contains(&"metadata"));
         let parts = english_for("ファブリックアダプタ");

@@ -308,6 +308,9 @@ fn demote_unnamed<T>(ranked: &mut [(f32, T, Section)], naming: &[f32]) {
 /// (0.5, 0.6, 0.8 × 0.5, 0.3, 0.2, 0.1 tried) recall did not move; at 0.2 one confident wrong
 /// answer on the first set is no longer confident (MRR 0.961 → 0.960).
 const NAMED: f32 = 0.5;
+const NAMED_AT_ALL: f32 = 0.2;
+const UNNAMED: f32 = 0.2;
+
 /// When a candidate is exactly what a definition question names (`Outpostsって何のサービス` and the
 /// section titled Outposts), the candidates it names only in part (Outpostsサーバー, whose title
 /// holds the name and more) drop to [`PARTLY_NAMED`] of their score: the question asks about the
@@ -316,8 +319,6 @@ const NAMED: f32 = 0.5;
 /// and its BM25 score half its children's.
 const EXACTLY_NAMED: f32 = 0.95;
 const PARTLY_NAMED: f32 = 0.3;
-const NAMED_AT_ALL: f32 = 0.2;
-const UNNAMED: f32 = 0.2;
 
 /// How much a title named through another word for the subject counts, against the word typed.
 const REWRITE_NAMING: f32 = 0.9;
