@@ -27,8 +27,18 @@ fn giveaway_share(pool: &[Question]) -> f64 {
     share(given.len(), pool.len())
 }
 
+/// The AWS category of a service as a quiz shows it (`ECS`, `Fargate`), if the gazetteer has one.
+fn category(choice: &str) -> Option<String> {
+    let services = shiori::search::gazetteer::services();
+    let service = services.iter().find(|s| s.shown() == choice);
+    let service =
+        service.or_else(|| shiori::search::gazetteer::named(&normalize(choice)).first().copied())?;
+    Some(service.category.clone()).filter(|c| !c.is_empty())
+}
+
 /// Questions whose choices are names (titles of sections), and how many of them offer only
-/// names of the answer's kind: the rows of its table, the items under its heading, or services.
+/// names of the answer's kind: the rows of its table, the items under its heading, or services
+/// of the answer's AWS category (of the notes or not).
 fn same_kind(pool: &[Question], sections: &[Section]) -> (usize, usize) {
     let by_id: HashMap<&str, &Section> = sections.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut titled: HashMap<String, Vec<&Section>> = HashMap::new();
@@ -41,12 +51,14 @@ fn same_kind(pool: &[Question], sections: &[Section]) -> (usize, usize) {
     for q in pool.iter().filter(|q| matches!(q.kind.as_str(), "term" | "item" | "scenario" | "feature")) {
         named += 1;
         let answer = by_id[q.section_id.as_str()];
+        if service(answer) {
+            let mine = category(q.answer());
+            alike += usize::from(mine.is_some() && q.choices.iter().all(|c| category(c) == mine));
+            continue;
+        }
         let fits = q.choices.iter().all(|c| {
             titled.get(c).is_some_and(|candidates| {
-                candidates.iter().any(|s| {
-                    (parent(s) == parent(answer) && s.path.len() == answer.path.len())
-                        || (service(s) && service(answer))
-                })
+                candidates.iter().any(|s| parent(s) == parent(answer) && s.path.len() == answer.path.len())
             })
         });
         alike += usize::from(fits);
@@ -117,6 +129,14 @@ fn choices_are_of_the_answers_kind() {
     let wrong = (mixed.answer_index + 1) % 4;
     mixed.choices[wrong] = "capacityOptimized".into();
     assert_eq!(same_kind(&[mixed], &sections), (1, 0));
+    // Nor can a service be offered beside one of another category: a search service among
+    // container services.
+    let mut services = pool.iter().find(|q| q.question.starts_with("AWSのサービスのうち")).unwrap().clone();
+    assert_eq!(same_kind(std::slice::from_ref(&services), &sections), (1, 1), "{services:?}");
+    let wrong = (services.answer_index + 1) % services.choices.len();
+    let analytics = category(services.answer()).as_deref() == Some("analytics");
+    services.choices[wrong] = if analytics { "Fargate" } else { "CloudSearch" }.into();
+    assert_eq!(same_kind(&[services], &sections), (1, 0));
     assert!(share(alike, named) >= 0.9, "{alike} of {named} offer only names of the answer's kind");
 }
 
@@ -184,6 +204,12 @@ fn the_wrong_choices_of_name_questions_say_what_they_are_and_where() {
     for q in noted {
         for (choice, note) in q.choices.iter().zip(&q.choice_notes) {
             assert!(note.starts_with(&format!("{choice} — ")), "{note} is not about {choice}");
+            // A service the notes do not describe, offered beside one they do, says so and what
+            // kind of service it is.
+            if note.contains("ノートに記述なし") {
+                assert!(category(choice).is_some() && note.ends_with("のサービス）"), "{note}");
+                continue;
+            }
             let line: usize = note.rsplit("(L").next().unwrap().trim_end_matches(')').parse().unwrap();
             assert!(line >= 1 && line <= common::notes_lines().len(), "{note}");
         }

@@ -22,6 +22,13 @@ pub struct Service {
     /// Official abbreviations (`EFS`): brought in by a full name, never bringing one in, since an
     /// abbreviation's expansion would match every section that says "Elastic" or "File".
     pub abbreviations: Vec<Spelling>,
+    /// AWS's product category (`containers`) and its Japanese (`コンテナ`); empty for none.
+    pub category: String,
+    pub category_ja: String,
+    /// A part or setting of another service (Security Group), not a service of its own.
+    pub part: bool,
+    /// Services that do the same job (column 1 names; either side may list the other).
+    pub same_job: Vec<String>,
 }
 
 impl Service {
@@ -34,6 +41,27 @@ impl Service {
     pub fn named_in(&self, text: &str, folded: &str) -> bool {
         self.spellings().any(|s| s.found_in(text, folded))
     }
+
+    /// Whether `other` is a service a member might pick instead of this one: of the same
+    /// category, a service of its own, and not one that does the same job.
+    pub fn rivals(&self, other: &Service) -> bool {
+        !std::ptr::eq(self, other)
+            && !self.category.is_empty()
+            && self.category == other.category
+            && !self.part
+            && !other.part
+            && !self.same_job.contains(&other.name)
+            && !other.same_job.contains(&self.name)
+    }
+
+    /// How a quiz shows the service: its name, with its abbreviation when it has one
+    /// (`Elastic Container Service (ECS)`).
+    pub fn shown(&self) -> String {
+        match self.abbreviations.first() {
+            Some(a) if !self.names.is_empty() => format!("{} ({})", self.name, a.text.to_ascii_uppercase()),
+            _ => self.name.clone(),
+        }
+    }
 }
 
 /// An abbreviation: one word of capitals and digits (`EFS`, `EC2`, `S3`), as the file writes it.
@@ -43,32 +71,52 @@ fn is_abbreviation(raw: &str) -> bool {
         && raw.chars().any(|c| c.is_ascii_uppercase())
 }
 
-/// Parses the tab-separated lines (`#` comments and blank lines skipped).
+/// Parses the tab-separated lines (`#` comments and blank lines skipped; `## category | カテゴリ`
+/// sets the category of the lines after it).
 pub fn parse(text: &str) -> Vec<Service> {
-    text.lines()
-        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .filter_map(|line| {
-            let mut columns = line.split('\t');
-            let name = columns.next()?.trim();
-            if name.is_empty() {
-                return None;
-            }
-            let (mut names, mut abbreviations) = (Vec::new(), Vec::new());
-            if is_abbreviation(name) {
-                abbreviations.push(Spelling::new(name));
+    let mut category = (String::new(), String::new());
+    let mut out = Vec::new();
+    for line in text.lines().filter(|line| !line.trim().is_empty()) {
+        if let Some(header) = line.strip_prefix("## ") {
+            let (en, ja) = header.split_once('|').unwrap_or((header, ""));
+            let en = en.trim();
+            category = if en == "other" { Default::default() } else { (en.to_owned(), ja.trim().to_owned()) };
+            continue;
+        }
+        if line.starts_with('#') {
+            continue;
+        }
+        let columns: Vec<&str> = line.split('\t').map(str::trim).collect();
+        let name = columns[0];
+        if name.is_empty() {
+            continue;
+        }
+        let (mut names, mut abbreviations) = (Vec::new(), Vec::new());
+        let spellings = columns.iter().skip(1).take(2).flat_map(|c| c.split('|')).map(str::trim);
+        for raw in std::iter::once(name).chain(spellings.filter(|r| !r.is_empty())) {
+            if is_abbreviation(raw) {
+                abbreviations.push(Spelling::new(raw));
             } else {
-                names.push(Spelling::new(name));
+                names.push(Spelling::new(raw));
             }
-            for raw in columns.flat_map(|c| c.split('|')).map(str::trim).filter(|r| !r.is_empty()) {
-                if is_abbreviation(raw) {
-                    abbreviations.push(Spelling::new(raw));
-                } else {
-                    names.push(Spelling::new(raw));
-                }
-            }
-            Some(Service { name: name.to_owned(), names, abbreviations })
-        })
-        .collect()
+        }
+        let column = |i: usize| columns.get(i).copied().unwrap_or_default();
+        out.push(Service {
+            name: name.to_owned(),
+            names,
+            abbreviations,
+            category: category.0.clone(),
+            category_ja: category.1.clone(),
+            part: column(3) == "part",
+            same_job: column(4)
+                .split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        });
+    }
+    out
 }
 
 /// The bundled services, parsed once.
@@ -102,6 +150,7 @@ pub fn named(normalized: &str) -> Vec<&'static Service> {
 mod tests {
     use super::*;
     use crate::search::analyzer::normalize;
+    use std::collections::HashSet;
 
     const SAMPLE: &str = "# comment\nCloudWatch\t\tクラウドウォッチ\nCloudWatch Logs\t\t\nElastic File System\tEFS\t\nKinesis Data Streams\tKDS\tキネシスデータストリーム\n";
 
@@ -112,6 +161,34 @@ mod tests {
         assert_eq!(s[2].name, "Elastic File System");
         assert_eq!(s[2].abbreviations[0].text, "efs");
         assert_eq!(s[0].names.len(), 2);
+    }
+
+    #[test]
+    fn categories_parts_and_same_jobs_are_read() {
+        let s = parse("## containers | コンテナ\nElastic Container Service\tECS\t\t\tFargate\nFargate\nECS Anywhere\t\t\tpart\nElastic Container Registry\tECR\n## other\nBraket\n");
+        assert_eq!((s[0].category.as_str(), s[0].category_ja.as_str()), ("containers", "コンテナ"));
+        assert_eq!(s[0].same_job, ["Fargate"]);
+        assert_eq!(s[0].names.len(), 1, "the fifth column is not a spelling");
+        assert!(s[2].part && !s[0].part);
+        assert!(s[0].rivals(&s[3]) && s[3].rivals(&s[0]));
+        assert!(!s[0].rivals(&s[1]) && !s[1].rivals(&s[0]), "the same job, either side listing it");
+        assert!(!s[3].rivals(&s[2]), "a part is no rival");
+        assert!(s[4].category.is_empty() && !s[4].rivals(&s[4]));
+        assert_eq!(s[0].shown(), "Elastic Container Service (ECS)");
+        assert_eq!(s[1].shown(), "Fargate");
+    }
+
+    #[test]
+    fn every_same_job_names_a_listed_service_of_its_category() {
+        for s in services() {
+            for other in &s.same_job {
+                let found = services().iter().find(|o| o.name == *other);
+                let found = found.unwrap_or_else(|| panic!("{}: no service {other}", s.name));
+                assert_eq!(found.category, s.category, "{} and {other}", s.name);
+            }
+        }
+        let categories: HashSet<&str> = services().iter().map(|s| s.category.as_str()).collect();
+        assert!(categories.len() >= 15, "{categories:?}");
     }
 
     #[test]

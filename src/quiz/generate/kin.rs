@@ -1,7 +1,105 @@
 //! The choices that go with a name: its siblings (the rows of its table, the items under its
-//! heading), and cousins of the same kind under other headings of the same service.
+//! heading), and cousins of the same kind under other headings of the same service; for a
+//! service, the services of its AWS category; and the notes on what each wrong choice is.
 
 use super::*;
+use crate::search::gazetteer::Service;
+
+/// The choices that go with a name: names of the notes (siblings, cousins), then, for a service,
+/// services of its category that the notes do not describe.
+pub(super) struct Kin<'a> {
+    pub(super) names: Vec<Name<'a>>,
+    pub(super) services: Vec<String>,
+}
+
+impl<'a> Kin<'a> {
+    /// The choices of `all[i]`, nearest first.
+    pub(super) fn of(all: &[Name<'a>], elsewhere: &[bool], i: usize) -> Kin<'a> {
+        let names = siblings(all, elsewhere, i);
+        let services = if is_service(all[i].section) { rivals_outside(all, i) } else { Vec::new() };
+        Kin { names, services }
+    }
+
+    /// Every choice's name, the notes' first.
+    pub(super) fn terms(&self) -> impl Iterator<Item = String> + '_ {
+        self.names.iter().map(|n| n.term.clone()).chain(self.services.iter().cloned())
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.names.len() + self.services.len()
+    }
+}
+
+/// Longest note on a choice.
+pub(super) const NOTE_CHARS: usize = 60;
+
+/// Notes on what each choice of a name question actually is: the sibling it names, its
+/// description's first sentence (or its start) and its line, so a reveal can say why the others
+/// are wrong.
+pub(super) fn annotate(pool: &mut [Question], sections: &[Section]) {
+    let names: Vec<Name> = sections.iter().filter_map(name).collect();
+    let by_id: HashMap<&str, &Section> = sections.iter().map(|s| (s.id.as_str(), s)).collect();
+    for q in pool.iter_mut().filter(|q| matches!(q.kind.as_str(), "scenario" | "feature" | "term" | "item")) {
+        let Some(asked) = by_id.get(q.section_id.as_str()) else { continue };
+        let parent = &asked.path[..asked.path.len().saturating_sub(1)];
+        let notes: Vec<Option<String>> = q
+            .choices
+            .iter()
+            .map(|choice| {
+                let service = is_service(asked);
+                let sibling = names.iter().find(|n| {
+                    n.is_named(choice) && (n.parent() == parent || service && is_service(n.section))
+                });
+                sibling
+                    .map(|n| n.note(NOTE_CHARS))
+                    .or_else(|| service.then(|| not_in_notes(choice)).flatten())
+            })
+            .collect();
+        if notes.iter().all(Option::is_some) {
+            q.choice_notes = notes.into_iter().flatten().collect();
+        }
+    }
+}
+
+/// The note on a choice that is a service the notes do not describe (see [`Kin`]).
+fn not_in_notes(choice: &str) -> Option<String> {
+    let service = gazetteer::services().iter().find(|s| s.shown() == choice)?;
+    Some(format!("{choice} — ノートに記述なし（AWSの{}のサービス）", service.category_ja))
+}
+
+/// The service a heading of the notes names (`ECS` → Elastic Container Service).
+pub(super) fn aws_service(section: &Section) -> Option<&'static Service> {
+    gazetteer::named(&normalize(&section.title)).first().copied()
+}
+
+/// Whether the services the headings `a` and `b` name are rivals ([`Service::rivals`]): a member
+/// might pick one for the other, and one is wrong where the other is right.
+fn rival_sections(a: &Section, b: &Section) -> bool {
+    matches!((aws_service(a), aws_service(b)), (Some(x), Some(y)) if x.rivals(y))
+}
+
+/// Services of `all[i]`'s category that the notes have no heading for, as a quiz shows them, in
+/// an order fixed by the two names (so each question gets its own): wrong choices of the right
+/// kind where the notes describe too few (Amazon Connect's category has only Marketplace).
+/// None whose name holds the answer's or is held by it (EKS Anywhere for EKS, EC2 Image Builder
+/// for EC2).
+fn rivals_outside(all: &[Name], i: usize) -> Vec<String> {
+    let Some(me) = aws_service(all[i].section) else { return Vec::new() };
+    let in_notes: Vec<&Service> = all.iter().filter_map(|n| aws_service(n.section)).collect();
+    let mine: Vec<&str> = me.spellings().map(|s| s.text.as_str()).collect();
+    let overlaps = |s: &Service| {
+        s.spellings()
+            .any(|theirs| mine.iter().any(|m| theirs.text.contains(m) || m.contains(theirs.text.as_str())))
+    };
+    let mut out: Vec<&Service> = gazetteer::services()
+        .iter()
+        .filter(|s| me.rivals(s) && !overlaps(s))
+        .filter(|s| !in_notes.iter().any(|n| std::ptr::eq(*n, *s)))
+        .collect();
+    let order = |s: &&Service| Sha256::digest(format!("{}\0{}", me.name, s.name).as_bytes())[..8].to_vec();
+    out.sort_by_cached_key(order);
+    out.into_iter().map(Service::shown).collect()
+}
 
 /// The names under the same heading (rows of one table, items under one heading), nearest first,
 /// and only those of the name's own kind.
@@ -62,15 +160,16 @@ fn candidates<'n, 'a>(
         })
         .map(|(j, n)| (j.abs_diff(i), j, n))
         .collect();
-    // Services are all of one kind, whichever category the notes file them under.
+    // A service's kin are the services of its AWS category that the notes describe, whichever
+    // heading the notes file them under (the notes' `貸し出しサービス` holds Outposts and WorkSpaces;
+    // `付帯コンテンツ機能` a contact centre and a search service).
     if is_service(me.section) {
-        kin.extend(
-            all.iter()
-                .enumerate()
-                .filter(|(j, n)| *j != i && is_service(n.section) && !n.section.path.starts_with(parent))
-                .map(|(j, n)| (j.abs_diff(i) + all.len(), j, n)),
-        );
-        return kin;
+        return all
+            .iter()
+            .enumerate()
+            .filter(|(j, n)| *j != i && is_service(n.section) && rival_sections(me.section, n.section))
+            .map(|(j, n)| (j.abs_diff(i), j, n))
+            .collect();
     }
     // Editions of one product under other headings of the same service (WorkSpaces Core beside
     // WorkSpaces Personal and Pools) are cousins of the same kind, when a sibling shares the
@@ -176,5 +275,31 @@ mod tests {
             "{kin:?}"
         );
         assert!(!kin.contains(&"EC2 Dedicated Host".to_string()), "{kin:?}");
+    }
+
+    #[test]
+    fn a_service_is_offered_with_services_of_its_category_only() {
+        let notes = "サービス\nECS\nDockerコンテナを簡単に実行、停止、管理できる。\nEKS\nフルマネージドのKubernetes。\nECR\nコンテナイメージを保存・管理するレジストリ。\nCloud Front\nコンテンツを配信するサービス。\nTransfer Family\n外部からのファイル受け渡し窓口の役割。\n";
+        let sections = text::parse("n.txt", notes);
+        let all: Vec<Name> = sections.iter().filter_map(name).collect();
+        let elsewhere = listed_elsewhere(&all);
+        let kin = |term: &str| Kin::of(&all, &elsewhere, all.iter().position(|n| n.term == term).unwrap());
+        let ecs = kin("ECS");
+        let names: Vec<&str> = ecs.names.iter().map(|n| n.term.as_str()).collect();
+        assert_eq!(names, ["EKS", "ECR"], "the notes' container services, not Cloud Front");
+        // Every other container service of the gazetteer is in the notes (EKS, ECR), a part (ECS
+        // Anywhere, EKS Anywhere) or does ECS's job (Fargate, Copilot: both would be right).
+        assert!(ecs.services.is_empty(), "{:?}", ecs.services);
+        let transfer = kin("Transfer Family");
+        assert!(transfer.names.is_empty(), "no other storage service in the notes");
+        assert!(
+            transfer.services.len() >= 3 && !transfer.services.iter().any(|s| s == "DataSync"),
+            "{:?}",
+            transfer.services
+        );
+        let storage =
+            |s: &String| gazetteer::services().iter().any(|g| g.shown() == *s && g.category == "storage");
+        assert!(transfer.services.iter().all(storage), "{:?}", transfer.services);
+        assert_ne!(transfer.services, kin("Cloud Front").services);
     }
 }

@@ -116,39 +116,13 @@ fn unframed(q: &Question) -> Option<Question> {
     Some(Question { question: rest.to_owned(), ..q.clone() })
 }
 
-/// Longest note on a choice.
-pub(super) const NOTE_CHARS: usize = 60;
-
-/// Notes on what each choice of a name question actually is: the sibling it names, its
-/// description's first sentence (or its start) and its line, so a reveal can say why the others
-/// are wrong.
-fn annotate(pool: &mut [Question], sections: &[Section]) {
-    let names: Vec<Name> = sections.iter().filter_map(name).collect();
-    let by_id: HashMap<&str, &Section> = sections.iter().map(|s| (s.id.as_str(), s)).collect();
-    for q in pool.iter_mut().filter(|q| matches!(q.kind.as_str(), "scenario" | "feature" | "term" | "item")) {
-        let Some(asked) = by_id.get(q.section_id.as_str()) else { continue };
-        let parent = &asked.path[..asked.path.len().saturating_sub(1)];
-        let notes: Vec<Option<String>> = q
-            .choices
-            .iter()
-            .map(|choice| {
-                let sibling = names.iter().find(|n| n.is_named(choice) && n.parent() == parent)?;
-                Some(sibling.note(NOTE_CHARS))
-            })
-            .collect();
-        if notes.iter().all(Option::is_some) {
-            q.choice_notes = notes.into_iter().flatten().collect();
-        }
-    }
-}
-
 /// Every question the generator can make, before the quality checks (distinct ids).
 pub fn candidates(sections: &[Section]) -> Vec<Question> {
     let names: Vec<Name> = sections.iter().filter_map(name).collect();
     let elsewhere = listed_elsewhere(&names);
     let mut out = Vec::new();
     for (i, name) in names.iter().enumerate() {
-        let kin = siblings(&names, &elsewhere, i);
+        let kin = Kin::of(&names, &elsewhere, i);
         if kin.len() < 2 {
             continue;
         }
@@ -277,7 +251,9 @@ mod tests {
         let all = questions();
         assert_eq!(pick(&all, 5, 1), pick(&all, 5, 1));
         let ids = |v: Vec<Question>| v.into_iter().map(|q| q.id).collect::<Vec<_>>();
-        assert_ne!(ids(pick(&all, all.len(), 1)), ids(pick(&all, all.len(), 2)));
+        // Four questions may come in the same order for two seeds; not for nine.
+        let first = ids(pick(&all, all.len(), 1));
+        assert!((2..10).any(|seed| ids(pick(&all, all.len(), seed)) != first), "{first:?}");
     }
 
     #[test]

@@ -188,7 +188,7 @@ pub(super) fn short_name(service: &str) -> String {
 }
 
 /// Which one would you choose for this? From a sentence saying what the name is for.
-pub(super) fn scenario_questions(name: &Name, kin: &[Name]) -> Vec<Question> {
+pub(super) fn scenario_questions(name: &Name, kin: &Kin) -> Vec<Question> {
     let variants = variants(&name.term);
     let sentences: Vec<&str> = name.description.split(['。', '・']).map(str::trim).collect();
     let uses_list =
@@ -212,7 +212,7 @@ pub(super) fn scenario_questions(name: &Name, kin: &[Name]) -> Vec<Question> {
         }
         let shown = mask(sentence, &variants);
         let question = format!("{}次の場合に選ぶのはどれ？\n「{shown}」", name.among());
-        let distractors = distinct_choices(&name.term, kin.iter().map(|n| n.term.clone()));
+        let distractors = distinct_choices(&name.term, kin.terms());
         let explanation = format!("{} — {}", name.term, name.description);
         out.extend(build(
             name.section,
@@ -228,22 +228,22 @@ pub(super) fn scenario_questions(name: &Name, kin: &[Name]) -> Vec<Question> {
 }
 
 /// Which one has this feature? From a `【…】` tagline.
-pub(super) fn feature_question(name: &Name, kin: &[Name]) -> Option<Question> {
+pub(super) fn feature_question(name: &Name, kin: &Kin) -> Option<Question> {
     let tagline = name.tagline.as_ref()?;
     let shown = mask(tagline, &variants(&name.term));
     let question = format!("{}「{shown}」が特徴のものはどれ？", name.among());
-    let distractors = distinct_choices(&name.term, kin.iter().map(|n| n.term.clone()));
+    let distractors = distinct_choices(&name.term, kin.terms());
     let explanation = format!("{} — {}", name.term, name.description);
     build(name.section, "feature", "", question, name.term.clone(), distractors, &explanation)
 }
 
 /// Which one fits this description?
-pub(super) fn term_question(name: &Name, kin: &[Name]) -> Option<Question> {
+pub(super) fn term_question(name: &Name, kin: &Kin) -> Option<Question> {
     if !name.described() {
         return None;
     }
     let shown = mask(&shorten(defining(lead(&name.description)), QUESTION_CHARS), &variants(&name.term));
-    let distractors = distinct_choices(&name.term, kin.iter().map(|n| n.term.clone()));
+    let distractors = distinct_choices(&name.term, kin.terms());
     let question = format!("{}次の説明に当てはまるものはどれ？\n「{shown}」", name.among());
     let kind = if name.section.kind == SectionKind::Item { "item" } else { "term" };
     build(name.section, kind, "", question, name.term.clone(), distractors, &name.description)
@@ -286,7 +286,7 @@ const DEFINING_CHARS: usize = 24;
 
 /// What does this term do? Each choice is the first sentence of a sibling's description, with
 /// its own name masked (so every choice reads alike and none names the asked term).
-pub(super) fn definition_question(name: &Name, kin: &[Name]) -> Option<Question> {
+pub(super) fn definition_question(name: &Name, kin: &Kin) -> Option<Question> {
     if !name.described() {
         return None;
     }
@@ -298,13 +298,13 @@ pub(super) fn definition_question(name: &Name, kin: &[Name]) -> Option<Question>
         (mask(&mask(&first, &variants(&n.term)), &asked) == first).then_some(first)
     };
     let answer = choice(name)?;
-    let distractors = distinct_choices(&answer, kin.iter().filter_map(choice));
+    let distractors = distinct_choices(&answer, kin.names.iter().filter_map(choice));
     let question = format!("「{}」の説明として正しいものはどれ？", name.term);
     let mut q = build(name.section, "definition", "", question, answer, distractors, &name.description)?;
     // Whose description each choice is, and its line.
     let whose = |c: &String| {
         std::iter::once(name)
-            .chain(kin)
+            .chain(&kin.names)
             .find(|n| choice(n).as_ref() == Some(c))
             .map(|n| format!("「{}」 — {}の説明 (L{})", shorten(c, 30), n.term, n.section.line_start))
     };
