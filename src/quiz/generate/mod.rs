@@ -29,10 +29,11 @@ mod kin;
 mod names;
 mod numbers;
 mod pool;
+mod scenario;
 mod tables;
 mod text;
 
-use self::{build::*, kin::*, names::*, numbers::*, pool::*, tables::*, text::*};
+use self::{build::*, kin::*, names::*, numbers::*, pool::*, scenario::*, tables::*, text::*};
 use super::quality::{Words, MASK};
 use super::Question;
 use crate::corpus::{table, Section, SectionKind};
@@ -355,7 +356,7 @@ mod tests {
 
     #[test]
     fn a_frame_that_gives_the_answer_away_is_left_out() {
-        let notes = "仮想サーバー\nEC2\nクラスター構成\n| クラスタープレイスメントグループ | 単一のAZ内のインスタンスを論理的にグループ化したもの。低いネットワークレイテンシー。 |\n| パーティションプレイスメントグループ | 論理パーティションに分散させ、ハードウェア障害の影響を減らす。 |\n| スプレッドプレイスメントグループ | それぞれ異なるハードウェアに配置されるインスタンスのグループ。 |\n";
+        let notes = "仮想サーバー\nEC2\nクラスター配置戦略\n| クラスタープレイスメントグループ | 単一のAZ内のインスタンスを論理的にグループ化したもの。低いネットワークレイテンシー。 |\n| パーティションプレイスメントグループ | 論理パーティションに分散させ、ハードウェア障害の影響を減らす。 |\n| スプレッドプレイスメントグループ | それぞれ異なるハードウェアに配置されるインスタンスのグループ。 |\n";
         let pool = generate(&text::parse("n.txt", notes)).unwrap();
         let cluster = pool
             .iter()
@@ -363,6 +364,16 @@ mod tests {
             .unwrap_or_else(|| panic!("a term question on the cluster group: {pool:#?}"));
         assert!(cluster.question.starts_with("次の説明に当てはまるものはどれ？"), "{}", cluster.question);
         // A frame that gives nothing away stays.
-        assert!(pool.iter().any(|q| q.question.starts_with("EC2のクラスター構成のうち、")), "{pool:#?}");
+        assert!(pool.iter().any(|q| q.question.starts_with("EC2のクラスター配置戦略のうち、")), "{pool:#?}");
+        // A heading that names an arrangement (構成), an AWS service or a thing in Latin letters
+        // is not the kind of the choices: the frame names the service.
+        let rows = notes.split_once("戦略\n").unwrap().1;
+        for heading in ["クラスター構成", "WorkSpaces", "Pod"] {
+            let markdown =
+                format!("# 仮想サーバー\n## EC2\n### {heading}\n\n| 名前 | 説明 |\n|---|---|\n{rows}");
+            let pool = generate(&crate::corpus::markdown::parse("n.md", &markdown)).unwrap();
+            assert!(pool.iter().all(|q| !q.question.contains("のうち、")), "{heading}: {pool:#?}");
+            assert!(pool.iter().any(|q| q.question.starts_with("EC2について、")), "{heading}: {pool:#?}");
+        }
     }
 }

@@ -129,17 +129,26 @@ impl Name<'_> {
         self.description.chars().filter(|c| c.is_alphanumeric()).count() >= MIN_DESCRIPTION_CHARS
     }
 
-    /// The heading the name sits under, as the kind of the choices (`配分戦略`), when short.
+    /// The heading the name sits under, as the kind of the choices (`配分戦略`), when short. A
+    /// heading that names a thing rather than a kind is not one: an AWS service (`WorkSpaces`,
+    /// under which WorkSpaces Personal and Pools sit: 「WorkSpacesのうち」 reads as if they were
+    /// WorkSpaces) or a word of Latin letters (`Pod`, under which ReplicaSet and Cluster
+    /// Autoscaler sit, which are not Pods).
     fn category(&self) -> Option<String> {
         let path = &self.section.path;
-        let parent = kind_of(&heading_text(path.get(path.len().checked_sub(2)?)?))?;
+        let heading = heading_text(path.get(path.len().checked_sub(2)?)?);
+        let latin = heading.is_ascii();
+        if latin || !gazetteer::named(&normalize(&heading)).is_empty() {
+            return None;
+        }
+        let parent = kind_of(&heading)?;
         let chars = parent.chars().count();
         ((2..=CATEGORY_CHARS).contains(&chars) && markup_free(&parent)).then_some(parent)
     }
 
     /// Where the choices come from, so the stem has its context: 「EC2の品質改善のうち、」,
     /// 「Local Zonesについて、」, 「AWSのサービスのうち、」.
-    fn among(&self) -> String {
+    pub(super) fn among(&self) -> String {
         if is_service(self.section) {
             return "AWSのサービスのうち、".to_owned();
         }
@@ -172,59 +181,22 @@ pub(super) fn kind_of(heading: &str) -> Option<String> {
     kind = kind.strip_suffix("の比較").or_else(|| kind.strip_suffix("比較")).unwrap_or(kind);
     // 「仕組み(構造)」: the gloss in brackets is the note-taker's, not part of the kind.
     kind = kind.split(['(', '（']).next().unwrap_or(kind).trim();
-    let aspect = ASPECTS.iter().any(|a| kind.ends_with(a));
+    let aspect = ASPECTS.iter().any(|a| kind.ends_with(a)) && !kind.ends_with("属性");
     (!aspect && kind.chars().count() >= 2).then(|| kind.to_owned())
 }
 
 /// Last words of a heading that names an aspect of a thing, not a kind of things: headings of
 /// study notes in general (a rate, an improvement, merits, features, an overview, a summary,
-/// points), not of any one set of notes.
-const ASPECTS: &[&str] = &["率", "改善", "メリット", "デメリット", "特徴", "概要", "まとめ", "注意点"];
+/// points, a quality such as 機能性 or 可用性 — but 属性, attributes, are a kind — and an
+/// arrangement: `クラスター構成` holds placement groups, which are not 構成s), not of any one set
+/// of notes.
+const ASPECTS: &[&str] =
+    &["率", "改善", "メリット", "デメリット", "特徴", "概要", "まとめ", "注意点", "性", "構成"];
 
 /// A service's name without its gloss: `EC2(Elastic Compute Cloud)` → `EC2`.
 pub(super) fn short_name(service: &str) -> String {
     let head = service.split(['(', '（']).next().unwrap_or(service).trim();
     clean(if head.is_empty() { service } else { head })
-}
-
-/// Which one would you choose for this? From a sentence saying what the name is for.
-pub(super) fn scenario_questions(name: &Name, kin: &Kin) -> Vec<Question> {
-    let variants = variants(&name.term);
-    let sentences: Vec<&str> = name.description.split(['。', '・']).map(str::trim).collect();
-    let uses_list =
-        name.section.kind == SectionKind::Row && name.description.trim_end_matches('。').ends_with("など");
-    let purpose: Vec<String> = if uses_list {
-        vec![name.description.trim_end_matches('。').to_owned()]
-    } else {
-        sentences.iter().filter(|s| says_purpose(s)).map(|s| s.to_string()).collect()
-    };
-    let mut out = Vec::new();
-    for (n, sentence) in purpose.iter().enumerate() {
-        let chars = sentence.chars().count();
-        // 「下記の場合に最適」 points to a list the question does not show, 「これらのタスクを…」 to
-        // a sentence it does not show.
-        if !(10..=120).contains(&chars)
-            || sentence.contains("下記")
-            || sentence.contains("以下")
-            || dangling(sentence)
-        {
-            continue;
-        }
-        let shown = mask(sentence, &variants);
-        let question = format!("{}次の場合に選ぶのはどれ？\n「{shown}」", name.among());
-        let distractors = distinct_choices(&name.term, kin.terms());
-        let explanation = format!("{} — {}", name.term, name.description);
-        out.extend(build(
-            name.section,
-            "scenario",
-            &n.to_string(),
-            question,
-            name.term.clone(),
-            distractors,
-            &explanation,
-        ));
-    }
-    out
 }
 
 /// Which one has this feature? From a `【…】` tagline.
@@ -315,14 +287,6 @@ pub(super) fn definition_question(name: &Name, kin: &Kin) -> Option<Question> {
     Some(q)
 }
 
-/// True when `sentence` says what a thing is for: a [`PURPOSE`] phrase that is not the start
-/// of a longer word (`に有効` is not `的に有効化した`).
-pub(super) fn says_purpose(sentence: &str) -> bool {
-    PURPOSE
-        .iter()
-        .any(|p| sentence.match_indices(p).any(|(at, _)| !sentence[at + p.len()..].starts_with(['化', '性'])))
-}
-
 /// True when `sentence` leans on one the question does not show (`これらのタスクを再実行するには`).
 pub(super) fn dangling(sentence: &str) -> bool {
     ["これら", "それら", "この", "その", "上記", "前述", "同様"]
@@ -363,7 +327,9 @@ mod tests {
         assert_eq!(kind_of("仕組み(構造)").as_deref(), Some("仕組み"));
         assert_eq!(kind_of("配分戦略").as_deref(), Some("配分戦略"));
         // A rate, an improvement, merits: what the note-taker wrote about, not what the choices are.
-        for aspect in ["サーバー占有率", "品質改善", "特徴とメリット"] {
+        assert_eq!(kind_of("属性").as_deref(), Some("属性"));
+        for aspect in ["サーバー占有率", "品質改善", "特徴とメリット", "機能性", "可用性", "クラスター構成"]
+        {
             assert_eq!(kind_of(aspect), None, "{aspect}");
         }
     }
