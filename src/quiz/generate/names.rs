@@ -24,23 +24,14 @@ pub(super) fn name(section: &Section) -> Option<Name<'_>> {
                 cells[1..].iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join(" ");
             (cells.first()?.clone(), description)
         }
-        SectionKind::Item => {
-            let description = section
-                .text
-                .lines()
-                .skip(1)
-                .filter(|l| table::cells(l).is_none())
-                .collect::<Vec<_>>()
-                .join(" ");
-            (section.title.clone(), description)
-        }
+        SectionKind::Item => (section.title.clone(), prose(section)),
         // A service (a heading right under a category that names an AWS service) and its lead
         // text. A topic filed the same way (`AWSコンテナオーケストレーションサービス`) is not one.
         SectionKind::Heading if is_service(section) || is_edition(section) => {
             if gazetteer::named(&normalize(&section.title)).is_empty() {
                 return None;
             }
-            (section.title.clone(), section.text.lines().skip(1).collect::<Vec<_>>().join(" "))
+            (section.title.clone(), prose(section))
         }
         _ => return None,
     };
@@ -64,6 +55,22 @@ pub(super) fn name(section: &Section) -> Option<Name<'_>> {
     let (tagline, description) = split_tagline(description.trim());
     let term_chars = term.chars().count();
     ((1..=40).contains(&term_chars)).then(|| Name { section, term, description: clean(description), tagline })
+}
+
+/// The lines under a heading or item that describe it: not a table's rows (a `| ★Kubernetesとは…
+/// |` box is an aside about something else) and not a `※` remark on a line of its own (joined
+/// with the next line, `※Elastic Kubernetes Service` would run on to the end of EKS's defining
+/// sentence, and the remark's removal take the sentence with it). A ` - ` bullet after a
+/// sentence's end starts another item that the export put on the same line (`…一定数維持する
+/// 機能。 - Kubernetes Horizontal Pod Autoscaler(HPA)`): the description ends before it.
+fn prose(section: &Section) -> String {
+    let lines = section.text.lines().skip(1).map(str::trim);
+    let text =
+        lines.filter(|l| table::cells(l).is_none() && !l.starts_with('※')).collect::<Vec<_>>().join(" ");
+    match text.find("。 - ") {
+        Some(at) => text[..at + '。'.len_utf8()].to_owned(),
+        None => text,
+    }
 }
 
 /// A leading `【…】` tagline, when it tells the name apart, and the description after it. A
@@ -332,6 +339,17 @@ mod tests {
         {
             assert_eq!(kind_of(aspect), None, "{aspect}");
         }
+    }
+
+    #[test]
+    fn a_description_is_its_own_prose_only() {
+        let notes = "仮想サーバー\nEKS\n\n※Elastic Kubernetes Service\nKubernetesをマネージドで使えるサービス。\n※ECSは親和性\n| ★Kubernetesとは… コンテナ管理を自動化するツール。(オープンソース) より細かく運用できる。 |\nAWSコンテナオーケストレーションサービス\n●Pod\nKubernetesの最小単位。\n- レプリカセット(ReplicaSet)\nPodを一定数維持する機能。 - Kubernetes Horizontal Pod Autoscaler(HPA)\nPodの数を自動で増減させる仕組み。\n";
+        let sections = crate::corpus::text::parse("n.txt", notes);
+        let described: Vec<(String, String)> =
+            sections.iter().filter_map(name).map(|n| (n.term, n.description)).collect();
+        let of = |term: &str| described.iter().find(|(t, _)| t == term).map(|(_, d)| d.as_str());
+        assert_eq!(of("EKS"), Some("Kubernetesをマネージドで使えるサービス。"), "{described:?}");
+        assert_eq!(of("レプリカセット(ReplicaSet)"), Some("Podを一定数維持する機能。"), "{described:?}");
     }
 
     #[test]
