@@ -85,7 +85,8 @@ fn rival_sections(a: &Section, b: &Section) -> bool {
 /// for EC2).
 fn rivals_outside(all: &[Name], i: usize) -> Vec<String> {
     let Some(me) = aws_service(all[i].section) else { return Vec::new() };
-    let in_notes: Vec<&Service> = all.iter().filter_map(|n| aws_service(n.section)).collect();
+    let headings = all.iter().filter(|n| is_service(n.section) || is_edition(n.section));
+    let in_notes: Vec<&Service> = headings.filter_map(|n| aws_service(n.section)).collect();
     let mine: Vec<&str> = me.spellings().map(|s| s.text.as_str()).collect();
     let overlaps = |s: &Service| {
         s.spellings()

@@ -106,7 +106,7 @@ pub(super) fn is_service(section: &Section) -> bool {
 /// A heading right under a service that the gazetteer knows as a service of its own: one of a
 /// family's editions (`WorkSpaces Family › WorkSpaces`, `› WorkSpaces Core`, `› WorkSpaces Secure
 /// Browser`), offered with its sister editions.
-fn is_edition(section: &Section) -> bool {
+pub(super) fn is_edition(section: &Section) -> bool {
     section.kind == SectionKind::Heading
         && section.path.len() == 3
         && !gazetteer::named(&normalize(&section.path[1])).is_empty()
