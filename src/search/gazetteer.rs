@@ -192,6 +192,16 @@ mod tests {
     }
 
     #[test]
+    fn every_fourth_column_of_the_bundled_gazetteer_is_empty_or_part() {
+        // `parse` reads anything else as "not a part": a typo (`prat`) would pass unseen.
+        for line in BUNDLED.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+            let fourth = line.split('\t').nth(3).unwrap_or_default().trim();
+            assert!(fourth.is_empty() || fourth == "part", "{line}");
+            assert!(line.split('\t').count() <= 5, "more columns than the header describes: {line}");
+        }
+    }
+
+    #[test]
     fn the_longer_name_wins() {
         let services = parse(SAMPLE);
         let q = normalize("CloudWatch Logsの保存期間");
