@@ -217,6 +217,32 @@ fn the_wrong_choices_of_name_questions_say_what_they_are_and_where() {
 }
 
 #[test]
+fn a_statement_question_cites_its_answer_and_each_wrong_statement_is_another_things() {
+    let (lines, sections) = (common::notes_lines(), sections());
+    let pool = generate::generate(&sections).unwrap();
+    let asked: Vec<&Question> = pool.iter().filter(|q| q.kind == "statement").collect();
+    eprintln!("statement questions: {}", asked.len());
+    assert!(asked.len() >= 10, "{} statement questions", asked.len());
+    for q in asked {
+        let cited = normalize(&clean(&lines[q.source.line_start - 1..q.source.line_end].join("\n")));
+        assert!(cited.contains(&normalize(q.answer())), "{q:?} cites lines without its answer");
+        assert_eq!(q.choice_notes.len(), q.choices.len(), "{q:?}");
+        for (i, note) in q.choice_notes.iter().enumerate() {
+            let line: usize = note.rsplit("(L").next().unwrap().trim_end_matches(')').parse().unwrap();
+            // The thing the note names starts at that line, and its text holds the statement.
+            let thing = sections.iter().find(|s| s.line_start == line && s.kind != SectionKind::Heading);
+            let thing = thing.or_else(|| sections.iter().find(|s| s.line_start == line)).unwrap();
+            let there: Vec<String> =
+                lines[line - 1..thing.line_end].iter().map(|l| normalize(&clean(l))).collect();
+            let there = there.join(" ");
+            assert!(there.contains(&normalize(&q.choices[i])), "{note}: not in L{line}-{}", thing.line_end);
+            // A wrong statement is what the notes say of a sibling, never of the asked thing.
+            assert_eq!(i == q.answer_index, line == q.source.line_start, "{note} in {q:?}");
+        }
+    }
+}
+
+#[test]
 fn a_question_whose_answer_aws_has_retired_says_so_in_its_reveal() {
     let pool = generate::generate(&sections()).unwrap();
     let spot_blocks: Vec<&Question> = pool.iter().filter(|q| q.answer() == "スポットブロック").collect();

@@ -133,7 +133,7 @@ pub(super) fn mask(text: &str, variants: &[String]) -> String {
 pub(super) fn leaks(q: &Question) -> bool {
     let text = normalize(&q.question);
     let answer = q.answer();
-    if q.kind == "definition" || q.kind == "number" {
+    if matches!(q.kind.as_str(), "definition" | "number" | "statement") {
         return text.contains(&normalize(answer));
     }
     variants(answer).iter().any(|v| text.contains(&normalize(v)))

@@ -6,6 +6,7 @@
 //! | `feature` | a `【…】` tagline of a row or item | which one has this feature? | its siblings |
 //! | `term` / `item` | a term\|definition row / a `●` item with a description | which one fits this description? | its siblings |
 //! | `definition` | a term\|definition row | what does this term do? | the siblings' descriptions |
+//! | `statement` | a sentence of a description after the defining one | which is true of this thing? | the siblings' statements |
 //! | `number` | a sentence with one number (`VPCは5つまで`) | the number, blanked | nearby numbers |
 //! | `comparison` | a `項目 \| A \| B \| C` table | which of A/B/C has this property? | the other columns |
 //!
@@ -30,10 +31,11 @@ mod names;
 mod numbers;
 mod pool;
 mod scenario;
+mod statements;
 mod tables;
 mod text;
 
-use self::{build::*, kin::*, names::*, numbers::*, pool::*, scenario::*, tables::*, text::*};
+use self::{build::*, kin::*, names::*, numbers::*, pool::*, scenario::*, statements::*, tables::*, text::*};
 use super::quality::{Words, MASK};
 use super::Question;
 use crate::corpus::{table, Section, SectionKind};
@@ -131,6 +133,7 @@ pub fn candidates(sections: &[Section]) -> Vec<Question> {
         out.extend(feature_question(name, &kin));
         out.extend(term_question(name, &kin));
         out.extend(definition_question(name, &kin));
+        out.extend(statement_questions(name, &kin));
     }
     for section in sections {
         out.extend(number_questions(section));

@@ -57,7 +57,7 @@ fn balance_once(pool: Vec<Question>, sections: &[Section]) -> Vec<Question> {
 
 /// Which kinds of question are worth most, best first.
 pub(super) fn rank(kind: &str) -> usize {
-    ["scenario", "comparison", "feature", "term", "item", "definition", "number"]
+    ["scenario", "comparison", "feature", "term", "item", "statement", "definition", "number"]
         .iter()
         .position(|k| *k == kind)
         .unwrap_or(usize::MAX)

@@ -45,7 +45,7 @@ pub struct Words {
 
 /// The fixed phrasing the generator puts around what it asks.
 const BOILERPLATE: &str = "次の説明に当てはまるものはどれ？ の説明として正しいものはどれ？ \
-    空欄に入るのはどれ？ なのはどれ？ 次のような場合に選ぶのはどれ？ が特徴のものはどれ？ 項目 \
+    空欄に入るのはどれ？ について正しいものはどれ？ なのはどれ？ 次のような場合に選ぶのはどれ？ が特徴のものはどれ？ 項目 \
     AWSのサービスのうち";
 
 impl Words {

@@ -1,0 +1,172 @@
+//! Statement questions, the exam's 「〜について正しいものはどれ？」: the right choice is a sentence
+//! or bullet the notes write about a thing beyond its defining sentence (what the definition
+//! question asks), the wrong choices are sentences the notes write about its siblings. Each
+//! statement is a fact of its own: `AMIはリージョンに依存する` and what an AMI is are two things to
+//! learn.
+
+use super::*;
+
+/// Shortest statement offered (letters and digits): `設定次第でコスト最適化ができる` says too
+/// little to be true of one thing only.
+const MIN_STATEMENT_CHARS: usize = 16;
+/// Most statement questions about one name: the rest of a long description is for the reveal.
+const MOST_PER_NAME: usize = 1;
+/// Share of a wrong statement's character pairs the asked thing's own text may have: above it,
+/// the statement may well be true of the asked thing too (`コストを削減できる`).
+const MOST_SHARED: f64 = 0.4;
+
+/// Openings of a sentence that leans on the one before (`たとえば、…`, `また、…`) or only names
+/// the kind of thing (`CloudFrontの機能の1つ。`, true of every sibling).
+const LEANING: &[&str] = &["たとえば", "例えば", "また", "しかし", "ただし", "なお", "さらに", "そのため"];
+const KIND_ONLY: &[&str] = &["の一つ。", "の1つ。", "の一種。", "のひとつ。"];
+
+/// The statements a description makes: its sentences and bullets that read alone, whole, with no
+/// note markup and no name of `avoid`'s spellings in them. A list entry (`default:インスタンスは
+/// …`) is a value of a setting, not a statement.
+pub(super) fn statements(description: &str, avoid: &[String]) -> Vec<String> {
+    description
+        .split_inclusive('。')
+        .flat_map(|sentence| sentence.split(" ・"))
+        .map(|s| s.trim().trim_start_matches('・').trim().to_owned())
+        .filter(|s| {
+            let letters = s.chars().filter(|c| c.is_alphanumeric()).count();
+            letters >= MIN_STATEMENT_CHARS
+                && s.chars().count() <= CHOICE_CHARS
+                && !aside(s)
+                && !LEANING.iter().any(|l| s.starts_with(l))
+                && !KIND_ONLY.iter().any(|k| s.ends_with(k))
+                && !s.chars().take(12).any(|c| c == ':' || c == '：')
+                && markup_free(s)
+                && *s == clean(s)
+                && mask(s, avoid) == *s
+        })
+        .collect()
+}
+
+/// The share of `statement`'s character pairs (letters and digits) that `text` has.
+fn shared(statement: &str, text: &str) -> f64 {
+    let pairs = |s: &str| -> Vec<String> {
+        let chars: Vec<char> = key(s).chars().collect();
+        chars.windows(2).map(|w| w.iter().collect()).collect()
+    };
+    let mine = pairs(statement);
+    let theirs: HashSet<String> = pairs(text).into_iter().collect();
+    if mine.is_empty() {
+        return 1.0;
+    }
+    mine.iter().filter(|p| theirs.contains(*p)).count() as f64 / mine.len() as f64
+}
+
+/// 「〈name〉について正しいものはどれ？」 for each of the name's statements after its defining
+/// sentence (at most [`MOST_PER_NAME`]), with one statement of each of three siblings as the wrong
+/// choices: one that does not name either thing and shares little with what the notes say of the
+/// asked one.
+pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
+    let asked = variants(&name.term);
+    let defining = first_sentence(&name.description);
+    let own: Vec<String> = statements(&name.description, &asked)
+        .into_iter()
+        .filter(|s| defining.as_deref() != Some(s.as_str()))
+        .take(MOST_PER_NAME)
+        .collect();
+    if own.is_empty() {
+        return Vec::new();
+    }
+    let whole = format!("{} {}", name.term, name.description);
+    let wrong: Vec<(String, &Name)> = kin
+        .names
+        .iter()
+        .filter_map(|n| {
+            let avoid: Vec<String> = variants(&n.term).into_iter().chain(asked.iter().cloned()).collect();
+            let s =
+                statements(&n.description, &avoid).into_iter().find(|s| shared(s, &whole) < MOST_SHARED)?;
+            Some((s, n))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (i, answer) in own.into_iter().enumerate() {
+        let distractors = distinct_choices(&answer, wrong.iter().map(|(s, _)| s.clone()));
+        let question = format!("「{}」について正しいものはどれ？", name.term);
+        let extra = format!("statement {i}");
+        let Some(mut q) = build(
+            name.section,
+            "statement",
+            &extra,
+            question,
+            answer.clone(),
+            distractors,
+            &name.description,
+        ) else {
+            continue;
+        };
+        let whose = |c: &String| {
+            if *c == answer {
+                return Some(format!(
+                    "「{}」 — {}について (L{})",
+                    shorten(c, 30),
+                    name.term,
+                    name.section.line_start
+                ));
+            }
+            let (_, n) = wrong.iter().find(|(s, _)| s == c)?;
+            Some(format!("「{}」 — {}について (L{})", shorten(c, 30), n.term, n.section.line_start))
+        };
+        let notes: Vec<String> = q.choices.iter().filter_map(whose).collect();
+        if notes.len() == q.choices.len() {
+            q.choice_notes = notes;
+        }
+        out.push(q);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::text;
+
+    const NOTES: &str = "仮想サーバー\nEC2\n品質改善\n| 停止保護 | インスタンスの停止および手動削除を防ぐ機能。 コンソールやCLIから設定を変更できる。 |\n| 自動復旧機能 | 障害のときにインスタンスを自動的に復旧させることができる。 復旧後もプライベートIPアドレスは元と同じである。 |\n| ハイバネーション | メインメモリの内容を待避させる機能。 ルートボリュームは暗号化されたEBSである必要がある。 |\n| 送信元/送信先 チェック | トラフィックの送信元か送信先かを確認できる。 NATインスタンスでは無効化する必要がある。 |\n";
+
+    fn questions() -> Vec<Question> {
+        candidates(&text::parse("aws-notes.txt", NOTES))
+            .into_iter()
+            .filter(|q| q.kind == "statement")
+            .collect()
+    }
+
+    #[test]
+    fn a_statement_beyond_the_definition_is_asked_among_the_siblings_statements() {
+        let all = questions();
+        let q = all.iter().find(|q| q.question.contains("自動復旧機能")).expect("a statement question");
+        assert_eq!(q.answer(), "復旧後もプライベートIPアドレスは元と同じである。");
+        assert_eq!(q.choices.len(), 4, "{q:?}");
+        // Each sibling's first statement that reads alone and is not much like the asked text.
+        assert!(q.choices.contains(&"トラフィックの送信元か送信先かを確認できる。".to_owned()), "{q:?}");
+        // The defining sentence is the definition question's: it is not asked again here.
+        assert!(all.iter().all(|q| !q.choices[q.answer_index].contains("障害のときに")), "{all:?}");
+        assert_eq!(q.choice_notes.len(), 4);
+        assert!(q.choice_notes.iter().any(|n| n.contains("送信元/送信先チェックについて (L7)")), "{q:?}");
+    }
+
+    #[test]
+    fn a_statement_that_names_its_thing_or_says_too_little_is_not_offered() {
+        let avoid = variants("ハイバネーション");
+        let said = statements(
+            "ハイバネーションは便利。 メモリを待避。 ルートボリュームは暗号化されたEBSである必要がある。",
+            &avoid,
+        );
+        assert_eq!(said, vec!["ルートボリュームは暗号化されたEBSである必要がある。".to_owned()]);
+        let leaning = "たとえば、EC2のインスタンスタイプを制限するなど。 default:インスタンスは共有するハードウェアで実行される。 CloudFrontの配信機能の中の一つ。";
+        assert!(statements(leaning, &avoid).is_empty(), "{:?}", statements(leaning, &avoid));
+        assert!(statements("※注意書きの類はここに書く。(括弧の中の補足は単独で読めない)", &avoid).is_empty());
+    }
+
+    #[test]
+    fn a_wrong_statement_much_like_the_asked_things_text_is_not_offered() {
+        assert!(
+            shared("インスタンスを自動的に復旧させる", "障害のときにインスタンスを自動的に復旧させる")
+                > MOST_SHARED
+        );
+        assert!(shared("NATインスタンスでは無効化する", "障害のときに自動的に復旧させる") < MOST_SHARED);
+    }
+}
