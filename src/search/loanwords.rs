@@ -158,6 +158,10 @@ pub fn translations(english: &str) -> Vec<&'static str> {
     let mut out: Vec<&str> =
         GLOSS_TABLE.prefixed(root).into_iter().filter(|(k, _)| stem(k) == root).map(|(_, v)| v).collect();
     out.extend(aws_glosses().filter(|(k, _)| stem(k) == root).map(|(_, v)| v));
+    // A katakana word of an AWS name inside a compound (フリート in スポットフリート).
+    if english.chars().all(crate::search::kana::is_katakana) {
+        out.extend(aws_glosses().filter(|(k, _)| !k.is_ascii() && english.contains(k)).map(|(_, v)| v));
+    }
     out.sort_unstable();
     out.dedup();
     out

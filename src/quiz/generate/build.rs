@@ -129,12 +129,56 @@ pub(super) fn mask(text: &str, variants: &[String]) -> String {
     out
 }
 
-/// True when the question text still gives the answer away.
+/// True when the question text still gives the answer away: it says the answer, or a spelling
+/// of it that no other choice has (`VPCのエンドポイントのうち` says エンドポイント, part of the
+/// answer エンドポイントサービス and of every other choice, and gives away none of them).
 pub(super) fn leaks(q: &Question) -> bool {
     let text = normalize(&q.question);
     let answer = q.answer();
     if matches!(q.kind.as_str(), "definition" | "number" | "statement") {
         return text.contains(&normalize(answer));
     }
-    variants(answer).iter().any(|v| text.contains(&normalize(v)))
+    let others: Vec<String> = q
+        .choices
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != q.answer_index)
+        .map(|(_, c)| normalize(c))
+        .collect();
+    let whole = normalize(answer);
+    variants(answer)
+        .iter()
+        .map(|v| normalize(v))
+        .any(|v| text.contains(&v) && (v == whole || !others.iter().any(|o| o.contains(&v))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asked(question: &str, choices: &[&str], answer_index: usize) -> Question {
+        let section = crate::corpus::text::parse("n.txt", "VPC\n\n説明。\n").remove(0);
+        let choices: Vec<String> = choices.iter().map(|c| c.to_string()).collect();
+        let answer = choices[answer_index].clone();
+        let distractors = choices.iter().filter(|c| **c != answer).cloned().collect();
+        let mut q =
+            build(&section, "comparison", question, question.to_owned(), answer, distractors, "").unwrap();
+        q.choices = choices;
+        q.answer_index = answer_index;
+        q
+    }
+
+    #[test]
+    fn a_spelling_every_choice_has_gives_nothing_away_and_the_answer_itself_does() {
+        let kinds = ["VPCエンドポイント", "エンドポイントサービス", "サービスエンドポイント"];
+        // エンドポイント (the answer without its generic サービス) is in every choice.
+        let shared = asked("VPCのエンドポイントのうち、承諾制が「あり」なのはどれ？", &kinds, 1);
+        assert!(!leaks(&shared));
+        // The answer's whole name in the frame gives it away, even inside the other choices.
+        let workspaces = ["WorkSpaces", "WorkSpaces Core", "WorkSpaces Secure Browser"];
+        assert!(leaks(&asked("WorkSpaces Familyについて、「KVM」が特徴のものはどれ？", &workspaces, 0)));
+        // A spelling only the answer has gives it away.
+        let ec2 = ["EC2Configサービス", "ユーザーデータ", "起動テンプレート"];
+        assert!(leaks(&asked("EC2Configの説明に当てはまるものはどれ？", &ec2, 0)));
+    }
 }

@@ -58,13 +58,17 @@ fn shared(statement: &str, text: &str) -> f64 {
 }
 
 /// 「〈name〉について正しいものはどれ？」 for each of the name's statements after its defining
-/// sentence (at most [`MOST_PER_NAME`]), with one statement of each of three siblings as the wrong
+/// sentence that names no sibling (at most [`MOST_PER_NAME`]), with one statement of each of three siblings as the wrong
 /// choices: one that does not name either thing and shares little with what the notes say of the
 /// asked one.
 pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
     let asked = variants(&name.term);
     let defining = first_sentence(&name.description);
-    let own: Vec<String> = statements(&name.description, &asked)
+    // A statement that names a sibling (CloudFront Functions' row: 「・Lambda@Edge より複雑な処理を
+    // 実行できるが…」) is about the sibling as much as about the asked thing.
+    let named: Vec<String> =
+        kin.names.iter().flat_map(|n| variants(&n.term)).chain(asked.iter().cloned()).collect();
+    let own: Vec<String> = statements(&name.description, &named)
         .into_iter()
         .filter(|s| defining.as_deref() != Some(s.as_str()))
         .take(MOST_PER_NAME)
@@ -72,17 +76,7 @@ pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
     if own.is_empty() {
         return Vec::new();
     }
-    let whole = format!("{} {}", name.term, name.description);
-    let wrong: Vec<(String, &Name)> = kin
-        .names
-        .iter()
-        .filter_map(|n| {
-            let avoid: Vec<String> = variants(&n.term).into_iter().chain(asked.iter().cloned()).collect();
-            let s =
-                statements(&n.description, &avoid).into_iter().find(|s| shared(s, &whole) < MOST_SHARED)?;
-            Some((s, n))
-        })
-        .collect();
+    let wrong = wrong_statements(name, kin, &asked);
     let mut out = Vec::new();
     for (i, answer) in own.into_iter().enumerate() {
         let distractors = distinct_choices(&answer, wrong.iter().map(|(s, _)| s.clone()));
@@ -120,6 +114,21 @@ pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
     out
 }
 
+/// Each sibling's first statement that names neither it nor the asked thing (`asked`, its
+/// spellings) and shares less than [`MOST_SHARED`] with what the notes say of the asked thing.
+fn wrong_statements<'k, 'a>(name: &Name, kin: &'k Kin<'a>, asked: &[String]) -> Vec<(String, &'k Name<'a>)> {
+    let whole = format!("{} {}", name.term, name.description);
+    kin.names
+        .iter()
+        .filter_map(|n| {
+            let avoid: Vec<String> = variants(&n.term).into_iter().chain(asked.iter().cloned()).collect();
+            let s =
+                statements(&n.description, &avoid).into_iter().find(|s| shared(s, &whole) < MOST_SHARED)?;
+            Some((s, n))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +155,18 @@ mod tests {
         assert!(all.iter().all(|q| !q.choices[q.answer_index].contains("障害のときに")), "{all:?}");
         assert_eq!(q.choice_notes.len(), 4);
         assert!(q.choice_notes.iter().any(|n| n.contains("送信元/送信先チェックについて (L7)")), "{q:?}");
+    }
+
+    #[test]
+    fn a_statement_that_names_a_sibling_is_not_asked_as_the_asked_things() {
+        let notes = NOTES.replace(
+            "NATインスタンスでは無効化する必要がある。",
+            "ハイバネーションとは併用できない設定である。",
+        );
+        let all: Vec<Question> = candidates(&text::parse("aws-notes.txt", &notes));
+        let check = all.iter().find(|q| q.kind == "statement" && q.question.contains("送信元/送信先"));
+        assert!(check.is_none(), "{check:?}");
+        assert!(all.iter().any(|q| q.kind == "statement" && q.question.contains("自動復旧機能")));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::Question;
 use crate::search::analyzer::{self, normalize};
-use crate::search::{kana, loanwords};
+use crate::search::{gazetteer, kana, loanwords};
 
 /// The blank that stands for the asked term.
 pub const MASK: &str = "〇〇";
@@ -168,24 +168,77 @@ impl Words {
     }
 }
 
-/// An English word that the right choice and the stem share across languages, and no other
-/// choice has in either: a stem about 動画 for `Interactive Video Service`, `lowestPrice` asked
-/// with 最も低い価格. Translations are EDICT's common kanji words for the English word.
+/// A word that the right choice and the stem share across languages, and no other choice has in
+/// either: a stem about 動画 for `Interactive Video Service`, `lowestPrice` asked with 最も低い価格,
+/// 集合体 for EC2 フリート, コンテナレジストリ for ECR. A word is translated through EDICT's common
+/// kanji words, the AWS glosses (`dict/glosses-aws.tsv`, which also glosses katakana words EDICT
+/// lacks) and, for an English word, its katakana; a katakana word is also read as its English,
+/// and a service's abbreviation as the words of its full name.
 fn translated(q: &Question) -> Option<String> {
     let stem = quoted(&q.question);
     let others: Vec<&String> =
         q.choices.iter().enumerate().filter(|(i, _)| *i != q.answer_index).map(|(_, c)| c).collect();
-    let others_english: HashSet<String> = others.iter().flat_map(|c| english_words(c)).collect();
+    let others_words: HashSet<String> = others.iter().flat_map(|c| glossed_words(c)).collect();
+    // What the other choices say, in either language.
+    let mut others_text: Vec<String> = others.iter().map(|c| normalize(c)).collect();
+    others_text.extend(others_words.iter().flat_map(|w| japanese_for(w)));
     for (from, into) in [(q.answer(), stem), (stem, q.answer())] {
-        for english in english_words(from).into_iter().filter(|e| !others_english.contains(e)) {
-            for japanese in loanwords::translations(&english) {
-                if into.contains(japanese) && !others.iter().any(|o| o.contains(japanese)) {
-                    return Some(format!("{english}→{japanese}"));
+        let (from_text, into_text) = (normalize(from), normalize(into));
+        for word in glossed_words(from).into_iter().filter(|w| !others_words.contains(w)) {
+            for j in japanese_for(&word) {
+                if into_text.contains(&j)
+                    && !from_text.contains(&j)
+                    && !others_text.iter().any(|o| o.contains(&j))
+                {
+                    return Some(format!("{word}→{j}"));
                 }
             }
         }
     }
     None
+}
+
+/// The Japanese a word may be translated as (normalized, two characters or more): EDICT's and
+/// the AWS glosses' words and, for an English word, its katakana.
+fn japanese_for(word: &str) -> Vec<String> {
+    let mut japanese = loanwords::translations(word);
+    if word.is_ascii() {
+        japanese.extend(loanwords::katakana_for(word));
+    }
+    japanese.into_iter().filter(|j| j.chars().count() >= 2).map(normalize).collect()
+}
+
+/// The words of `text` to look up in another language: its English words ([`english_words`]),
+/// its katakana words of three or more (normalized) and their English, and the English words of
+/// the full names of the services it names by abbreviation (`ECR` → elastic, container, registry).
+fn glossed_words(text: &str) -> Vec<String> {
+    let mut out = english_words(text);
+    let normalized = normalize(text);
+    let mut run = String::new();
+    for c in normalized.chars().chain(std::iter::once(' ')) {
+        if kana::is_katakana(c) {
+            run.push(c);
+            continue;
+        }
+        if run.chars().count() >= 3 {
+            out.extend(loanwords::english_for(&run).iter().flat_map(|e| english_words(e)));
+            out.push(std::mem::take(&mut run));
+        }
+        run.clear();
+    }
+    // Only a service the text names by its abbreviation: `WorkSpaces Pools` is one of the names
+    // of WorkSpaces, whose other names (WorkSpaces Personal) it does not say.
+    for service in gazetteer::named(&normalized) {
+        if service.names.iter().any(|s| normalized.contains(&normalize(&s.text))) {
+            continue;
+        }
+        for spelling in service.names.iter().filter(|s| s.text.is_ascii()) {
+            out.extend(english_words(&spelling.text));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The English words of `text` worth translating: four letters or more, camel case split,

@@ -138,6 +138,40 @@ fn an_english_name_translated_in_the_stem_is_a_giveaway() {
 }
 
 #[test]
+fn a_katakana_name_and_an_abbreviation_are_read_as_their_words() {
+    // フリート, in no dictionary of common words, is glossed by dict/glosses-aws.tsv, also
+    // inside a compound.
+    let fleet = question(
+        "EC2のスポットインスタンスのうち、次の説明に当てはまるものはどれ？\n「スポットインスタンスの集合体。」",
+        &["スポットフリート", "スポットインスタンスアドバイザ", "スポットブロック"],
+        0,
+    );
+    assert_eq!(translated(&fleet).as_deref(), Some("スポットフリート→集合"));
+    // ECR is Elastic Container Registry: レジストリ in the answer gives it away.
+    let ecr = question(
+        "「ECR」の説明として正しいものはどれ？",
+        &["コンテナイメージを保存するレジストリ。", "コンテナを実行する。", "Kubernetesを動かす。"],
+        0,
+    );
+    assert_eq!(translated(&ecr).as_deref(), Some("registry→レジストリ"));
+    // A choice that names one of a service's names (WorkSpaces Pools, a name of WorkSpaces)
+    // does not bring in the service's other names (WorkSpaces Personal).
+    let personal = question(
+        "次の説明に当てはまるものはどれ？\n「パーソナライズされたデスクトップ。」",
+        &["WorkSpaces Personal", "WorkSpaces Pools", "WorkSpaces Core"],
+        0,
+    );
+    assert_eq!(translated(&personal).as_deref(), Some("personal→パーソナライズ"));
+    // What the other choices also say gives nothing away.
+    let shared = question(
+        "次の説明に当てはまるものはどれ？\n「スポットインスタンスの集合体。」",
+        &["スポットフリート", "EC2 フリート", "スポットブロック"],
+        0,
+    );
+    assert_eq!(translated(&shared), None);
+}
+
+#[test]
 fn a_frame_that_only_the_answer_shares_a_word_with_is_a_giveaway() {
     let mut words = Words::new().unwrap();
     let choices = [
