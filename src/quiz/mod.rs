@@ -45,6 +45,29 @@ pub struct Question {
 }
 
 /// The digest [`Question::source_digest`] holds: SHA-256 of the text, 16 hex digits.
+/// A per-thread table of the values of a function of its key alone (and of data built into the
+/// binary): generating a pool asks for the same few hundred names and texts thousands of times.
+/// A reload adds only what the changed notes name.
+pub(crate) type Memo<K, V> = std::cell::RefCell<std::collections::HashMap<K, V>>;
+
+/// The value for `key` from `memo`, made by `make` the first time.
+pub(crate) fn memoized<K, V>(
+    memo: &'static std::thread::LocalKey<Memo<K, V>>,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> V
+where
+    K: std::hash::Hash + Eq,
+    V: Clone,
+{
+    if let Some(found) = memo.with(|m| m.borrow().get(&key).cloned()) {
+        return found;
+    }
+    let made = make();
+    memo.with(|m| m.borrow_mut().insert(key, made.clone()));
+    made
+}
+
 pub fn digest(text: &str) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(text.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()

@@ -140,10 +140,17 @@ static GLOSS_TABLE: Table = Table { text: GLOSSES };
 static AWS_GLOSSES: &str = include_str!("../../dict/glosses-aws.tsv");
 
 fn aws_glosses() -> impl Iterator<Item = (&'static str, &'static str)> {
-    AWS_GLOSSES
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| l.split_once('\t'))
+    static PAIRS: std::sync::OnceLock<Vec<(&'static str, &'static str)>> = std::sync::OnceLock::new();
+    PAIRS
+        .get_or_init(|| {
+            AWS_GLOSSES
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .filter_map(|l| l.split_once('\t'))
+                .collect()
+        })
+        .iter()
+        .copied()
 }
 
 /// The common Japanese words written with kanji that EDICT glosses with `english` or another
@@ -266,13 +273,18 @@ mod tests {
 
     #[test]
     fn every_line_of_the_aws_glosses_is_read() {
-        // A line without its tab, or with a capital or a space in its English, would be skipped
-        // or never looked up: the bundled file has none.
+        // A line without its tab, with a capital or a space in its English, or with a katakana
+        // key not normalized, would be skipped or never looked up: the bundled file has none.
         let data: Vec<&str> =
             AWS_GLOSSES.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
         assert_eq!(aws_glosses().count(), data.len(), "a line without a tab");
         for (english, japanese) in aws_glosses() {
-            assert!(english.chars().all(|c| c.is_ascii_lowercase()) && english.len() >= 4, "{english}");
+            // A katakana key is a word of a name, normalized as the words it is looked up in.
+            let katakana = english.chars().count() >= 3
+                && english.chars().all(crate::search::kana::is_katakana)
+                && crate::search::analyzer::normalize(english) == english;
+            let lowercase = english.chars().all(|c| c.is_ascii_lowercase()) && english.len() >= 4;
+            assert!(lowercase || katakana, "{english}");
             assert!(!japanese.trim().is_empty() && japanese == japanese.trim(), "{english}: {japanese:?}");
         }
     }

@@ -83,6 +83,13 @@ pub(super) fn balanced(text: &str) -> String {
 /// The spellings of a term that would give it away: as written, without the parenthesised
 /// gloss, the gloss alone, without spaces, and its other names from the alias table.
 pub(super) fn variants(term: &str) -> Vec<String> {
+    // Every sibling of a name asks for its spellings: looking up its aliases was a quarter of
+    // the time generating the pool took.
+    thread_local!(static SEEN: crate::quiz::Memo<String, Vec<String>> = Default::default());
+    crate::quiz::memoized(&SEEN, term.to_owned(), || variants_uncached(term))
+}
+
+fn variants_uncached(term: &str) -> Vec<String> {
     let term = term.trim().trim_start_matches(|c: char| ('\u{2460}'..='\u{2473}').contains(&c));
     let mut out = vec![term.to_owned()];
     for (open, close) in [('(', ')'), ('（', '）'), ('【', '】')] {

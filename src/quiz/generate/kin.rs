@@ -69,7 +69,11 @@ fn not_in_notes(choice: &str) -> Option<String> {
 
 /// The service a heading of the notes names (`ECS` → Elastic Container Service).
 pub(super) fn aws_service(section: &Section) -> Option<&'static Service> {
-    gazetteer::named(&normalize(&section.title)).first().copied()
+    // Asked for every pair of service headings: found once per title.
+    thread_local!(static SEEN: crate::quiz::Memo<String, Option<&'static Service>> = Default::default());
+    crate::quiz::memoized(&SEEN, section.title.clone(), || {
+        gazetteer::named(&normalize(&section.title)).first().copied()
+    })
 }
 
 /// Whether the services the headings `a` and `b` name are rivals ([`Service::rivals`]): a member

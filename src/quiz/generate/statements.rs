@@ -121,12 +121,20 @@ fn wrong_statements<'k, 'a>(name: &Name, kin: &'k Kin<'a>, asked: &[String]) -> 
     kin.names
         .iter()
         .filter_map(|n| {
-            let avoid: Vec<String> = variants(&n.term).into_iter().chain(asked.iter().cloned()).collect();
-            let s =
-                statements(&n.description, &avoid).into_iter().find(|s| shared(s, &whole) < MOST_SHARED)?;
+            let s = own_statements(n)
+                .into_iter()
+                .find(|s| mask(s, asked) == *s && shared(s, &whole) < MOST_SHARED)?;
             Some((s, n))
         })
         .collect()
+}
+
+/// [`statements`] of a name that do not name it, made once per name: every sibling of a name
+/// asks for them.
+fn own_statements(name: &Name) -> Vec<String> {
+    thread_local!(static SEEN: crate::quiz::Memo<(String, String), Vec<String>> = Default::default());
+    let key = (name.term.clone(), name.description.clone());
+    crate::quiz::memoized(&SEEN, key, || statements(&name.description, &variants(&name.term)))
 }
 
 #[cfg(test)]

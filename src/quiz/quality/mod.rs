@@ -201,6 +201,11 @@ fn translated(q: &Question) -> Option<String> {
 /// The Japanese a word may be translated as (normalized, two characters or more): EDICT's and
 /// the AWS glosses' words and, for an English word, its katakana.
 fn japanese_for(word: &str) -> Vec<String> {
+    thread_local!(static SEEN: crate::quiz::Memo<String, Vec<String>> = Default::default());
+    crate::quiz::memoized(&SEEN, word.to_owned(), || japanese_for_uncached(word))
+}
+
+fn japanese_for_uncached(word: &str) -> Vec<String> {
     let mut japanese = loanwords::translations(word);
     if word.is_ascii() {
         japanese.extend(loanwords::katakana_for(word));
@@ -212,6 +217,13 @@ fn japanese_for(word: &str) -> Vec<String> {
 /// its katakana words of three or more (normalized) and their English, and the English words of
 /// the full names of the services it names by abbreviation (`ECR` → elastic, container, registry).
 fn glossed_words(text: &str) -> Vec<String> {
+    // Sibling questions share their choices: a pool asks for the same few hundred texts
+    // thousands of times, and finding the services a text names is the costly part.
+    thread_local!(static SEEN: crate::quiz::Memo<String, Vec<String>> = Default::default());
+    crate::quiz::memoized(&SEEN, text.to_owned(), || glossed_words_uncached(text))
+}
+
+fn glossed_words_uncached(text: &str) -> Vec<String> {
     let mut out = english_words(text);
     let normalized = normalize(text);
     let mut run = String::new();
