@@ -260,6 +260,17 @@ mod tests {
     }
 
     #[test]
+    fn a_tagline_a_sibling_also_has_makes_no_feature_question() {
+        let notes = "仮想サーバー\nEC2\nプレイスメントグループ\n| クラスター | 【単一AZ】 低レイテンシーのためにインスタンスを近くに置く。 |\n| パーティション | 【単一AZ内】 論理パーティションに分けて障害の影響を減らす。 |\n| スプレッド | 【少数の重要インスタンス】 それぞれ異なるハードウェアに配置する。 |\n";
+        let features: Vec<String> = crate::quiz::generate::candidates(&text::parse("n.txt", notes))
+            .into_iter()
+            .filter(|q| q.kind == "feature")
+            .map(|q| q.answer().to_owned())
+            .collect();
+        assert_eq!(features, vec!["スプレッド".to_owned()]);
+    }
+
+    #[test]
     fn editions_of_one_product_are_offered_together_and_features_apart() {
         let notes = "貸し出しサービス\nWorkSpaces Family\n仮想デスクトップサービス群。\nWorkSpaces\n仮想デスクトップ。\n●WorkSpaces Personal\nユーザーごとに永続的なデスクトップを割り当てる。\n●WorkSpaces Pools\n保存の要らない非永続的なデスクトップを共有する。\n●IPアクセスコントロールグループ\n接続元のIPアドレスを制限する機能。\n●クロスリージョンリダイレクト機能\n別リージョンのデスクトップに切り替える。\nWorkSpaces Core\nサードパーティのVDIソフトウェア向けのAPI。\nWorkSpaces Secure Browser\nブラウザだけで社内サイトにアクセスするサービス。\n";
         let kin = kin_of(notes, "WorkSpaces Personal");

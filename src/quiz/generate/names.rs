@@ -206,9 +206,16 @@ pub(super) fn short_name(service: &str) -> String {
     clean(if head.is_empty() { service } else { head })
 }
 
-/// Which one has this feature? From a `【…】` tagline.
+/// Which one has this feature? From a `【…】` tagline, unless a sibling's tagline says the same
+/// (`【単一AZ】` for the cluster group, `【単一AZ内】` for the partition group): then two choices fit.
 pub(super) fn feature_question(name: &Name, kin: &Kin) -> Option<Question> {
     let tagline = name.tagline.as_ref()?;
+    let mine = key(tagline);
+    let alike =
+        |n: &Name| n.tagline.as_ref().is_some_and(|t| key(t).contains(&mine) || mine.contains(&key(t)));
+    if kin.names.iter().any(alike) {
+        return None;
+    }
     let shown = mask(tagline, &variants(&name.term));
     let question = format!("{}「{shown}」が特徴のものはどれ？", name.among());
     let distractors = distinct_choices(&name.term, kin.terms());

@@ -55,9 +55,11 @@ fn balance_once(pool: Vec<Question>, sections: &[Section]) -> Vec<Question> {
     pool.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, q)| q).collect()
 }
 
-/// Which kinds of question are worth most, best first.
+/// Which kinds of question are worth most, best first. A `【…】` tagline (feature) comes late:
+/// readers found it a label of the notes more often than a fact (none of 18 feature questions in
+/// three samples of session 14 passed all six of their criteria).
 pub(super) fn rank(kind: &str) -> usize {
-    ["scenario", "comparison", "feature", "term", "item", "statement", "definition", "number"]
+    ["scenario", "comparison", "term", "item", "statement", "definition", "feature", "number"]
         .iter()
         .position(|k| *k == kind)
         .unwrap_or(usize::MAX)
