@@ -56,8 +56,8 @@ fn balance_once(pool: Vec<Question>, sections: &[Section]) -> Vec<Question> {
 }
 
 /// Which kinds of question are worth most, best first. A `【…】` tagline (feature) comes late:
-/// readers found it a label of the notes more often than a fact (none of 18 feature questions in
-/// three samples of session 14 passed all six of their criteria).
+/// readers found it a label of the notes more often than a fact (in three samples of session 14,
+/// none of the 18 feature questions about a service's parts passed all six of their criteria).
 pub(super) fn rank(kind: &str) -> usize {
     ["scenario", "comparison", "term", "item", "statement", "definition", "feature", "number"]
         .iter()
