@@ -44,7 +44,6 @@ pub struct Question {
     pub source_digest: String,
 }
 
-/// The digest [`Question::source_digest`] holds: SHA-256 of the text, 16 hex digits.
 /// A per-thread table of the values of a function of its key alone (and of data built into the
 /// binary): generating a pool asks for the same few hundred names and texts thousands of times.
 /// A reload adds only what the changed notes name.
@@ -68,6 +67,7 @@ where
     made
 }
 
+/// The digest [`Question::source_digest`] holds: SHA-256 of the text, 16 hex digits.
 pub fn digest(text: &str) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(text.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()

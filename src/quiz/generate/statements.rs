@@ -1,8 +1,8 @@
 //! Statement questions, the exam's 「〜について正しいものはどれ？」: the right choice is a sentence
 //! or bullet the notes write about a thing beyond its defining sentence (what the definition
-//! question asks), the wrong choices are sentences the notes write about its siblings. Each
-//! statement is a fact of its own: `AMIはリージョンに依存する` and what an AMI is are two things to
-//! learn.
+//! question asks), the wrong choices are sentences the notes write about its siblings. One
+//! statement per name, asked as the same fact as the name's other questions (`pool::fact`): two
+//! questions on one row answer each other, so a deck window shows only one of them.
 
 use super::*;
 
@@ -58,9 +58,8 @@ fn shared(statement: &str, text: &str) -> f64 {
 }
 
 /// 「〈name〉について正しいものはどれ？」 for each of the name's statements after its defining
-/// sentence that names no sibling (at most [`MOST_PER_NAME`]), with one statement of each of three siblings as the wrong
-/// choices: one that does not name either thing and shares little with what the notes say of the
-/// asked one.
+/// sentence that names no sibling (at most [`MOST_PER_NAME`]), with one statement of each of three
+/// siblings as the wrong choices ([`wrong_statements`]).
 pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
     let asked = variants(&name.term);
     let defining = first_sentence(&name.description);
@@ -93,16 +92,9 @@ pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
         ) else {
             continue;
         };
+        // Whose statement each choice is, and its line.
         let whose = |c: &String| {
-            if *c == answer {
-                return Some(format!(
-                    "「{}」 — {}について (L{})",
-                    shorten(c, 30),
-                    name.term,
-                    name.section.line_start
-                ));
-            }
-            let (_, n) = wrong.iter().find(|(s, _)| s == c)?;
+            let n = if *c == answer { name } else { wrong.iter().find(|(s, _)| s == c)?.1 };
             Some(format!("「{}」 — {}について (L{})", shorten(c, 30), n.term, n.section.line_start))
         };
         let notes: Vec<String> = q.choices.iter().filter_map(whose).collect();
