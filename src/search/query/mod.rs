@@ -5,7 +5,9 @@
 //! bigram). Queries are never handed to tantivy's query parser: `"`, `:`, `(`, `AND`, `*` in a
 //! question are just text, not syntax.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -213,6 +215,9 @@ pub struct Searcher {
     titles: Mutex<HashMap<String, Arc<TitleBigrams>>>,
     /// Each section's normalized text for [`coverage`], by section id, made once per section.
     haystacks: Mutex<HashMap<String, Arc<Haystack>>>,
+    /// Each candidate's stored section, read and parsed once (by segment and document, which
+    /// name one stored document for good): reading and parsing them was a tenth of search time.
+    sections: Mutex<HashMap<(tantivy::index::SegmentId, tantivy::DocId), Arc<Section>>>,
     pub weights: Weights,
 }
 
@@ -231,6 +236,7 @@ impl Searcher {
             thesaurus,
             titles: Default::default(),
             haystacks: Default::default(),
+            sections: Default::default(),
             morph,
             bigram: analyzer::bigram_analyzer(),
             segmenter: analyzer::segmenter()?,
@@ -276,15 +282,35 @@ impl Searcher {
 
 /// A per-index cache: the value for `key`, made by `make` the first time. A poisoned lock (a
 /// panic in another search) only loses the cache: the value is made again.
-fn memo<V>(cache: &Mutex<HashMap<String, Arc<V>>>, key: &str, make: impl FnOnce() -> V) -> Arc<V> {
-    if let Some(v) = cache.lock().ok().and_then(|c| c.get(key).cloned()) {
-        return v;
+fn memo<K, Q, V>(cache: &Mutex<HashMap<K, Arc<V>>>, key: &Q, make: impl FnOnce() -> V) -> Arc<V>
+where
+    K: Borrow<Q> + Hash + Eq,
+    Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
+{
+    match try_memo(cache, key, || Ok::<V, std::convert::Infallible>(make())) {
+        Ok(v) => v,
+        Err(never) => match never {},
     }
-    let made = Arc::new(make());
+}
+
+/// [`memo`] for a value whose making can fail: a failure is returned and not kept.
+fn try_memo<K, Q, V, E>(
+    cache: &Mutex<HashMap<K, Arc<V>>>,
+    key: &Q,
+    make: impl FnOnce() -> Result<V, E>,
+) -> Result<Arc<V>, E>
+where
+    K: Borrow<Q> + Hash + Eq,
+    Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
+{
+    if let Some(v) = cache.lock().ok().and_then(|c| c.get(key).cloned()) {
+        return Ok(v);
+    }
+    let made = Arc::new(make()?);
     if let Ok(mut c) = cache.lock() {
         c.insert(key.to_owned(), made.clone());
     }
-    made
+    Ok(made)
 }
 
 #[cfg(test)]

@@ -4,11 +4,12 @@
 //! section a definition question names.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::collector::{Collector, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, TantivyDocument, Term};
 
 use super::{Analyzed, Hit, QueryError, Searcher, SectionRef, MAX_LIMIT};
 use crate::corpus::Section;
@@ -107,23 +108,43 @@ impl Searcher {
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
+        // The term weights are built once, for the search and for the title candidates' scores
+        // (building them again, or `Query::explain` per candidate, was a fifth of search time).
+        let weight = query
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .map_err(|e| QueryError::failed("scoring", e))?;
         // Fetch more than asked for: demoting heading-only sections can reorder the top.
         let candidates = TopDocs::with_limit(limit.max(RERANK_DEPTH)).order_by_score();
-        let mut top = searcher.search(&query, &candidates).map_err(|e| QueryError::failed("search", e))?;
+        let fruits = searcher
+            .segment_readers()
+            .iter()
+            .enumerate()
+            .map(|(ord, reader)| candidates.collect_segment(weight.as_ref(), ord as u32, reader))
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map_err(|e| QueryError::failed("search", e))?;
+        let mut top = candidates.merge_fruits(fruits).map_err(|e| QueryError::failed("search", e))?;
         // A section the question names by its title competes even when its children, which carry
-        // its title in their heading path, fill the candidate list: add the best title matches.
-        // One weight for every title candidate: `Query::explain` would build all the term
-        // weights again for each (a fifth of search time when it did).
-        let weight = query
-            .weight(tantivy::query::EnableScoring::enabled_from_searcher(&searcher))
-            .map_err(|e| QueryError::failed("scoring", e))?;
-        for address in self.title_candidates(&searcher, analyzed)? {
-            if top.iter().all(|(_, a)| *a != address) {
-                // A title match that the question's query does not match scores nothing: skipped.
-                match weight.explain(searcher.segment_reader(address.segment_ord), address.doc_id) {
-                    Ok(explanation) => top.push((explanation.value(), address)),
-                    Err(tantivy::TantivyError::InvalidArgument(m)) if m.contains("does not match") => {}
-                    Err(e) => return Err(QueryError::failed("scoring", e)),
+        // its title in their heading path, fill the candidate list: add the best title matches,
+        // scored by the question's query (one that the query does not match scores nothing and
+        // is skipped).
+        let mut missing: Vec<DocAddress> = self
+            .title_candidates(&searcher, analyzed)?
+            .into_iter()
+            .filter(|address| top.iter().all(|(_, a)| a != address))
+            .collect();
+        missing.sort();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let mut docs = missing.iter().filter(|a| a.segment_ord as usize == ord).peekable();
+            if docs.peek().is_none() {
+                continue;
+            }
+            let mut scorer = weight.scorer(reader, 1.0).map_err(|e| QueryError::failed("scoring", e))?;
+            for address in docs {
+                if scorer.doc() < address.doc_id {
+                    scorer.seek(address.doc_id);
+                }
+                if scorer.doc() == address.doc_id {
+                    top.push((scorer.score(), *address));
                 }
             }
         }
@@ -182,7 +203,7 @@ impl Searcher {
         analyzed: &Analyzed,
         limit: usize,
     ) -> Result<Vec<Hit>, QueryError> {
-        let (f, w) = (&self.open.fields, self.weights);
+        let w = self.weights;
         let subject = Subject {
             expanded: str_set(&analyzed.subject_expanded),
             typed: str_set(&analyzed.subject_typed),
@@ -192,17 +213,10 @@ impl Searcher {
             .iter()
             .map(|(typed, expanded)| Subject { expanded: str_set(expanded), typed: str_set(typed) })
             .collect();
-        let mut ranked: Vec<(f32, super::Coverage, Section)> = Vec::with_capacity(top.len());
+        let mut ranked: Vec<(f32, super::Coverage, Arc<Section>)> = Vec::with_capacity(top.len());
         let mut naming: Vec<f32> = Vec::with_capacity(top.len());
         for (score, address) in top {
-            let doc: TantivyDocument =
-                searcher.doc(address).map_err(|e| QueryError::failed("reading a section", e))?;
-            let json = doc
-                .get_first(f.section)
-                .and_then(|v| v.as_str())
-                .ok_or_else(|| QueryError::failed("reading a section", "stored section missing"))?;
-            let section: Section =
-                serde_json::from_str(json).map_err(|e| QueryError::failed("reading a section", e))?;
+            let section = self.section_at(searcher, address)?;
             let mut factor = if is_heading_only(&section) { w.heading_only } else { 1.0 };
             let title = self.title_bigrams(&section.title);
             let named = rewrites
@@ -223,9 +237,35 @@ impl Searcher {
             .into_iter()
             .map(|(score, coverage, section)| {
                 let snippet = snippet::excerpt(&section.text, analyzed, snippet::SNIPPET_CHARS).text;
-                Hit { section: SectionRef::from(&section), score, snippet, text: section.text, coverage }
+                Hit {
+                    section: SectionRef::from(section.as_ref()),
+                    score,
+                    snippet,
+                    text: section.text.clone(),
+                    coverage,
+                }
             })
             .collect())
+    }
+}
+
+impl Searcher {
+    /// The section stored at `address`, read and parsed once.
+    fn section_at(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+    ) -> Result<Arc<Section>, QueryError> {
+        let segment = searcher.segment_reader(address.segment_ord).segment_id();
+        super::try_memo(&self.sections, &(segment, address.doc_id), || {
+            let doc: TantivyDocument =
+                searcher.doc(address).map_err(|e| QueryError::failed("reading a section", e))?;
+            let json = doc
+                .get_first(self.open.fields.section)
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| QueryError::failed("reading a section", "stored section missing"))?;
+            serde_json::from_str(json).map_err(|e| QueryError::failed("reading a section", e))
+        })
     }
 }
 
@@ -285,7 +325,7 @@ impl TitleBigrams {
 /// through another word (ハイバネーション): when one candidate is named, one that only mentions
 /// the words (再開 (休止状態の場合)) is not the answer; when one is named exactly, those named
 /// in part are less likely the answer.
-fn demote_unnamed<T>(ranked: &mut [(f32, T, Section)], naming: &[f32]) {
+fn demote_unnamed<T, S>(ranked: &mut [(f32, T, S)], naming: &[f32]) {
     if naming.iter().any(|&n| n >= EXACTLY_NAMED) {
         for (r, &n) in ranked.iter_mut().zip(naming) {
             if n < EXACTLY_NAMED {
