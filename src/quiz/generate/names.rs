@@ -131,6 +131,11 @@ impl Name<'_> {
         format!("{} — {what} (L{})", self.term, self.section.line_start)
     }
 
+    /// What the notes say of this name: its tagline and description.
+    pub(super) fn own_text(&self) -> String {
+        format!("{} {}", self.tagline.as_deref().unwrap_or_default(), self.description)
+    }
+
     /// True when the description says enough to ask about.
     fn described(&self) -> bool {
         self.description.chars().filter(|c| c.is_alphanumeric()).count() >= MIN_DESCRIPTION_CHARS
@@ -218,7 +223,10 @@ pub(super) fn feature_question(name: &Name, kin: &Kin) -> Option<Question> {
     }
     let shown = mask(tagline, &variants(&name.term));
     let question = format!("{}「{shown}」が特徴のものはどれ？", name.among());
-    let distractors = distinct_choices(&name.term, kin.terms());
+    // The nearest three, less those the tagline fits too: a farther choice would be of
+    // another kind.
+    let mut distractors = distinct_choices(&name.term, kin.terms());
+    distractors.retain(|d| !kin.fits(d, tagline));
     let explanation = format!("{} — {}", name.term, name.description);
     build(name.section, "feature", "", question, name.term.clone(), distractors, &explanation)
 }
@@ -228,8 +236,14 @@ pub(super) fn term_question(name: &Name, kin: &Kin) -> Option<Question> {
     if !name.described() {
         return None;
     }
-    let shown = mask(&shorten(defining(lead(&name.description)), QUESTION_CHARS), &variants(&name.term));
-    let distractors = distinct_choices(&name.term, kin.terms());
+    let clue = shorten(defining(lead(&name.description)), QUESTION_CHARS);
+    let shown = mask(&clue, &variants(&name.term));
+    let mut distractors = distinct_choices(&name.term, kin.terms());
+    // A description that says what the thing is for (the partition group's 「ハードウェア障害の頻度
+    // を軽減させるために役に立つ」) is a scenario's clue: a sibling it fits as well is not offered.
+    if says_purpose(&clue) {
+        distractors.retain(|d| !kin.fits(d, &clue));
+    }
     let question = format!("{}次の説明に当てはまるものはどれ？\n「{shown}」", name.among());
     let kind = if name.section.kind == SectionKind::Item { "item" } else { "term" };
     build(name.section, kind, "", question, name.term.clone(), distractors, &name.description)

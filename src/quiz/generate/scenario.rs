@@ -28,7 +28,10 @@ pub(super) fn scenario_questions(name: &Name, kin: &Kin) -> Vec<Question> {
         }
         let shown = mask(sentence, &variants);
         let question = format!("{}{}\n「{shown}」", name.among(), asking_for(sentence));
-        let distractors = distinct_choices(&name.term, kin.terms());
+        // The nearest three, less those the use fits too ([`Kin::fits`]): a farther choice
+        // would be of another kind.
+        let mut distractors = distinct_choices(&name.term, kin.terms());
+        distractors.retain(|d| !kin.fits(d, sentence));
         let explanation = format!("{} — {}", name.term, name.description);
         out.extend(build(
             name.section,
@@ -68,6 +71,23 @@ pub(super) fn says_purpose(sentence: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sibling_whose_own_text_says_the_use_too_is_not_offered() {
+        let notes = "仮想サーバー\nEC2\n配置の種類\n| 集約グループ | 大量のデータを低いレイテンシーで処理したい場合に最適。 |\n| 分散グループ | 障害の影響を小さく抑えたい場合に最適。 |\n| 区画グループ | 大量のデータを低いレイテンシーで処理したい場合にも使える。 |\n| 標準グループ | 追加の費用をかけずに始めたい場合に最適。 |\n";
+        let all = candidates(&crate::corpus::text::parse("aws-notes.txt", notes));
+        let asked = |answer: &str| {
+            all.iter()
+                .find(|q| q.kind == "scenario" && q.answer() == answer)
+                .unwrap_or_else(|| panic!("a scenario for {answer}: {all:?}"))
+        };
+        // 区画グループ's own text says the use of 集約グループ: both fit, so it is left out.
+        let q = asked("集約グループ");
+        assert!(!q.choices.contains(&"区画グループ".to_owned()), "{q:?}");
+        assert_eq!(q.choices.len(), 3, "{q:?}");
+        // A use no sibling's text says keeps every sibling.
+        assert_eq!(asked("分散グループ").choices.len(), 4);
+    }
 
     #[test]
     fn a_situation_is_asked_as_one_and_a_use_as_a_use() {

@@ -43,20 +43,6 @@ pub(super) fn statements(description: &str, avoid: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The share of `statement`'s character pairs (letters and digits) that `text` has.
-fn shared(statement: &str, text: &str) -> f64 {
-    let pairs = |s: &str| -> Vec<String> {
-        let chars: Vec<char> = key(s).chars().collect();
-        chars.windows(2).map(|w| w.iter().collect()).collect()
-    };
-    let mine = pairs(statement);
-    let theirs: HashSet<String> = pairs(text).into_iter().collect();
-    if mine.is_empty() {
-        return 1.0;
-    }
-    mine.iter().filter(|p| theirs.contains(*p)).count() as f64 / mine.len() as f64
-}
-
 /// 「〈name〉について正しいものはどれ？」 for each of the name's statements after its defining
 /// sentence that names no sibling (at most [`MOST_PER_NAME`]), with one statement of each of three
 /// siblings as the wrong choices ([`wrong_statements`]).

@@ -133,6 +133,30 @@ pub(super) fn without_leading_brackets(text: &str) -> &str {
     rest
 }
 
+/// The share of `statement`'s character pairs (letters and digits) that `text` has: how much of
+/// what `statement` says `text` says too.
+pub(super) fn shared(statement: &str, text: &str) -> f64 {
+    overlap(statement, text).0
+}
+
+/// [`shared`], and in how many separate runs of `statement` the shared pairs lie: one run is
+/// one word or phrase in common (`インスタンス`), two or more are two things said alike.
+pub(super) fn overlap(statement: &str, text: &str) -> (f64, usize) {
+    let pairs = |s: &str| -> Vec<String> {
+        let chars: Vec<char> = super::key(s).chars().collect();
+        chars.windows(2).map(|w| w.iter().collect()).collect()
+    };
+    let mine = pairs(statement);
+    let theirs: std::collections::HashSet<String> = pairs(text).into_iter().collect();
+    if mine.is_empty() {
+        return (1.0, 0);
+    }
+    let found: Vec<bool> = mine.iter().map(|p| theirs.contains(p)).collect();
+    let count = found.iter().filter(|f| **f).count();
+    let runs = found.iter().enumerate().filter(|&(i, f)| *f && (i == 0 || !found[i - 1])).count();
+    (count as f64 / mine.len() as f64, runs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
