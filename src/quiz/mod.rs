@@ -3,6 +3,7 @@
 //! and answers, reveals, scores and streaks over the store ([`game`]).
 
 pub mod deck;
+pub mod errata;
 pub mod game;
 pub mod generate;
 pub mod learning;

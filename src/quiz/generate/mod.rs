@@ -83,7 +83,8 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
     for q in candidates(sections) {
         // A giveaway is not blanked out: a blank that hides part of the answer's name while the
         // rest stays (`〇〇されないこと` for キャッシュミス) is a riddle with the answer in it.
-        if leaks(&q) {
+        // A question keying a mistake of the notes as its answer would teach it.
+        if leaks(&q) || super::errata::teaches_mistake(&q) {
             continue;
         }
         if words.flaws(&q).is_empty() {
@@ -97,7 +98,8 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
     for q in &mut pool {
         // What is asked is the answer, or the term of a definition question.
         let asked = if q.kind == "definition" { q.question.clone() } else { q.answer().to_owned() };
-        if let Some(note) = super::retired::note_for(&asked) {
+        let notes = super::retired::note_for(&asked).into_iter().chain(super::errata::corrections(q));
+        for note in notes.collect::<Vec<_>>() {
             q.explanation = format!("{}（注: {note}）", q.explanation);
         }
         q.source_digest =

@@ -52,6 +52,8 @@ pub(super) fn name(section: &Section) -> Option<Name<'_>> {
         return None;
     }
     let term = clean(&term);
+    // What the notes get wrong about the thing is not asked about it (`quiz::errata`).
+    let description = crate::quiz::errata::without_mistakes(&description);
     let (tagline, description) = split_tagline(description.trim());
     let term_chars = term.chars().count();
     ((1..=40).contains(&term_chars)).then(|| Name { section, term, description: clean(description), tagline })

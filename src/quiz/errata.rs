@@ -1,0 +1,169 @@
+//! Places where the notes say something AWS does not (`dict/errata.tsv`, each entry with AWS's
+//! own documentation as its source). The notes stay as written, so cited lines stay the group's
+//! lines; the quiz does not teach the mistake: a question that would key it as the right answer
+//! is not asked ([`Action::Skip`]), and one that only shows it says so in its reveal
+//! ([`Action::Note`]).
+
+use std::sync::OnceLock;
+
+use super::Question;
+use crate::search::analyzer::normalize;
+
+/// The bundled list.
+pub const BUNDLED: &str = include_str!("../../dict/errata.tsv");
+
+/// What the quiz does with a question that holds an erratum's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Not asked when the text is in the stem or the right answer.
+    Skip,
+    /// Asked; the reveal adds the correction.
+    Note,
+}
+
+/// One place where the notes are wrong.
+#[derive(Debug, Clone)]
+pub struct Erratum {
+    /// The notes' text, normalized.
+    pub text: String,
+    pub action: Action,
+    pub correction: String,
+}
+
+/// A line of the list that cannot be read, with its number (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("dict/errata.tsv line {line}: {why}")]
+pub struct BadLine {
+    pub line: usize,
+    pub why: String,
+}
+
+/// Parses the tab-separated lines (`#` comments and blank lines skipped).
+pub fn parse(text: &str) -> Result<Vec<Erratum>, BadLine> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |why: &str| BadLine { line: i + 1, why: why.to_owned() };
+        let columns: Vec<&str> = line.split('\t').map(str::trim).collect();
+        let [text, action, correction, source] = columns[..] else {
+            return Err(bad("expected 4 tab-separated columns (text, skip|note, correction, source)"));
+        };
+        let action = match action {
+            "skip" => Action::Skip,
+            "note" => Action::Note,
+            other => return Err(bad(&format!("action `{other}`: expected skip or note"))),
+        };
+        if text.is_empty() || correction.is_empty() || source.is_empty() {
+            return Err(bad("empty column"));
+        }
+        out.push(Erratum { text: normalize(text), action, correction: correction.to_owned() });
+    }
+    Ok(out)
+}
+
+fn bundled() -> &'static [Erratum] {
+    static LIST: OnceLock<Vec<Erratum>> = OnceLock::new();
+    // The list is compiled in and checked by the tests: a line that does not parse is a build
+    // defect, caught by `the_bundled_list_parses`, never silently dropped.
+    LIST.get_or_init(|| parse(BUNDLED).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// Whether `q` would teach a mistake of the notes as its fact: a [`Action::Skip`] erratum's text
+/// is in its stem or its right answer.
+pub fn teaches_mistake(q: &Question) -> bool {
+    let taught = normalize(&format!("{}\n{}", q.question, q.answer()));
+    bundled().iter().any(|e| e.action == Action::Skip && taught.contains(&e.text))
+}
+
+/// `text` without its sentences (to `。`) that hold a [`Action::Skip`] erratum's text: what the
+/// notes say of a thing, less what they get wrong, for the generator to ask about.
+/// A `【…】` tagline that holds one goes alone (ECS's 【フルマネージドk8s】 before its defining
+/// sentence).
+pub fn without_mistakes(text: &str) -> String {
+    let wrong = |part: &str| {
+        let part = normalize(part);
+        bundled().iter().any(|e| e.action == Action::Skip && part.contains(&e.text))
+    };
+    let mut rest = text.to_owned();
+    while let Some(tag) = rest.split_inclusive('】').find_map(|s| s.rfind('【').map(|at| &s[at..])) {
+        if !wrong(tag) {
+            break;
+        }
+        rest = rest.replacen(tag, "", 1);
+    }
+    let kept: String = rest.split_inclusive('。').filter(|s| !wrong(s)).collect();
+    kept.trim().to_owned()
+}
+
+/// The corrections for every erratum whose text `q` shows (stem, choices, explanation), in the
+/// list's order.
+pub fn corrections(q: &Question) -> Vec<&'static str> {
+    let shown = normalize(&format!("{}\n{}\n{}", q.question, q.choices.join("\n"), q.explanation));
+    bundled().iter().filter(|e| shown.contains(&e.text)).map(|e| e.correction.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn question(stem: &str, choices: &[&str], answer_index: usize, explanation: &str) -> Question {
+        Question {
+            id: "q0".into(),
+            question: stem.into(),
+            choices: choices.iter().map(|c| c.to_string()).collect(),
+            answer_index,
+            explanation: explanation.into(),
+            source: crate::corpus::Citation {
+                source: "aws-notes.txt".into(),
+                path: vec![],
+                line_start: 1,
+                line_end: 1,
+            },
+            kind: "term".into(),
+            section_id: "s".into(),
+            choice_notes: vec![],
+            source_digest: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_bundled_list_parses() {
+        let list = parse(BUNDLED).expect("dict/errata.tsv parses");
+        assert!(list.iter().any(|e| e.action == Action::Skip));
+        assert!(list.iter().any(|e| e.action == Action::Note));
+    }
+
+    #[test]
+    fn a_malformed_line_names_its_line_and_what_is_wrong() {
+        let err = parse("# comment\nfoo\tmaybe\t訂正\tsource\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.why.contains("maybe"), "{err}");
+        assert!(parse("foo\tskip\t訂正\n").unwrap_err().why.contains("4 tab-separated"));
+    }
+
+    #[test]
+    fn a_mistake_keyed_as_the_answer_is_not_taught_and_one_shown_is_corrected() {
+        // Full-width letters in the stem match the list's half-width text.
+        let keyed = question("「フルマネージドｋ８ｓ」が特徴のものはどれ？", &["ECS", "EKS", "ECR"], 0, "");
+        assert!(teaches_mistake(&keyed));
+        // The same text as a wrong choice teaches nothing; a note erratum never stops a question.
+        let shown = question(
+            "「EC2の属性」について正しいものはどれ？",
+            &["偶発的な削除を防ぐ。", "フルマネージドk8s"],
+            0,
+            "DisableAptermination — 偶発的な削除を防ぐ。",
+        );
+        assert!(!teaches_mistake(&shown));
+        let notes = corrections(&shown);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes.iter().any(|n| n.contains("DisableApiTermination")), "{notes:?}");
+        let row = "作業途中から再開できるようにする機能。インスタンスがインターネットにアクセスするには、パブリックIPアドレスが必要となる。 ※注記";
+        assert_eq!(without_mistakes(row), "作業途中から再開できるようにする機能。 ※注記");
+        let tagged = "【フルマネージドk8s】 稼働させるDockerをAWSが管理する。";
+        assert_eq!(without_mistakes(tagged), "稼働させるDockerをAWSが管理する。");
+        let clean = question("「停止保護」の説明として正しいものはどれ？", &["a", "b"], 0, "停止を防ぐ。");
+        assert!(!teaches_mistake(&clean) && corrections(&clean).is_empty());
+    }
+}
