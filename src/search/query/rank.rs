@@ -108,10 +108,24 @@ impl Searcher {
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
+        let (mut top, named) = self.scored_candidates(&searcher, &query, analyzed, limit)?;
+        top.extend(named);
+        self.rerank(&searcher, top, analyzed, limit)
+    }
+
+    /// What the rerank orders: the query's best [`RERANK_DEPTH`] (or `limit`) sections, and the
+    /// best title matches not among them, scored by one scorer per segment as `explain` would.
+    fn scored_candidates(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &BooleanQuery,
+        analyzed: &Analyzed,
+        limit: usize,
+    ) -> Result<(Vec<Scored>, Vec<Scored>), QueryError> {
         // The term weights are built once, for the search and for the title candidates' scores
         // (building them again, or `Query::explain` per candidate, was a fifth of search time).
         let weight = query
-            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .weight(EnableScoring::enabled_from_searcher(searcher))
             .map_err(|e| QueryError::failed("scoring", e))?;
         // Fetch more than asked for: demoting heading-only sections can reorder the top.
         let candidates = TopDocs::with_limit(limit.max(RERANK_DEPTH)).order_by_score();
@@ -122,17 +136,18 @@ impl Searcher {
             .map(|(ord, reader)| candidates.collect_segment(weight.as_ref(), ord as u32, reader))
             .collect::<tantivy::Result<Vec<_>>>()
             .map_err(|e| QueryError::failed("search", e))?;
-        let mut top = candidates.merge_fruits(fruits).map_err(|e| QueryError::failed("search", e))?;
+        let top = candidates.merge_fruits(fruits).map_err(|e| QueryError::failed("search", e))?;
         // A section the question names by its title competes even when its children, which carry
         // its title in their heading path, fill the candidate list: add the best title matches,
         // scored by the question's query (one that the query does not match scores nothing and
         // is skipped).
         let mut missing: Vec<DocAddress> = self
-            .title_candidates(&searcher, analyzed)?
+            .title_candidates(searcher, analyzed)?
             .into_iter()
             .filter(|address| top.iter().all(|(_, a)| a != address))
             .collect();
         missing.sort();
+        let mut named = Vec::new();
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let mut docs = missing.iter().filter(|a| a.segment_ord as usize == ord).peekable();
             if docs.peek().is_none() {
@@ -144,11 +159,11 @@ impl Searcher {
                     scorer.seek(address.doc_id);
                 }
                 if scorer.doc() == address.doc_id {
-                    top.push((scorer.score(), *address));
+                    named.push((scorer.score(), *address));
                 }
             }
         }
-        self.rerank(&searcher, top, analyzed, limit)
+        Ok((top, named))
     }
 
     /// The weighted `SHOULD` clauses of an analyzed question over every field.
@@ -269,6 +284,9 @@ impl Searcher {
     }
 }
 
+/// A section's place in the index and its BM25 score for the question.
+type Scored = (f32, DocAddress);
+
 /// Most related words (and most of their bigrams) searched for one question: each is a clause
 /// to score, and a question that touches many thesaurus groups would otherwise be slow.
 const MOST_RELATED: usize = 32;
@@ -377,3 +395,6 @@ fn is_heading_only(section: &Section) -> bool {
     };
     (1..lines.len()).all(header_or_rule)
 }
+
+#[cfg(test)]
+mod tests;
