@@ -70,6 +70,25 @@ fn main() {
     }
     println!("cargo:rustc-env=LINDERA_WORKDIR={}", out_dir.display());
     loanwords(&out_dir);
+    analysis_digest(&out_dir);
+}
+
+/// The data the index's stored terms and derived text are made with, besides the dictionary: the
+/// service names and their spellings, the loanword tables, and the version. The index manifest
+/// records this digest, so an index built by a binary with other data is rebuilt, not reused.
+fn analysis_digest(out_dir: &Path) {
+    let mut hasher = Sha256::new();
+    hasher.update(env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION"));
+    let files = ["dict/aws-services.tsv", "dict/glosses-aws.tsv"]
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(["loanwords-en.tsv", "loanwords-ja.tsv", "glosses-en.tsv"].map(|name| out_dir.join(name)));
+    for file in files {
+        println!("cargo:rerun-if-changed={}", file.display());
+        let bytes = fs::read(&file).unwrap_or_else(|e| panic!("reading {}: {e}", file.display()));
+        hasher.update(Sha256::digest(&bytes));
+    }
+    println!("cargo:rustc-env=SHIORI_ANALYSIS_DIGEST={:x}", hasher.finalize());
 }
 
 /// Where Debian's `edict` package puts JMdict/EDICT (EUC-JP).

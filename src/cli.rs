@@ -129,6 +129,12 @@ fn load(paths: &Paths, force: bool) -> anyhow::Result<Loaded> {
         .with_context(|| format!("preparing the index in {}", paths.index.display()))
 }
 
+/// The searcher alone, for commands that only search: the notes are parsed only to rebuild.
+fn searcher(paths: &Paths) -> anyhow::Result<search::Searcher> {
+    search::open_searcher(&paths.corpus, &paths.index)
+        .with_context(|| format!("preparing the index in {}", paths.index.display()))
+}
+
 /// Runs one command, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     let paths = paths(&cli)?;
@@ -187,8 +193,8 @@ fn sections(paths: &Paths, json: bool, out: &mut dyn Write) -> anyhow::Result<()
 
 /// `search`: ranked sections with their scores and snippets.
 fn search(paths: &Paths, query: &str, limit: u16, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {
-    let loaded = load(paths, false)?;
-    let (_, hits) = loaded.searcher.search(query, usize::from(limit))?;
+    let searcher = searcher(paths)?;
+    let (_, hits) = searcher.search(query, usize::from(limit))?;
     if json {
         return write_json(out, &hits);
     }
@@ -204,8 +210,8 @@ fn search(paths: &Paths, query: &str, limit: u16, json: bool, out: &mut dyn Writ
 
 /// `ask`: the answer as the bot would post it (the same text as the console's `/ask`).
 fn ask(paths: &Paths, query: &str, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {
-    let loaded = load(paths, false)?;
-    let answer = answer::ask(&loaded.searcher, query)?;
+    let searcher = searcher(paths)?;
+    let answer = answer::ask(&searcher, query)?;
     if json {
         return write_json(out, &answer);
     }

@@ -12,10 +12,14 @@ fn main() -> ExitCode {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = shiori::cli::Cli::parse();
     init_logging(&cli);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let result = shiori::cli::run(cli, &mut out);
-    let _ = out.flush();
+    // Buffered: `search --json` wrote one line per system call through the line-buffered stdout,
+    // a tenth of the process's time. The console flushes after every reply itself.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let ran = shiori::cli::run(cli, &mut out);
+    // What is still buffered is written here: a failure to (a full disk) is the command's error
+    // unless the command had already failed.
+    let flushed = out.flush().map_err(|e| anyhow::Error::new(e).context("writing the output"));
+    let result = ran.and(flushed);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // `shiori sections | head` closes the pipe early: that is not an error worth reporting.

@@ -422,3 +422,68 @@ fn console_me_review_and_report_across_sessions() {
     assert!(out.contains("報告を受け付けました（答えが違う）"), "{out}");
     assert!(out.contains("いま復習する問題はありません。次の復習:"), "{out}");
 }
+
+#[test]
+fn output_that_cannot_be_written_is_an_error_and_a_closed_pipe_is_not() {
+    use std::process::{Command, Stdio};
+    let dir = scratch();
+    assert!(shiori(dir.path(), &["index"]).status.success());
+    let run = |stdout: Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_shiori"))
+            .arg("--corpus")
+            .arg(common::notes_dir())
+            .arg("--index")
+            .arg(dir.path().join("index"))
+            .args(["search", "--json", "ハイバネーション"])
+            .env_remove("SHIORI_LOG")
+            .stdout(stdout)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
+    };
+    let full = run(Stdio::from(std::fs::File::options().write(true).open("/dev/full").unwrap()));
+    assert_eq!(full.status.code(), Some(1), "{}", stderr(&full));
+    assert!(stderr(&full).contains("writing the output"), "{}", stderr(&full));
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let closed = run(Stdio::from(writer));
+    assert!(closed.status.success(), "{}", stderr(&closed));
+}
+
+#[test]
+fn the_console_shows_each_reply_before_the_next_line_is_typed() {
+    use std::io::{BufRead, Write};
+    use std::process::{Command, Stdio};
+    let dir = scratch();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shiori"))
+        .arg("--corpus")
+        .arg(common::notes_dir())
+        .arg("--index")
+        .arg(dir.path().join("index"))
+        .arg("console")
+        .current_dir(dir.path())
+        .env_remove("SHIORI_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all("/ask ハイバネーション\n".as_bytes()).unwrap();
+    input.flush().unwrap();
+    // stdin stays open: the citation must arrive while the console waits for the next line.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let cited = std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .any(|line| line.contains("出典: aws-notes.txt"));
+        let _ = tx.send(cited);
+    });
+    let cited = rx.recv_timeout(std::time::Duration::from_secs(30));
+    drop(input);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(cited, Ok(true), "the reply did not come while stdin was open");
+}

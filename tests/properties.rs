@@ -49,6 +49,15 @@ proptest! {
     }
 
     #[test]
+    fn normalize_skips_nfkc_only_where_nfkc_changes_nothing(
+        text in prop_oneof![any::<String>(), "[A-Za-z0-9 Ａ-Ｚａ-ｚ０-９ｱ-ﾝﾞﾟァ-ヶーぁ-ん一-龥（）・、。①-⑳㈱]{0,30}"]
+    ) {
+        use unicode_normalization::UnicodeNormalization;
+        let nfkc: String = text.nfkc().flat_map(char::to_lowercase).collect();
+        prop_assert_eq!(shiori::search::analyzer::normalize(&text), shiori::search::kana::fold_katakana(&nfkc));
+    }
+
+    #[test]
     fn any_question_is_answered_or_refused(q in prop_oneof![any::<String>(), "[\"*:()ANDORNOT ァ-ヶ-]{0,40}"]) {
         let searcher = searcher();
         match searcher.search(&q, 5) {

@@ -121,6 +121,8 @@ pub fn run(
             }
         }
         writeln!(output, "{}\n", reply.to_plain())?;
+        // The CLI buffers its output: each reply is shown as soon as it is made.
+        output.flush()?;
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ use lindera_analysis::token_filter::japanese_katakana_stem::JapaneseKatakanaStem
 use lindera_analysis::token_filter::{BoxTokenFilter, TokenFilter};
 use lindera_tantivy::tokenizer::LinderaTokenizer;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use super::dictionary;
 
@@ -93,9 +93,20 @@ const STOP_WORDS: &[&str] = &[
 /// Normalizes text before tokenizing: NFKC (full-width ＥＣ２ → EC2, half-width kana → full),
 /// lowercase, `ェイ` → `ェー` (インターフェイス/インターフェース, フェイルオーバー/フェールオーバー),
 /// and a katakana word of four or more characters loses its final `ー` (サーバー → サーバ).
+///
+/// Text NFKC leaves as it is (ASCII, most Japanese) skips the NFKC pass: building the service
+/// and thesaurus tables at the start of every `shiori search` normalized hundreds of names, and
+/// NFKC was most of that.
 pub fn normalize(text: &str) -> String {
-    let nfkc: String = text.nfkc().flat_map(char::to_lowercase).collect();
-    super::kana::fold_katakana(&nfkc)
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let lowered: String = if unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        text.chars().flat_map(char::to_lowercase).collect()
+    } else {
+        text.nfkc().flat_map(char::to_lowercase).collect()
+    };
+    super::kana::fold_katakana(&lowered)
 }
 
 /// A katakana token at least this long loses its final `ー` (ユーザー → ユーザ), also inside compounds

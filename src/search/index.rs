@@ -17,12 +17,18 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use tantivy::{doc, Index, IndexWriter};
+use tantivy::store::Compressor;
+use tantivy::{doc, Index, IndexSettings, IndexWriter};
 
 use super::analyzer::{self, normalize};
 use super::dictionary;
+use super::query::Derived;
 use super::schema::{Fields, SCHEMA_VERSION};
 use crate::corpus::Section;
+
+/// SHA-256 of the service names, loanword tables and version this binary analyses text with
+/// (see `build.rs`).
+pub const ANALYSIS_DIGEST: &str = env!("SHIORI_ANALYSIS_DIGEST");
 
 const CURRENT: &str = "CURRENT";
 const MANIFEST: &str = "manifest.json";
@@ -67,6 +73,8 @@ pub enum IndexError {
 pub struct Manifest {
     pub schema_version: u32,
     pub dictionary_digest: String,
+    /// [`ANALYSIS_DIGEST`] of the binary that built it.
+    pub analysis_digest: String,
     pub corpus_digest: String,
     pub sections: usize,
     pub build_millis: u64,
@@ -110,6 +118,7 @@ pub fn build(root: &Path, sections: &[Section], corpus_digest: &str) -> Result<O
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         dictionary_digest: dictionary::SOURCE_DIGEST.to_owned(),
+        analysis_digest: ANALYSIS_DIGEST.to_owned(),
         corpus_digest: corpus_digest.to_owned(),
         sections: sections.len(),
         build_millis: started.elapsed().as_millis() as u64,
@@ -132,7 +141,14 @@ pub fn build(root: &Path, sections: &[Section], corpus_digest: &str) -> Result<O
 
 fn write_generation(dir: &Path, sections: &[Section]) -> Result<(), IndexError> {
     let fields = Fields::new();
-    let index = Index::create_in_dir(dir, fields.schema.clone()).map_err(tantivy_err(dir))?;
+    // Stored sections uncompressed: the notes are small (a few hundred KB stored), and
+    // decompressing the candidates' blocks was a third of reading them in a fresh process.
+    let settings = IndexSettings { docstore_compression: Compressor::None, ..IndexSettings::default() };
+    let index = Index::builder()
+        .schema(fields.schema.clone())
+        .settings(settings)
+        .create_in_dir(dir)
+        .map_err(tantivy_err(dir))?;
     analyzer::register(&index)?;
     let mut writer: IndexWriter =
         index.writer_with_num_threads(1, WRITER_HEAP_BYTES).map_err(tantivy_err(dir))?;
@@ -141,12 +157,14 @@ fn write_generation(dir: &Path, sections: &[Section]) -> Result<(), IndexError> 
         let title = normalize(&section.title);
         let body = normalize(&section.text);
         let parents = normalize(&parents);
-        let json = serde_json::to_string(section)
-            .map_err(|source| IndexError::Encode { what: format!("section {}", section.id), source })?;
+        let encode = |source| IndexError::Encode { what: format!("section {}", section.id), source };
+        let json = serde_json::to_string(section).map_err(encode)?;
+        let derived = serde_json::to_string(&Derived::new(section)).map_err(encode)?;
         writer
             .add_document(doc!(
                 fields.id => section.id.as_str(),
                 fields.section => json,
+                fields.derived => derived,
                 fields.title => title.as_str(),
                 fields.path => parents.as_str(),
                 fields.path_bigram => parents.as_str(),
@@ -211,6 +229,9 @@ fn open_generation(dir: &Path) -> Result<OpenIndex, IndexError> {
     if manifest.dictionary_digest != dictionary::SOURCE_DIGEST {
         return Err(unusable("built with another dictionary".into()));
     }
+    if manifest.analysis_digest != ANALYSIS_DIGEST {
+        return Err(unusable("built with other service names or loanwords".into()));
+    }
     let index = Index::open_in_dir(dir).map_err(tantivy_err(dir))?;
     analyzer::register(&index)?;
     let fields = Fields::from_schema(&index.schema()).map_err(tantivy_err(dir))?;
@@ -244,6 +265,42 @@ mod tests {
         assert_ne!(first.dir, second.dir);
         assert!(!first.dir.exists());
         assert_eq!(open(dir.path()).unwrap().manifest.corpus_digest, "b");
+    }
+
+    #[test]
+    fn an_index_made_with_other_service_names_or_loanwords_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let built = build(dir.path(), &sections(), "a").unwrap();
+        let manifest = built.dir.join(MANIFEST);
+        let json = fs::read_to_string(&manifest).unwrap().replace(ANALYSIS_DIGEST, "0123");
+        fs::write(&manifest, json).unwrap();
+        let Err(IndexError::Unusable { reason, .. }) = open(dir.path()) else {
+            panic!("opened a stale index")
+        };
+        assert!(reason.contains("service names"), "{reason}");
+    }
+
+    #[test]
+    fn each_section_is_stored_with_what_the_rerank_works_out_from_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let sections = sections();
+        let built = build(dir.path(), &sections, "a").unwrap();
+        let searcher = built.index.reader().unwrap().searcher();
+        let mut stored = Vec::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..reader.max_doc() {
+                let doc: tantivy::TantivyDocument =
+                    searcher.doc(tantivy::DocAddress::new(ord as u32, doc)).unwrap();
+                let text = |f| tantivy::schema::Value::as_str(&doc.get_first(f).unwrap()).unwrap().to_owned();
+                let section: Section = serde_json::from_str(&text(built.fields.section)).unwrap();
+                let derived: Derived = serde_json::from_str(&text(built.fields.derived)).unwrap();
+                stored.push((section.id.clone(), derived == Derived::new(&section)));
+            }
+        }
+        stored.sort();
+        let mut ids: Vec<(String, bool)> = sections.iter().map(|s| (s.id.clone(), true)).collect();
+        ids.sort();
+        assert_eq!(stored, ids);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 pub use query::{Analyzed, Hit, QueryError, Searcher, SectionRef};
 
-use crate::corpus::{self, Corpus, CorpusError};
+use crate::corpus::{self, Corpus, CorpusError, Notes};
 
 /// Ways making the index ready fails.
 #[derive(Debug, thiserror::Error)]
@@ -49,20 +49,33 @@ pub struct Loaded {
 /// Opens the index for the notes under `roots`, rebuilding it when missing, unreadable, built by
 /// another version, or built from other notes. `force` rebuilds regardless.
 pub fn open_or_build(roots: &[PathBuf], dir: &Path, force: bool) -> Result<Loaded, SearchError> {
-    let corpus = corpus::load(roots)?;
-    let reason = if force {
-        Some("requested".to_owned())
-    } else {
-        match index::open(dir) {
-            Ok(open) if open.manifest.corpus_digest == corpus.digest => {
-                let searcher = Searcher::new(open)?;
-                return Ok(Loaded { searcher, corpus, rebuild: None });
-            }
-            Ok(_) => Some("the notes changed".to_owned()),
-            Err(e) => Some(e.to_string()),
-        }
-    };
-    let reason = reason.unwrap_or_default();
+    let notes = corpus::read(roots)?;
+    match if force { Err("requested".to_owned()) } else { current(&notes, dir) } {
+        Ok(open) => Ok(Loaded { searcher: Searcher::new(open)?, corpus: notes.parse(), rebuild: None }),
+        Err(stale) => build(notes.parse(), dir, stale),
+    }
+}
+
+/// [`open_or_build`] for a command that only searches (`search`, `ask`): the notes are parsed
+/// only when the index has to be rebuilt.
+pub fn open_searcher(roots: &[PathBuf], dir: &Path) -> Result<Searcher, SearchError> {
+    let notes = corpus::read(roots)?;
+    match current(&notes, dir) {
+        Ok(open) => Ok(Searcher::new(open)?),
+        Err(stale) => Ok(build(notes.parse(), dir, stale)?.searcher),
+    }
+}
+
+/// The index in `dir` when it was built from exactly `notes` by this binary; else why not.
+fn current(notes: &Notes, dir: &Path) -> Result<index::OpenIndex, String> {
+    match index::open(dir) {
+        Ok(open) if open.manifest.corpus_digest == notes.digest => Ok(open),
+        Ok(_) => Err("the notes changed".to_owned()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn build(corpus: Corpus, dir: &Path, reason: String) -> Result<Loaded, SearchError> {
     tracing::info!(dir = %dir.display(), %reason, "building index");
     let open = index::build(dir, &corpus.sections, &corpus.digest)?;
     let rebuild = Rebuild { reason, sections: open.manifest.sections, millis: open.manifest.build_millis };

@@ -6,7 +6,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextO
 use super::analyzer::{BIGRAM, MORPH};
 
 /// Bumped when fields or analysis change, so an index built by an older binary is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field of the index.
 #[derive(Clone, Debug)]
@@ -16,6 +16,8 @@ pub struct Fields {
     pub id: Field,
     /// The whole section as JSON, returned with each hit.
     pub section: Field,
+    /// What the rerank works out from the section, as JSON ([`super::query::Derived`]).
+    pub derived: Field,
     /// The section's own title, morphological terms.
     pub title: Field,
     /// The headings above the section, morphological terms.
@@ -43,6 +45,7 @@ impl Fields {
         let mut builder = Schema::builder();
         let id = builder.add_text_field("id", STRING | STORED);
         let section = builder.add_text_field("section", STORED);
+        let derived = builder.add_text_field("derived", STORED);
         let title = builder.add_text_field("title", text(MORPH));
         let path = builder.add_text_field("path", text(MORPH));
         let body = builder.add_text_field("body", text(MORPH));
@@ -53,6 +56,7 @@ impl Fields {
             schema: builder.build(),
             id,
             section,
+            derived,
             title,
             path,
             body,
@@ -69,6 +73,7 @@ impl Fields {
             schema: schema.clone(),
             id: get("id")?,
             section: get("section")?,
+            derived: get("derived")?,
             title: get("title")?,
             path: get("path")?,
             body: get("body")?,

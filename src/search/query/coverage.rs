@@ -35,8 +35,9 @@ pub struct Coverage {
     pub focus_missing: bool,
 }
 
-/// A section's headings and text, normalized and alias-folded once: the rerank keeps one per
-/// section for the life of the index ([`super::Searcher`]), about twice the notes' size at most.
+/// A section's headings and text, normalized and alias-folded once, when the index is built
+/// ([`super::Derived`]): about twice the section's size.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Haystack {
     normalized: String,
     folded: String,

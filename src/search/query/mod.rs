@@ -10,13 +10,14 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{IndexReader, ReloadPolicy};
 
 mod analyze;
 mod coverage;
 mod rank;
+mod title;
 
 pub use coverage::{coverage, Coverage, Haystack};
 
@@ -25,7 +26,7 @@ use super::gazetteer::Service;
 use super::index::{IndexError, OpenIndex};
 use super::thesaurus::{self, Thesaurus};
 use crate::corpus::Section;
-use rank::TitleBigrams;
+pub use title::TitleBigrams;
 
 /// Longest question accepted, in characters. Longer input is refused, not truncated: a pasted
 /// page is not a question, and silently answering its first sentence would mislead.
@@ -211,13 +212,9 @@ pub struct Searcher {
     bigram: TextAnalyzer,
     segmenter: lindera::segmenter::Segmenter,
     thesaurus: Thesaurus,
-    /// Each title's bigrams and spellings, computed once per title ([`TitleBigrams`]).
-    titles: Mutex<HashMap<String, Arc<TitleBigrams>>>,
-    /// Each section's normalized text for [`coverage`], by section id, made once per section.
-    haystacks: Mutex<HashMap<String, Arc<Haystack>>>,
     /// Each candidate's stored section, read and parsed once (by segment and document, which
     /// name one stored document for good): reading and parsing them was a tenth of search time.
-    sections: Mutex<HashMap<(tantivy::index::SegmentId, tantivy::DocId), Arc<Section>>>,
+    sections: Mutex<HashMap<(tantivy::index::SegmentId, tantivy::DocId), Arc<Stored>>>,
     pub weights: Weights,
 }
 
@@ -234,8 +231,6 @@ impl Searcher {
         Ok(Searcher {
             reader,
             thesaurus,
-            titles: Default::default(),
-            haystacks: Default::default(),
             sections: Default::default(),
             morph,
             bigram: analyzer::bigram_analyzer(),
@@ -268,33 +263,52 @@ impl Searcher {
                 })??;
         Ok((analyzed, hits))
     }
+}
 
-    /// The section's [`Haystack`], made once per section.
-    fn haystack(&self, section: &Section) -> Arc<Haystack> {
-        memo(&self.haystacks, &section.id, || Haystack::new(&section.path, &section.text))
-    }
+/// What the rerank works out from a section, done once when the index is built and stored with
+/// it: working it out for the candidates of a fresh process's first question took longer than
+/// the search itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Derived {
+    pub haystack: Haystack,
+    pub title: TitleBigrams,
+    /// A heading or a table's header with nothing under it ([`rank::is_heading_only`]).
+    pub heading_only: bool,
+}
 
-    /// The title's bigrams, computed once per title.
-    fn title_bigrams(&self, title: &str) -> Arc<TitleBigrams> {
-        memo(&self.titles, title, || TitleBigrams::new(title))
+impl Derived {
+    pub fn new(section: &Section) -> Derived {
+        Derived {
+            haystack: Haystack::new(&section.path, &section.text),
+            title: TitleBigrams::new(&section.title),
+            heading_only: rank::is_heading_only(section),
+        }
     }
 }
 
-/// A per-index cache: the value for `key`, made by `make` the first time. A poisoned lock (a
-/// panic in another search) only loses the cache: the value is made again.
-fn memo<K, Q, V>(cache: &Mutex<HashMap<K, Arc<V>>>, key: &Q, make: impl FnOnce() -> V) -> Arc<V>
-where
-    K: Borrow<Q> + Hash + Eq,
-    Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
-{
-    match try_memo(cache, key, || Ok::<V, std::convert::Infallible>(make())) {
-        Ok(v) => v,
-        Err(never) => match never {},
+/// A candidate as the index stores it: what the rerank needs, parsed when first a candidate,
+/// and the section itself, parsed only when it is a hit.
+struct Stored {
+    derived: Derived,
+    json: String,
+    section: std::sync::OnceLock<Section>,
+}
+
+impl Stored {
+    fn section(&self) -> Result<&Section, QueryError> {
+        if let Some(section) = self.section.get() {
+            return Ok(section);
+        }
+        let parsed =
+            serde_json::from_str(&self.json).map_err(|e| QueryError::failed("reading a section", e))?;
+        Ok(self.section.get_or_init(|| parsed))
     }
 }
 
-/// [`memo`] for a value whose making can fail: a failure is returned and not kept.
-fn try_memo<K, Q, V, E>(
+/// A per-index cache: the value for `key`, made by `make` the first time. A failure is returned
+/// and not kept; a poisoned lock (a panic in another search) only loses the cache: the value is
+/// made again.
+fn memo<K, Q, V, E>(
     cache: &Mutex<HashMap<K, Arc<V>>>,
     key: &Q,
     make: impl FnOnce() -> Result<V, E>,

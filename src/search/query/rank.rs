@@ -3,7 +3,6 @@
 //! best title matches added, and a rerank that demotes heading-only sections and boosts the
 //! section a definition question names.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, TopDocs};
@@ -11,10 +10,11 @@ use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, TantivyDocument, Term};
 
-use super::{Analyzed, Hit, QueryError, Searcher, SectionRef, MAX_LIMIT};
+use super::title::Subject;
+use super::{Analyzed, Hit, QueryError, Searcher, SectionRef, Stored, MAX_LIMIT};
 use crate::corpus::Section;
-use crate::search::analyzer::{self, normalize, terms};
-use crate::search::{aliases, gazetteer, snippet};
+use crate::search::analyzer::{self, terms};
+use crate::search::{gazetteer, snippet};
 
 impl Searcher {
     /// Fills in what the index says about the question's words: their IDF and which of the
@@ -219,67 +219,69 @@ impl Searcher {
         limit: usize,
     ) -> Result<Vec<Hit>, QueryError> {
         let w = self.weights;
-        let subject = Subject {
-            expanded: str_set(&analyzed.subject_expanded),
-            typed: str_set(&analyzed.subject_typed),
-        };
-        let rewrites: Vec<Subject> = analyzed
-            .subject_rewrites
-            .iter()
-            .map(|(typed, expanded)| Subject { expanded: str_set(expanded), typed: str_set(typed) })
-            .collect();
-        let mut ranked: Vec<(f32, super::Coverage, Arc<Section>)> = Vec::with_capacity(top.len());
+        let subject = Subject::new(&analyzed.subject_expanded, &analyzed.subject_typed);
+        let rewrites: Vec<Subject> =
+            analyzed.subject_rewrites.iter().map(|(typed, expanded)| Subject::new(expanded, typed)).collect();
+        let mut ranked: Vec<(f32, super::Coverage, Arc<Stored>)> = Vec::with_capacity(top.len());
         let mut naming: Vec<f32> = Vec::with_capacity(top.len());
         for (score, address) in top {
-            let section = self.section_at(searcher, address)?;
-            let mut factor = if is_heading_only(&section) { w.heading_only } else { 1.0 };
-            let title = self.title_bigrams(&section.title);
+            let stored = self.section_at(searcher, address)?;
+            let mut factor = if stored.derived.heading_only { w.heading_only } else { 1.0 };
+            let title = &stored.derived.title;
             let named = rewrites
                 .iter()
                 .map(|r| REWRITE_NAMING * title.named_by(r))
                 .fold(title.named_by(&subject), f32::max);
             factor *= 1.0 + w.title_coverage * named * named;
-            let covered = self.haystack(&section).coverage(analyzed);
+            let covered = stored.derived.haystack.coverage(analyzed);
             let c = covered.share;
             factor *= 1.0 - w.coverage + w.coverage * c * c * c;
-            ranked.push((score * factor, covered, section));
+            ranked.push((score * factor, covered, stored));
             naming.push(named);
         }
         demote_unnamed(&mut ranked, &naming);
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         ranked.truncate(limit);
-        Ok(ranked
+        ranked
             .into_iter()
-            .map(|(score, coverage, section)| {
+            .map(|(score, coverage, stored)| {
+                let section = stored.section()?;
                 let snippet = snippet::excerpt(&section.text, analyzed, snippet::SNIPPET_CHARS).text;
-                Hit {
-                    section: SectionRef::from(section.as_ref()),
+                Ok(Hit {
+                    section: SectionRef::from(section),
                     score,
                     snippet,
                     text: section.text.clone(),
                     coverage,
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 }
 
 impl Searcher {
-    /// The section stored at `address`, read and parsed once.
+    /// The section stored at `address` and what the index worked out from it, read and parsed
+    /// once.
     fn section_at(
         &self,
         searcher: &tantivy::Searcher,
         address: DocAddress,
-    ) -> Result<Arc<Section>, QueryError> {
+    ) -> Result<Arc<Stored>, QueryError> {
         let segment = searcher.segment_reader(address.segment_ord).segment_id();
-        super::try_memo(&self.sections, &(segment, address.doc_id), || {
+        super::memo(&self.sections, &(segment, address.doc_id), || {
             let doc: TantivyDocument =
                 searcher.doc(address).map_err(|e| QueryError::failed("reading a section", e))?;
-            let json = doc
-                .get_first(self.open.fields.section)
-                .and_then(|v| v.as_str())
-                .ok_or_else(|| QueryError::failed("reading a section", "stored section missing"))?;
-            serde_json::from_str(json).map_err(|e| QueryError::failed("reading a section", e))
+            let field = |field: Field, what: &str| {
+                let json = doc.get_first(field).and_then(|v| v.as_str()).ok_or_else(|| {
+                    QueryError::failed("reading a section", format!("stored {what} missing"))
+                })?;
+                Ok::<_, QueryError>(json.to_owned())
+            };
+            let parse = |e| QueryError::failed("reading a section", e);
+            let json = field(self.open.fields.section, "section")?;
+            let derived =
+                serde_json::from_str(&field(self.open.fields.derived, "derived data")?).map_err(parse)?;
+            Ok(Stored { derived, json, section: Default::default() })
         })
     }
 }
@@ -294,50 +296,6 @@ const MOST_RELATED: usize = 32;
 const RERANK_DEPTH: usize = 50;
 /// How many best title matches join the candidates.
 const TITLE_CANDIDATES: usize = 10;
-
-/// What a definition question asks about, as bigrams with and without the alias spellings.
-struct Subject<'a> {
-    expanded: HashSet<&'a str>,
-    typed: HashSet<&'a str>,
-}
-
-/// A title's bigrams, for [`TitleBigrams::named_by`]: how much this section is the thing a
-/// definition question asks about, from 0 to 1: the share
-/// of the title the subject covers times the share of the subject (as typed) the title accounts
-/// for, in any of the title's spellings. For `スポットインスタンスとは何か` the item
-/// `スポットインスタンス` scores 1.0 and `スポットフリート` about 0.2. Questions that are not
-/// definition questions have no subject and boost nothing: there a name in the question is
-/// usually context (`Transfer Familyで選べる認証方式` asks about a child of Transfer Family).
-fn str_set(v: &[String]) -> HashSet<&str> {
-    v.iter().map(String::as_str).collect()
-}
-
-pub(super) struct TitleBigrams {
-    bigrams: HashSet<String>,
-    spellings: HashSet<String>,
-}
-
-impl TitleBigrams {
-    pub(super) fn new(title: &str) -> TitleBigrams {
-        let mut analyzer = analyzer::bigram_analyzer();
-        let normalized = normalize(title);
-        TitleBigrams {
-            bigrams: terms(&mut analyzer, &normalized).into_iter().collect(),
-            spellings: terms(&mut analyzer, &aliases::expand(&normalized)).into_iter().collect(),
-        }
-    }
-
-    fn named_by(&self, subject: &Subject) -> f32 {
-        if subject.typed.is_empty() || self.bigrams.is_empty() {
-            return 0.0;
-        }
-        let title_covered =
-            self.bigrams.iter().filter(|b| subject.expanded.contains(String::as_str(b))).count();
-        let subject_covered = subject.typed.iter().filter(|b| self.spellings.contains(**b)).count();
-        (title_covered as f32 / self.bigrams.len() as f32)
-            * (subject_covered as f32 / subject.typed.len() as f32)
-    }
-}
 
 /// A definition question (`EC2の休止状態って何？`) is about the section it names, here or
 /// through another word (ハイバネーション): when one candidate is named, one that only mentions
@@ -383,7 +341,7 @@ const REWRITE_NAMING: f32 = 0.9;
 
 /// A heading with nothing under it of its own (its children are separate sections), or only the
 /// header of a table whose rows are: it names a topic but cannot answer a question about it.
-fn is_heading_only(section: &Section) -> bool {
+pub(super) fn is_heading_only(section: &Section) -> bool {
     if section.kind == crate::corpus::SectionKind::Row {
         return false;
     }
