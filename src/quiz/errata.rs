@@ -30,10 +30,12 @@ pub struct Erratum {
     pub correction: String,
 }
 
-/// A line of the list that cannot be read, with its number (1-based).
+/// A line of a bundled list (`dict/errata.tsv`, `dict/retired.tsv`) that cannot be read, with
+/// its number (1-based).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("dict/errata.tsv line {line}: {why}")]
+#[error("{file} line {line}: {why}")]
 pub struct BadLine {
+    pub file: &'static str,
     pub line: usize,
     pub why: String,
 }
@@ -45,7 +47,7 @@ pub fn parse(text: &str) -> Result<Vec<Erratum>, BadLine> {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        let bad = |why: &str| BadLine { line: i + 1, why: why.to_owned() };
+        let bad = |why: &str| BadLine { file: "dict/errata.tsv", line: i + 1, why: why.to_owned() };
         let columns: Vec<&str> = line.split('\t').map(str::trim).collect();
         let [text, action, correction, source] = columns[..] else {
             return Err(bad("expected 4 tab-separated columns (text, skip|note, correction, source)"));
@@ -80,17 +82,15 @@ pub fn teaches_mistake(q: &Question) -> bool {
 /// `text` without its sentences (to `。`) that hold a [`Action::Skip`] erratum's text: what the
 /// notes say of a thing, less what they get wrong, for the generator to ask about.
 /// A `【…】` tagline that holds one goes alone (ECS's 【フルマネージドk8s】 before its defining
-/// sentence).
+/// sentence), whichever of a thing's taglines it is.
 pub fn without_mistakes(text: &str) -> String {
     let wrong = |part: &str| {
         let part = normalize(part);
         bundled().iter().any(|e| e.action == Action::Skip && part.contains(&e.text))
     };
+    let tags = text.split_inclusive('】').filter_map(|s| s.rfind('【').map(|at| &s[at..]));
     let mut rest = text.to_owned();
-    while let Some(tag) = rest.split_inclusive('】').find_map(|s| s.rfind('【').map(|at| &s[at..])) {
-        if !wrong(tag) {
-            break;
-        }
+    for tag in tags.filter(|tag| tag.ends_with('】') && wrong(tag)) {
         rest = rest.replacen(tag, "", 1);
     }
     let kept: String = rest.split_inclusive('。').filter(|s| !wrong(s)).collect();
@@ -163,6 +163,9 @@ mod tests {
         assert_eq!(without_mistakes(row), "作業途中から再開できるようにする機能。 ※注記");
         let tagged = "【フルマネージドk8s】 稼働させるDockerをAWSが管理する。";
         assert_eq!(without_mistakes(tagged), "稼働させるDockerをAWSが管理する。");
+        // The wrong tagline goes wherever it stands; a right one before it stays.
+        let second = "【コンテナ】 【フルマネージドk8s】 稼働させるDockerをAWSが管理する。";
+        assert_eq!(without_mistakes(second), "【コンテナ】  稼働させるDockerをAWSが管理する。");
         let clean = question("「停止保護」の説明として正しいものはどれ？", &["a", "b"], 0, "停止を防ぐ。");
         assert!(!teaches_mistake(&clean) && corrections(&clean).is_empty());
     }

@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+use super::errata::BadLine;
 use crate::search::aliases::{fold, Spelling};
 use crate::search::analyzer::normalize;
 
@@ -16,24 +17,33 @@ pub struct Retired {
     pub note: String,
 }
 
-/// Parses the tab-separated lines (`#` comments and blank lines skipped); a line without a note
-/// is skipped.
-pub fn parse(text: &str) -> Vec<Retired> {
-    text.lines()
-        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .filter_map(|line| {
-            let mut columns = line.split('\t');
-            let spellings = columns.next()?.split('|').map(str::trim).filter(|s| !s.is_empty());
-            let spellings: Vec<Spelling> = spellings.map(Spelling::new).collect();
-            let note = columns.next()?.trim().to_owned();
-            (!spellings.is_empty() && !note.is_empty()).then_some(Retired { spellings, note })
-        })
-        .collect()
+/// Parses the tab-separated lines (`#` comments and blank lines skipped): spellings, note, source.
+pub fn parse(text: &str) -> Result<Vec<Retired>, BadLine> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |why: &str| BadLine { file: "dict/retired.tsv", line: i + 1, why: why.to_owned() };
+        let columns: Vec<&str> = line.split('\t').map(str::trim).collect();
+        let [spellings, note, source] = columns[..] else {
+            return Err(bad("expected 3 tab-separated columns (spellings, note, source)"));
+        };
+        let spellings: Vec<Spelling> =
+            spellings.split('|').map(str::trim).filter(|s| !s.is_empty()).map(Spelling::new).collect();
+        if spellings.is_empty() || note.is_empty() || source.is_empty() {
+            return Err(bad("a column is empty"));
+        }
+        out.push(Retired { spellings, note: note.to_owned() });
+    }
+    Ok(out)
 }
 
 fn bundled() -> &'static [Retired] {
     static LIST: OnceLock<Vec<Retired>> = OnceLock::new();
-    LIST.get_or_init(|| parse(BUNDLED))
+    // Compiled in and checked by `the_bundled_list_parses`: a bad line is a build defect, never
+    // silently dropped.
+    LIST.get_or_init(|| parse(BUNDLED).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// The note for the first retired thing `text` names, if any.
@@ -49,6 +59,20 @@ pub fn note_for(text: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bundled_list_parses() {
+        assert!(parse(BUNDLED).expect("dict/retired.tsv parses").len() >= 3);
+    }
+
+    #[test]
+    fn a_malformed_line_names_its_line_and_what_is_wrong() {
+        let err = parse("# comment\nOAI\tOAC を使う。\n").err().expect("two columns is an error");
+        assert_eq!((err.file, err.line), ("dict/retired.tsv", 2));
+        assert!(err.to_string().contains("3 tab-separated"), "{err}");
+        let err = parse("OAI\t\tsource\n").err().expect("an empty note is an error");
+        assert!(err.why.contains("empty"), "{err}");
+    }
 
     #[test]
     fn retired_things_are_named_and_others_are_not() {
