@@ -193,6 +193,40 @@ fn no_service_crowds_out_the_others() {
 }
 
 #[test]
+fn a_deck_of_forty_takes_no_section_more_than_twice() {
+    let pool = generate::generate(&sections()).unwrap();
+    let most = |questions: &[&Question]| {
+        let mut per: HashMap<&str, usize> = HashMap::new();
+        for q in questions {
+            *per.entry(q.section_id.as_str()).or_default() += 1;
+        }
+        per.into_values().max().unwrap_or(0)
+    };
+    let sections: HashSet<&str> = pool.iter().map(|q| q.section_id.as_str()).collect();
+    assert!(sections.len() >= 40, "{} sections", sections.len());
+    // The check can fail: some section has more questions than one per deck.
+    assert!(pool.iter().any(|q| pool.iter().filter(|o| o.section_id == q.section_id).count() > 2));
+    for seed in 0..20 {
+        // What a reader grades (`shiori quiz --count 40`): every section once before any twice.
+        let picked = generate::pick(&pool, 40, seed);
+        assert_eq!(most(&picked.iter().collect::<Vec<_>>()), 1, "seed {seed}");
+        // A channel's posts: a section returns only after half the pool's sections.
+        let mut history: Vec<(String, Option<f64>)> = Vec::new();
+        let mut posted: Vec<&Question> = Vec::new();
+        for _ in 0..40 {
+            let q = shiori::quiz::deck::next(&pool, &history, seed).unwrap();
+            history.push((q.id.clone(), Some(1.0)));
+            posted.push(q);
+        }
+        assert!(
+            most(&posted) <= 2,
+            "salt {seed}: {:?}",
+            posted.iter().map(|q| &q.section_id).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
 fn the_wrong_choices_of_name_questions_say_what_they_are_and_where() {
     let sections = sections();
     let pool = shiori::quiz::generate::generate(&sections).unwrap();

@@ -5,7 +5,7 @@
 //! last posted; a fact most of the channel got wrong returns after a quarter of that — asked the
 //! other way round when the pool has that question. Among the questions allowed, unseen ones
 //! come first (in an order fixed by the channel's history, so a restart picks the same one),
-//! then the longest unseen.
+//! from a section the channel has not had lately when there is one, then the longest unseen.
 
 use std::collections::{HashMap, HashSet};
 
@@ -61,7 +61,10 @@ pub fn next<'a>(pool: &'a [Question], history: &[(String, Option<f64>)], salt: u
     }
     let unseen: Vec<&Question> =
         pool.iter().filter(|q| !posted.contains_key(q.id.as_str()) && allowed(q)).collect();
-    if let Some(q) = unseen.choose(&mut rng) {
+    let recent = recent_sections(pool, history);
+    let spread: Vec<&Question> =
+        unseen.iter().copied().filter(|q| !recent.contains(q.section_id.as_str())).collect();
+    if let Some(q) = spread.choose(&mut rng).or_else(|| unseen.choose(&mut rng)) {
         return Some(q);
     }
     pool.iter()
@@ -71,6 +74,33 @@ pub fn next<'a>(pool: &'a [Question], history: &[(String, Option<f64>)], salt: u
             // Every fact was seen recently (a tiny pool): the longest unseen.
             pool.iter().min_by_key(|q| posted.get(q.id.as_str()).copied().unwrap_or(0))
         })
+}
+
+/// The sections of the channel's last posts, as many posts as half the pool has sections: an
+/// unseen question from another section goes first, so one table of twelve cells is not a tenth
+/// of every deck.
+fn recent_sections<'a>(pool: &'a [Question], history: &[(String, Option<f64>)]) -> HashSet<&'a str> {
+    let section_of: HashMap<&str, &str> =
+        pool.iter().map(|q| (q.id.as_str(), q.section_id.as_str())).collect();
+    let sections: HashSet<&str> = section_of.values().copied().collect();
+    let gap = sections.len() / 2;
+    history.iter().rev().take(gap).filter_map(|(id, _)| section_of.get(id.as_str()).copied()).collect()
+}
+
+/// `questions` with each section's first question first, then each one's second, and so on;
+/// within a round the order stands.
+pub(crate) fn by_section_round(questions: Vec<&Question>) -> Vec<&Question> {
+    let mut asked: HashMap<&str, usize> = HashMap::new();
+    let mut rounds: Vec<(usize, &Question)> = questions
+        .into_iter()
+        .map(|q| {
+            let round = asked.entry(q.section_id.as_str()).or_default();
+            *round += 1;
+            (*round, q)
+        })
+        .collect();
+    rounds.sort_by_key(|(round, _)| *round);
+    rounds.into_iter().map(|(_, q)| q).collect()
 }
 
 #[cfg(test)]

@@ -147,14 +147,20 @@ pub fn candidates(sections: &[Section]) -> Vec<Question> {
 }
 
 /// `count` questions in an order fixed by `seed`: every fact once before any fact twice (a row
-/// asked forward and backward is one fact).
+/// asked forward and backward is one fact), and every section once before any section twice (the
+/// VPC endpoint table's twelve cells were up to 8 of 40 questions).
 pub fn pick(all: &[Question], count: usize, seed: u64) -> Vec<Question> {
     let mut order: Vec<&Question> = all.iter().collect();
     order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
     let mut facts = HashSet::new();
     let (first, again): (Vec<&Question>, Vec<&Question>) =
         order.into_iter().partition(|q| facts.insert(fact(q)));
-    first.into_iter().chain(again).take(count).cloned().collect()
+    super::deck::by_section_round(first)
+        .into_iter()
+        .chain(super::deck::by_section_round(again))
+        .take(count)
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]
