@@ -40,16 +40,34 @@ pub struct BadLine {
     pub why: String,
 }
 
+/// One data line of a bundled list: its number and its tab-separated columns, trimmed.
+pub(super) struct Row<'a> {
+    file: &'static str,
+    line: usize,
+    pub columns: Vec<&'a str>,
+}
+
+impl Row<'_> {
+    /// This line's error.
+    pub fn bad(&self, why: &str) -> BadLine {
+        BadLine { file: self.file, line: self.line, why: why.to_owned() }
+    }
+}
+
+/// The data lines of the bundled list `file` (`#` comments and blank lines skipped).
+pub(super) fn rows<'a>(file: &'static str, text: &'a str) -> impl Iterator<Item = Row<'a>> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(move |(i, line)| Row { file, line: i + 1, columns: line.split('\t').map(str::trim).collect() })
+}
+
 /// Parses the tab-separated lines (`#` comments and blank lines skipped).
 pub fn parse(text: &str) -> Result<Vec<Erratum>, BadLine> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let bad = |why: &str| BadLine { file: "dict/errata.tsv", line: i + 1, why: why.to_owned() };
-        let columns: Vec<&str> = line.split('\t').map(str::trim).collect();
-        let [text, action, correction, source] = columns[..] else {
+    for row in rows("dict/errata.tsv", text) {
+        let bad = |why: &str| row.bad(why);
+        let [text, action, correction, source] = row.columns[..] else {
             return Err(bad("expected 4 tab-separated columns (text, skip|note, correction, source)"));
         };
         let action = match action {

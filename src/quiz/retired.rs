@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use super::errata::BadLine;
+use super::errata::{rows, BadLine};
 use crate::search::aliases::{fold, Spelling};
 use crate::search::analyzer::normalize;
 
@@ -20,19 +20,14 @@ pub struct Retired {
 /// Parses the tab-separated lines (`#` comments and blank lines skipped): spellings, note, source.
 pub fn parse(text: &str) -> Result<Vec<Retired>, BadLine> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let bad = |why: &str| BadLine { file: "dict/retired.tsv", line: i + 1, why: why.to_owned() };
-        let columns: Vec<&str> = line.split('\t').map(str::trim).collect();
-        let [spellings, note, source] = columns[..] else {
-            return Err(bad("expected 3 tab-separated columns (spellings, note, source)"));
+    for row in rows("dict/retired.tsv", text) {
+        let [spellings, note, source] = row.columns[..] else {
+            return Err(row.bad("expected 3 tab-separated columns (spellings, note, source)"));
         };
         let spellings: Vec<Spelling> =
             spellings.split('|').map(str::trim).filter(|s| !s.is_empty()).map(Spelling::new).collect();
         if spellings.is_empty() || note.is_empty() || source.is_empty() {
-            return Err(bad("a column is empty"));
+            return Err(row.bad("a column is empty"));
         }
         out.push(Retired { spellings, note: note.to_owned() });
     }

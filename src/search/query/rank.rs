@@ -271,19 +271,19 @@ impl Searcher {
         super::memo(&self.sections, &(segment, address.doc_id), || {
             let doc: TantivyDocument =
                 searcher.doc(address).map_err(|e| QueryError::failed("reading a section", e))?;
-            let field = |field: Field, what: &str| {
-                let json = doc.get_first(field).and_then(|v| v.as_str()).ok_or_else(|| {
-                    QueryError::failed("reading a section", format!("stored {what} missing"))
-                })?;
-                Ok::<_, QueryError>(json.to_owned())
-            };
-            let parse = |e| QueryError::failed("reading a section", e);
-            let json = field(self.open.fields.section, "section")?;
-            let derived =
-                serde_json::from_str(&field(self.open.fields.derived, "derived data")?).map_err(parse)?;
+            let json = stored_text(&doc, self.open.fields.section, "section")?.to_owned();
+            let derived = serde_json::from_str(stored_text(&doc, self.open.fields.derived, "derived data")?)
+                .map_err(|e| QueryError::failed("reading a section", e))?;
             Ok(Stored { derived, json, section: Default::default() })
         })
     }
+}
+
+/// The text stored in `field` of `doc`; `what` names it in the error when it is missing.
+fn stored_text<'a>(doc: &'a TantivyDocument, field: Field, what: &str) -> Result<&'a str, QueryError> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| QueryError::failed("reading a section", format!("stored {what} missing")))
 }
 
 /// A section's place in the index and its BM25 score for the question.
