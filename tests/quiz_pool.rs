@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use shiori::corpus::{Section, SectionKind};
 use shiori::quiz::generate::{self, clean};
 use shiori::quiz::quality::{markup, Words, MASK};
+use shiori::quiz::spelling;
 use shiori::quiz::Question;
 use shiori::search::analyzer::normalize;
 
@@ -164,6 +165,8 @@ fn thirty_scenario_and_comparison_questions_cite_the_lines_that_hold_the_answer(
     assert!(asked.iter().filter(|q| q.kind == "scenario").count() >= 10);
     for q in asked {
         let cited = lines[q.source.line_start - 1..q.source.line_end].join("\n");
+        // A post spells what the notes misspell right (`Cloud Front` is shown as CloudFront).
+        let cited = shiori::quiz::spelling::corrected(&cited);
         let (cited, answer) = (normalize(&clean(&cited)), normalize(q.answer()));
         assert!(cited.contains(&answer), "{q:?} cites lines without its answer");
     }
@@ -258,7 +261,8 @@ fn a_statement_question_cites_its_answer_and_each_wrong_statement_is_another_thi
     eprintln!("statement questions: {}", asked.len());
     assert!(asked.len() >= 10, "{} statement questions", asked.len());
     for q in asked {
-        let cited = normalize(&clean(&lines[q.source.line_start - 1..q.source.line_end].join("\n")));
+        let cited = lines[q.source.line_start - 1..q.source.line_end].join("\n");
+        let cited = normalize(&clean(&shiori::quiz::spelling::corrected(&cited)));
         assert!(cited.contains(&normalize(q.answer())), "{q:?} cites lines without its answer");
         assert_eq!(q.choice_notes.len(), q.choices.len(), "{q:?}");
         for (i, note) in q.choice_notes.iter().enumerate() {
@@ -266,8 +270,10 @@ fn a_statement_question_cites_its_answer_and_each_wrong_statement_is_another_thi
             // The thing the note names starts at that line, and its text holds the statement.
             let thing = sections.iter().find(|s| s.line_start == line && s.kind != SectionKind::Heading);
             let thing = thing.or_else(|| sections.iter().find(|s| s.line_start == line)).unwrap();
-            let there: Vec<String> =
-                lines[line - 1..thing.line_end].iter().map(|l| normalize(&clean(l))).collect();
+            let there: Vec<String> = lines[line - 1..thing.line_end]
+                .iter()
+                .map(|l| normalize(&clean(&spelling::corrected(l))))
+                .collect();
             let there = there.join(" ");
             assert!(there.contains(&normalize(&q.choices[i])), "{note}: not in L{line}-{}", thing.line_end);
             // A wrong statement is what the notes say of a sibling, never of the asked thing.
@@ -311,7 +317,7 @@ fn no_question_teaches_a_mistake_of_the_notes_and_one_that_shows_it_corrects_it(
     for q in &pool {
         let taught = normalize(&format!("{}\n{}", q.question, q.answer()));
         assert!(skips.iter().all(|e| !taught.contains(&e.text)), "{q:#?}");
-        let shown = normalize(&format!("{}\n{}", q.question, q.choices.join("\n")));
+        let shown = normalize(&format!("{}\n{}", q.question, q.answer()));
         for e in errata.iter().filter(|e| shown.contains(&e.text)) {
             assert!(q.explanation.contains(&e.correction), "no correction for {} in {q:#?}", e.text);
         }
@@ -320,4 +326,26 @@ fn no_question_teaches_a_mistake_of_the_notes_and_one_that_shows_it_corrects_it(
     let corrected =
         pool.iter().filter(|q| q.explanation.contains("VPC エンドポイント（ゲートウェイ型")).count();
     assert!(corrected >= 3, "{corrected}");
+}
+
+#[test]
+fn what_a_post_shows_is_spelled_as_aws_spells_it() {
+    let pool = generate::generate(&sections()).unwrap();
+    let notes = std::fs::read_to_string(common::notes_dir().join("aws-notes.txt")).unwrap();
+    // The notes do misspell: `Cloud Front` heads a service, `DisableAptermination` an attribute.
+    assert!(!shiori::quiz::spelling::misspellings(&notes).is_empty());
+    for q in &pool {
+        let shown = format!(
+            "{}\n{}\n{}\n{}",
+            q.question,
+            q.choices.join("\n"),
+            q.explanation,
+            q.choice_notes.join("\n")
+        );
+        assert!(shiori::quiz::spelling::misspellings(&shown).is_empty(), "{q:#?}");
+    }
+    // And the quiz does ask about what they name, spelled right.
+    assert!(pool.iter().any(|q| q.question.starts_with("CloudFrontの")), "no CloudFront frame");
+    // The citation still names the notes' own heading.
+    assert!(pool.iter().any(|q| q.source.path.iter().any(|p| p == "Cloud Front")));
 }

@@ -115,10 +115,11 @@ pub fn without_mistakes(text: &str) -> String {
     kept.trim().to_owned()
 }
 
-/// The corrections for every erratum whose text `q` shows (stem, choices, explanation), in the
-/// list's order.
+/// The corrections for every erratum whose text `q` teaches (stem, right answer, explanation),
+/// in the list's order. A wrong choice that holds one is marked wrong already: a correction about
+/// it read as misplaced to a reader (the whitelist header's note under a Cache-Control question).
 pub fn corrections(q: &Question) -> Vec<&'static str> {
-    let shown = normalize(&format!("{}\n{}\n{}", q.question, q.choices.join("\n"), q.explanation));
+    let shown = normalize(&format!("{}\n{}\n{}", q.question, q.answer(), q.explanation));
     bundled().iter().filter(|e| shown.contains(&e.text)).map(|e| e.correction.as_str()).collect()
 }
 
@@ -166,17 +167,21 @@ mod tests {
         // Full-width letters in the stem match the list's half-width text.
         let keyed = question("「フルマネージドｋ８ｓ」が特徴のものはどれ？", &["ECS", "EKS", "ECR"], 0, "");
         assert!(teaches_mistake(&keyed));
-        // The same text as a wrong choice teaches nothing; a note erratum never stops a question.
+        // The same text as a wrong choice teaches nothing and gets no note (it is marked wrong
+        // already); a note erratum never stops a question, and its text in the explanation or
+        // the right answer gets the correction.
         let shown = question(
-            "「EC2の属性」について正しいものはどれ？",
-            &["偶発的な削除を防ぐ。", "フルマネージドk8s"],
+            "「ECRのスキャンタイプ」について正しいものはどれ？",
+            &["手動スキャンもある。", "フルマネージドk8s"],
             0,
-            "DisableAptermination — 偶発的な削除を防ぐ。",
+            "スキャンタイプ — 手動スキャン",
         );
         assert!(!teaches_mistake(&shown));
         let notes = corrections(&shown);
-        assert_eq!(notes.len(), 2, "{notes:?}");
-        assert!(notes.iter().any(|n| n.contains("DisableApiTermination")), "{notes:?}");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("基本スキャンと拡張スキャン"), "{notes:?}");
+        let keyed_wrong = question("どれ？", &["a", "フルマネージドk8s"], 0, "a");
+        assert!(corrections(&keyed_wrong).is_empty());
         let row = "作業途中から再開できるようにする機能。インスタンスがインターネットにアクセスするには、パブリックIPアドレスが必要となる。 ※注記";
         assert_eq!(without_mistakes(row), "作業途中から再開できるようにする機能。 ※注記");
         let tagged = "【フルマネージドk8s】 稼働させるDockerをAWSが管理する。";

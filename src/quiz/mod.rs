@@ -13,6 +13,7 @@ pub mod retired;
 pub mod review;
 pub mod runner;
 pub mod schedule;
+pub mod spelling;
 
 use serde::{Deserialize, Serialize};
 

@@ -104,6 +104,9 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
         }
         q.source_digest =
             crate::corpus::cited_text(sections, &q.source).map_or_else(String::new, |t| super::digest(&t));
+        // Last, once every check has read the notes' own text: what the post shows is spelled
+        // as AWS spells it (the id, made from the notes' text, stays).
+        super::spelling::correct(q);
     }
     Ok(pool)
 }

@@ -66,10 +66,11 @@ pub(super) fn rank(kind: &str) -> usize {
 }
 
 /// The fact a question asks about: two questions with the same fact (the same row asked forward
-/// and backward) are one question too many.
+/// and backward) are one question too many. A comparison cell, a number and a statement are each
+/// a fact of their own: none is the sentence a row's term and definition questions quote.
 pub fn fact(q: &Question) -> String {
     match q.kind.as_str() {
-        "number" | "comparison" => format!("{}:{}", q.section_id, q.id),
+        "number" | "comparison" | "statement" => format!("{}:{}", q.section_id, q.id),
         _ => q.section_id.clone(),
     }
 }
