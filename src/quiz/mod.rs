@@ -6,6 +6,7 @@ pub mod deck;
 pub mod errata;
 pub mod game;
 pub mod generate;
+pub mod kinds;
 pub mod learning;
 pub mod period;
 pub mod quality;

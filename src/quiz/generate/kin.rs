@@ -16,7 +16,7 @@ impl<'a> Kin<'a> {
     /// The choices of `all[i]`, nearest first.
     pub(super) fn of(all: &[Name<'a>], elsewhere: &[bool], i: usize) -> Kin<'a> {
         let names = siblings(all, elsewhere, i);
-        let services = if is_service(all[i].section) { rivals_outside(all, i) } else { Vec::new() };
+        let services = if is_service(all[i].section) { rivals_outside(all, i) } else { kind_outside(all, i) };
         Kin { names, services }
     }
 
@@ -64,6 +64,7 @@ pub(super) fn annotate(pool: &mut [Question], sections: &[Section]) {
     for q in pool.iter_mut().filter(|q| matches!(q.kind.as_str(), "scenario" | "feature" | "term" | "item")) {
         let Some(asked) = by_id.get(q.section_id.as_str()) else { continue };
         let parent = &asked.path[..asked.path.len().saturating_sub(1)];
+        let answer = q.answer().to_owned();
         let notes: Vec<Option<String>> = q
             .choices
             .iter()
@@ -72,9 +73,13 @@ pub(super) fn annotate(pool: &mut [Question], sections: &[Section]) {
                 let sibling = names.iter().find(|n| {
                     n.is_named(choice) && (n.parent() == parent || service && is_service(n.section))
                 });
-                sibling
-                    .map(|n| n.note(NOTE_CHARS))
-                    .or_else(|| service.then(|| not_in_notes(choice)).flatten())
+                sibling.map(|n| n.note(NOTE_CHARS)).or_else(|| {
+                    if service {
+                        not_in_notes(choice)
+                    } else {
+                        feature_not_in_notes(choice, &answer)
+                    }
+                })
             })
             .collect();
         if notes.iter().all(Option::is_some) {
@@ -87,6 +92,25 @@ pub(super) fn annotate(pool: &mut [Question], sections: &[Section]) {
 fn not_in_notes(choice: &str) -> Option<String> {
     let service = gazetteer::services().iter().find(|s| s.shown() == choice)?;
     Some(format!("{choice} — ノートに記述なし（AWSの{}のサービス）", service.category_ja))
+}
+
+/// The note on a choice that is a feature of the answer's AWS kind the notes do not describe
+/// (see [`kind_outside`]).
+fn feature_not_in_notes(choice: &str, answer: &str) -> Option<String> {
+    let kind = crate::quiz::kinds::of(&[choice.to_owned()])?;
+    let answer_kind = crate::quiz::kinds::of(&variants(answer));
+    (answer_kind == Some(kind)).then(|| format!("{choice} — ノートに記述なし（{answer}と同じ種類の機能）"))
+}
+
+/// The other features of `all[i]`'s AWS kind (`dict/aws-kinds.tsv`) that no name of the notes
+/// spells: wrong choices of the right kind where the notes describe too few (ENA and ENI for
+/// EFA, whose only sibling of its kind is the source/destination check).
+fn kind_outside(all: &[Name], i: usize) -> Vec<String> {
+    // Spelled as a post shows it too: `DisableApiTermination` is the notes' DisableAptermination.
+    let spelled = |v: &String| [normalize(v.trim()), normalize(&crate::quiz::spelling::corrected(v.trim()))];
+    let described =
+        |f: &str| all.iter().any(|n| variants(&n.term).iter().any(|v| spelled(v).iter().any(|s| s == f)));
+    crate::quiz::kinds::others(&variants(&all[i].term), described)
 }
 
 /// The service a heading of the notes names (`ECS` → Elastic Container Service).
@@ -150,9 +174,15 @@ pub(super) fn siblings<'a>(all: &[Name<'a>], elsewhere: &[bool], i: usize) -> Ve
     let first = most_shared(group().map(|n| first_word(&n.term)).collect());
     let of_first = |n: &Name| first.is_some() && first_word(&n.term) == first;
     let (me_shared, me_first) = (of_shared(me), of_first(me));
+    // Features of AWS's kinds (`dict/aws-kinds.tsv`): OAC is not offered beside Lambda@Edge, nor
+    // an unlisted feature beside a listed one. Services have their categories instead.
+    let kind =
+        |n: &Name| if is_service(n.section) { None } else { crate::quiz::kinds::of(&variants(&n.term)) };
+    let my_kind = kind(me);
     kin.into_iter()
         .filter(|(_, j, _)| elsewhere[*j] == mine)
         .filter(|(_, _, n)| of_shared(n) == me_shared && of_first(n) == me_first)
+        .filter(|(_, _, n)| my_kind.is_none() || kind(n) == my_kind)
         .map(|(_, _, n)| (*n).clone())
         .filter(|n| seen.insert(key(&n.term)))
         .collect()

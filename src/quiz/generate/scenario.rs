@@ -12,18 +12,17 @@ pub(super) fn scenario_questions(name: &Name, kin: &Kin) -> Vec<Question> {
     let purpose: Vec<String> = if uses_list {
         vec![name.description.trim_end_matches('。').to_owned()]
     } else {
-        sentences.iter().filter(|s| says_purpose(s)).map(|s| s.to_string()).collect()
+        let said: Vec<String> =
+            sentences.iter().filter(|s| says_purpose(s) && shown_whole(s)).map(|s| s.to_string()).collect();
+        if said.is_empty() {
+            wished_sentence(&name.description, &variants).as_deref().and_then(wish).into_iter().collect()
+        } else {
+            said
+        }
     };
     let mut out = Vec::new();
     for (n, sentence) in purpose.iter().enumerate() {
-        let chars = sentence.chars().count();
-        // 「下記の場合に最適」 points to a list the question does not show, 「これらのタスクを…」 to
-        // a sentence it does not show.
-        if !(10..=120).contains(&chars)
-            || sentence.contains("下記")
-            || sentence.contains("以下")
-            || dangling(sentence)
-        {
+        if !shown_whole(sentence) {
             continue;
         }
         let shown = mask(sentence, &variants);
@@ -44,6 +43,49 @@ pub(super) fn scenario_questions(name: &Name, kin: &Kin) -> Vec<Question> {
         ));
     }
     out
+}
+
+/// What a capability the notes state (`…を制御できる`, `…を作成することができる`) is wanted for,
+/// as a member would say it (`…を制御したい`): the exam's 「〜したい。どれを使う？」. Only a sentence
+/// that reads alone, has an object (`を`) and ends in a verbal noun before できる (`制御`,
+/// `スケーリング`); `None` for anything else (`…から取得できる` has no object, `…を使える` no
+/// verbal noun, `ユーザーは…できる` a topic).
+pub(super) fn wish(sentence: &str) -> Option<String> {
+    let s = sentence.trim().trim_end_matches('。').trim();
+    let stem = s.strip_suffix("することができる").or_else(|| s.strip_suffix("できる"))?;
+    let last = stem.chars().last()?;
+    let verbal_noun = crate::search::kana::is_katakana(last) || ('\u{4e00}'..='\u{9fff}').contains(&last);
+    // A topic (`ユーザーは…`, `Kubernetes は…`) or a clause that describes (`伸縮自在であり、`) does
+    // not read as a wish; `…を利用したい` says nothing a choice could differ in.
+    let reads_alone = !aside(s)
+        && !s.starts_with(['※', '[', '【'])
+        && !statements::LEANING.iter().any(|l| s.starts_with(l))
+        && !["本機能", "これ", "それ", "下記", "以下", "上記", "は", "であり"].iter().any(|w| s.contains(w))
+        && !["利用", "使用"].iter().any(|w| stem.ends_with(w));
+    let object = stem.rfind('を').is_some_and(|at| stem[at..].chars().count() > 2);
+    (verbal_noun && reads_alone && object && (12..=80).contains(&s.chars().count()) && markup_free(s))
+        .then(|| format!("{stem}したい"))
+}
+
+/// Whether a use can be quoted as it is: 「下記の場合に最適」 points to a list the question does
+/// not show, 「これらのタスクを…」 to a sentence it does not show.
+fn shown_whole(sentence: &str) -> bool {
+    (10..=120).contains(&sentence.chars().count())
+        && !sentence.contains("下記")
+        && !sentence.contains("以下")
+        && !dangling(sentence)
+}
+
+/// The sentence of `description` that a scenario question asks as a wish ([`wish`]): the first
+/// that has one and names the thing not (`variants`), when no sentence that can be shown says
+/// what the thing is for. Its statement question would ask the same fact the other way round,
+/// so it makes none.
+pub(super) fn wished_sentence(description: &str, variants: &[String]) -> Option<String> {
+    let sentences: Vec<&str> = description.split(['。', '・']).map(str::trim).collect();
+    if sentences.iter().any(|s| says_purpose(s) && shown_whole(s)) {
+        return None;
+    }
+    sentences.into_iter().find(|s| wish(s).is_some() && mask(s, variants) == *s).map(str::to_owned)
 }
 
 /// How a scenario question asks: 「次の場合に選ぶのはどれ？」 for a situation (`…したい場合`,
@@ -87,6 +129,41 @@ mod tests {
         assert_eq!(q.choices.len(), 3, "{q:?}");
         // A use no sibling's text says keeps every sibling.
         assert_eq!(asked("分散グループ").choices.len(), 4);
+    }
+
+    #[test]
+    fn what_a_thing_lets_you_do_is_asked_as_the_wish_it_serves() {
+        assert_eq!(
+            wish("Kubernetesを知らなくても、Dockerコンテナを簡単に実行、停止、管理することができる。")
+                .as_deref(),
+            Some("Kubernetesを知らなくても、Dockerコンテナを簡単に実行、停止、管理したい")
+        );
+        assert_eq!(
+            wish("AWS Organizationsと連携して、複数アカウントにまたがるデプロイを制御できる").as_deref(),
+            Some("AWS Organizationsと連携して、複数アカウントにまたがるデプロイを制御したい")
+        );
+        for not_a_wish in [
+            "伸縮自在であり、Kubernetes はアプリケーションを自動的にスケーリングして修復できる",
+            "エージェント端末を使用して利用することができる",
+            "インスタンスメタデータは実行中のインスタンスから取得できる",
+            "ユーザーはサインインのたびに新しい仮想デスクトップにアクセスできる",
+            "コンテナを使える",
+            "たとえば、設定を変更できる",
+            "※後からキーペアを変更できる",
+        ] {
+            assert_eq!(wish(not_a_wish), None, "{not_a_wish}");
+        }
+        // A row that says only what it lets you do is asked as a situation; its statement
+        // question would ask the same sentence backward, so there is none.
+        let notes = "仮想サーバー\nEC2\n保護の種類\n| 甲保護 | 誤って削除する操作を防止できる。 |\n| 乙保護 | 誤って停止する操作を拒否する。 |\n| 丙保護 | 設定の変更を監査する。 |\n";
+        let all = candidates(&crate::corpus::text::parse("aws-notes.txt", notes));
+        let q = all.iter().find(|q| q.kind == "scenario").expect("a scenario question");
+        assert!(
+            q.question.ends_with("次の場合に選ぶのはどれ？\n「誤って削除する操作を防止したい」"),
+            "{q:?}"
+        );
+        assert_eq!(q.answer(), "甲保護");
+        assert!(!all.iter().any(|q| q.kind == "statement" && q.answer().contains("防止できる")), "{all:?}");
     }
 
     #[test]

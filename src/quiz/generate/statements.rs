@@ -19,7 +19,7 @@ const MOST_SHARED: f64 = 0.4;
 
 /// Openings of a sentence that leans on the one before (`たとえば、…`, `また、…`) or only names
 /// the kind of thing (`CloudFrontの機能の1つ。`, true of every sibling).
-const LEANING: &[&str] =
+pub(super) const LEANING: &[&str] =
     &["たとえば", "例えば", "また", "しかし", "ただし", "なお", "さらに", "そのため", "加えて", "加え、"];
 const KIND_ONLY: &[&str] = &["の一つ。", "の1つ。", "の一種。", "のひとつ。"];
 
@@ -56,9 +56,12 @@ pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
     // 実行できるが…」) is about the sibling as much as about the asked thing.
     let named: Vec<String> =
         kin.names.iter().flat_map(|n| variants(&n.term)).chain(asked.iter().cloned()).collect();
+    // What the thing lets you do, asked as its scenario (`scenario::wished_sentence`).
+    let wished = wished_sentence(&name.description, &asked);
     let own: Vec<String> = statements(&name.description, &named)
         .into_iter()
         .filter(|s| defining.as_deref() != Some(s.as_str()))
+        .filter(|s| wished.as_deref() != Some(s.trim_end_matches('。')))
         .take(MOST_PER_NAME)
         .collect();
     if own.is_empty() {
@@ -137,13 +140,15 @@ mod tests {
         let all = questions();
         let q = all.iter().find(|q| q.question.contains("自動復旧機能")).expect("a statement question");
         assert_eq!(q.answer(), "復旧後もプライベートIPアドレスは元と同じである。");
-        assert_eq!(q.choices.len(), 4, "{q:?}");
-        // Each sibling's first statement that reads alone and is not much like the asked text.
-        assert!(q.choices.contains(&"トラフィックの送信元か送信先かを確認できる。".to_owned()), "{q:?}");
+        // Each sibling's first statement that reads alone and is not much like the asked text,
+        // siblings of its AWS kind only: not the source/destination check's, a network check.
+        assert_eq!(q.choices.len(), 3, "{q:?}");
+        assert!(q.choices.contains(&"メインメモリの内容を待避させる機能。".to_owned()), "{q:?}");
+        assert!(!q.choices.iter().any(|c| c.contains("送信元")), "{q:?}");
         // The defining sentence is the definition question's: it is not asked again here.
         assert!(all.iter().all(|q| !q.choices[q.answer_index].contains("障害のときに")), "{all:?}");
-        assert_eq!(q.choice_notes.len(), 4);
-        assert!(q.choice_notes.iter().any(|n| n.contains("送信元/送信先チェックについて (L7)")), "{q:?}");
+        assert_eq!(q.choice_notes.len(), 3);
+        assert!(q.choice_notes.iter().any(|n| n.contains("ハイバネーションについて (L6)")), "{q:?}");
     }
 
     #[test]
