@@ -111,7 +111,15 @@ pub fn without_mistakes(text: &str) -> String {
     for tag in tags.filter(|tag| tag.ends_with('】') && wrong(tag)) {
         rest = rest.replacen(tag, "", 1);
     }
-    let kept: String = rest.split_inclusive('。').filter(|s| !wrong(s)).collect();
+    // A sentence to `。`, or a bullet (`・…`) within one: a wrong bullet goes without the right
+    // one before it (EC2's 「・垂直スケール時、…停止する必要がある・コストを最小化するためには…」).
+    let parts = rest.split_inclusive('。').flat_map(|sentence| {
+        let starts: Vec<usize> =
+            std::iter::once(0).chain(sentence.match_indices('・').map(|(at, _)| at)).collect();
+        let ends = starts.iter().skip(1).copied().chain(std::iter::once(sentence.len()));
+        starts.iter().zip(ends).map(|(&a, b)| &sentence[a..b]).filter(|p| !p.is_empty()).collect::<Vec<_>>()
+    });
+    let kept: String = parts.filter(|s| !wrong(s)).collect();
     kept.trim().to_owned()
 }
 
@@ -189,6 +197,9 @@ mod tests {
         // The wrong tagline goes wherever it stands; a right one before it stays.
         let second = "【コンテナ】 【フルマネージドk8s】 稼働させるDockerをAWSが管理する。";
         assert_eq!(without_mistakes(second), "【コンテナ】  稼働させるDockerをAWSが管理する。");
+        // A wrong bullet goes alone, not with the right bullet before it in the same sentence.
+        let bullets = "仮想サーバー。・垂直スケール時、停止する必要がある・インスタンスがインターネットにアクセスするには、パブリックIPアドレスが必要となる。・最後";
+        assert_eq!(without_mistakes(bullets), "仮想サーバー。・垂直スケール時、停止する必要がある・最後");
         let clean = question("「停止保護」の説明として正しいものはどれ？", &["a", "b"], 0, "停止を防ぐ。");
         assert!(!teaches_mistake(&clean) && corrections(&clean).is_empty());
     }
