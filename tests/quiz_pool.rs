@@ -359,3 +359,46 @@ fn what_a_post_shows_is_spelled_as_aws_spells_it() {
     // The citation still names the notes' own heading.
     assert!(pool.iter().any(|q| q.source.path.iter().any(|p| p == "Cloud Front")));
 }
+
+#[test]
+fn a_question_is_checked_for_giveaways_as_a_post_shows_it() {
+    let sections = sections();
+    let pool = generate::generate(&sections).unwrap();
+    let mut words = Words::new().unwrap();
+    // Candidates that only give their answer away once spelled right: `DisableApiTermination`
+    // beside a stem's API, where the notes' DisableAptermination shares nothing with it.
+    let mut given_as_shown = Vec::new();
+    for q in generate::candidates(&sections) {
+        let mut shown = q.clone();
+        spelling::correct(&mut shown);
+        if shown != q && words.giveaway(&q).is_none() && words.giveaway(&shown).is_some() {
+            given_as_shown.push(q.id);
+        }
+    }
+    assert!(!given_as_shown.is_empty(), "no candidate that a correction gives away");
+    for q in pool.iter().filter(|q| given_as_shown.contains(&q.id)) {
+        assert!(words.giveaway(q).is_none(), "{q:#?}");
+    }
+}
+
+#[test]
+fn a_feature_of_a_kind_the_notes_lack_fills_the_choices_and_says_so() {
+    let sections = sections();
+    let pool = generate::generate(&sections).unwrap();
+    let titles: HashSet<String> = sections.iter().map(|s| spelling::corrected(&clean(&s.title))).collect();
+    let filled: Vec<&Question> =
+        pool.iter().filter(|q| q.choice_notes.iter().any(|n| n.ends_with("と同じ種類の機能）"))).collect();
+    // ENA and ENI beside EFA, geo restriction beside OAC: AWS's, not the notes'.
+    assert!(filled.len() >= 3, "{} questions with a fill of the answer's kind", filled.len());
+    for q in filled {
+        for (choice, note) in q.choices.iter().zip(&q.choice_notes) {
+            if note.ends_with("と同じ種類の機能）") {
+                assert!(!titles.contains(choice), "{choice} is in the notes: {q:#?}");
+                assert_eq!(
+                    shiori::quiz::kinds::of(std::slice::from_ref(choice)),
+                    shiori::quiz::kinds::of(&[q.answer().to_owned()])
+                );
+            }
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Features of one AWS service that are of one kind (`dict/aws-kinds.tsv`, each kind with AWS's
 //! documentation as its source): under one heading of the notes, a feature of a kind is offered
-//! only with features of its kind, and an unlisted one only with unlisted ones, so no wrong
-//! choice can be ruled out on its kind alone (OAC beside Lambda@Edge).
+//! only with features of its kind, so no wrong choice can be ruled out on its kind alone (OAC
+//! beside Lambda@Edge). A feature not listed keeps every sibling as before.
 
 use std::sync::OnceLock;
 
@@ -49,8 +49,12 @@ fn bundled() -> &'static [Kind] {
 /// The kind of the feature spelled any of `spellings`, if it is listed. A spelling with a
 /// bracket (`Elastic Fabric Adapter (EFA)`) is also read as what stands before it and in it.
 pub fn of(spellings: &[String]) -> Option<&'static str> {
-    let spellings = expanded(spellings);
-    bundled().iter().find(|k| k.features.iter().any(|f| spellings.contains(f))).map(|k| k.label.as_str())
+    kind_of(&expanded(spellings)).map(|k| k.label.as_str())
+}
+
+/// The listed kind of a feature spelled any of `expanded` spellings.
+fn kind_of(expanded: &[String]) -> Option<&'static Kind> {
+    bundled().iter().find(|k| k.features.iter().any(|f| expanded.contains(f)))
 }
 
 /// `spellings`, normalized, with what stands before and in a bracket of each.
@@ -71,9 +75,7 @@ fn expanded(spellings: &[String]) -> Vec<String> {
 /// (ENA and ENI beside EFA).
 pub fn others(spellings: &[String], described: impl Fn(&str) -> bool) -> Vec<String> {
     let spellings = expanded(spellings);
-    let Some(kind) = bundled().iter().find(|k| k.features.iter().any(|f| spellings.contains(f))) else {
-        return Vec::new();
-    };
+    let Some(kind) = kind_of(&spellings) else { return Vec::new() };
     kind.features
         .iter()
         .zip(&kind.shown)

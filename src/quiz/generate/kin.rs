@@ -174,8 +174,9 @@ pub(super) fn siblings<'a>(all: &[Name<'a>], elsewhere: &[bool], i: usize) -> Ve
     let first = most_shared(group().map(|n| first_word(&n.term)).collect());
     let of_first = |n: &Name| first.is_some() && first_word(&n.term) == first;
     let (me_shared, me_first) = (of_shared(me), of_first(me));
-    // Features of AWS's kinds (`dict/aws-kinds.tsv`): OAC is not offered beside Lambda@Edge, nor
-    // an unlisted feature beside a listed one. Services have their categories instead.
+    // Features of AWS's kinds (`dict/aws-kinds.tsv`): a listed feature is offered only beside its
+    // kind (not OAC beside Lambda@Edge); an unlisted one keeps every sibling. Services have their
+    // categories instead.
     let kind =
         |n: &Name| if is_service(n.section) { None } else { crate::quiz::kinds::of(&variants(&n.term)) };
     let my_kind = kind(me);

@@ -155,11 +155,15 @@ mod tests {
         }
         // A row that says only what it lets you do is asked as a situation; its statement
         // question would ask the same sentence backward, so there is none.
-        let notes = "仮想サーバー\nEC2\n保護の種類\n| 甲保護 | 誤って削除する操作を防止できる。 |\n| 乙保護 | 誤って停止する操作を拒否する。 |\n| 丙保護 | 設定の変更を監査する。 |\n";
+        let notes = "仮想サーバー\nEC2\n保護の種類\n| 甲保護 | 誤操作からインスタンスを守るための設定項目。 誤って削除する操作をコンソールから防止できる。 |\n| 乙保護 | 停止の前にメモリの内容をディスクへ退避する設定。 |\n| 丙保護 | 設定の変更をすべて記録して後から監査する設定。 |\n";
         let all = candidates(&crate::corpus::text::parse("aws-notes.txt", notes));
-        let q = all.iter().find(|q| q.kind == "scenario").expect("a scenario question");
+        let q = all
+            .iter()
+            .find(|q| q.kind == "scenario")
+            .unwrap_or_else(|| panic!("a scenario question: {all:#?}"));
         assert!(
-            q.question.ends_with("次の場合に選ぶのはどれ？\n「誤って削除する操作を防止したい」"),
+            q.question
+                .ends_with("次の場合に選ぶのはどれ？\n「誤って削除する操作をコンソールから防止したい」"),
             "{q:?}"
         );
         assert_eq!(q.answer(), "甲保護");
