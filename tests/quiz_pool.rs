@@ -13,6 +13,7 @@ use shiori::quiz::quality::{markup, Words, MASK};
 use shiori::quiz::spelling;
 use shiori::quiz::Question;
 use shiori::search::analyzer::normalize;
+use shiori::search::gazetteer;
 
 fn sections() -> Vec<Section> {
     shiori::corpus::load(&[common::notes_dir()]).unwrap().sections
@@ -130,7 +131,9 @@ fn choices_are_of_the_answers_kind() {
     let (named, alike) = same_kind(&pool, &sections);
     let (raw_named, raw_alike) = same_kind(&generate::candidates(&sections), &sections);
     eprintln!("choices of the answer's kind: pool {alike}/{named}, raw candidates {raw_alike}/{raw_named}");
-    assert!(named >= 60, "{named} questions with names as choices");
+    // 56 since session 18 dropped the feature questions about a service's parts and what AWS
+    // has retired (60 before).
+    assert!(named >= 50, "{named} questions with names as choices");
     // The check can fail: a spot allocation strategy offered among reserved-instance kinds.
     let mut mixed = pool.iter().find(|q| q.kind == "term" && q.choices.len() == 4).unwrap().clone();
     let wrong = (mixed.answer_index + 1) % 4;
@@ -265,15 +268,25 @@ fn the_wrong_choices_of_name_questions_say_what_they_are_and_where() {
 
 #[test]
 fn a_statement_question_cites_its_answer_and_each_wrong_statement_is_another_things() {
+    // 「正しいもの」: the answer is the cited thing's own statement, each wrong choice a sibling's.
+    // 「誤っているもの」 (negation): the other way round.
     let (lines, sections) = (common::notes_lines(), sections());
     let pool = generate::generate(&sections).unwrap();
-    let asked: Vec<&Question> = pool.iter().filter(|q| q.kind == "statement").collect();
-    eprintln!("statement questions: {}", asked.len());
-    assert!(asked.len() >= 10, "{} statement questions", asked.len());
+    let asked: Vec<&Question> =
+        pool.iter().filter(|q| matches!(q.kind.as_str(), "statement" | "negation")).collect();
+    let negations = asked.iter().filter(|q| q.kind == "negation").count();
+    eprintln!("statement questions: {}, negations {negations}", asked.len() - negations);
+    assert!(asked.len() - negations >= 10, "{} statement questions", asked.len() - negations);
+    assert!(negations >= 8, "{negations} negation questions");
     for q in asked {
+        let negation = q.kind == "negation";
+        assert_eq!(q.question.ends_with("誤っているものはどれ？"), negation, "{q:?}");
         let cited = lines[q.source.line_start - 1..q.source.line_end].join("\n");
         let cited = normalize(&clean(&shiori::quiz::spelling::corrected(&cited)));
-        assert!(cited.contains(&normalize(q.answer())), "{q:?} cites lines without its answer");
+        for (i, choice) in q.choices.iter().enumerate() {
+            let own = (i == q.answer_index) != negation;
+            assert_eq!(cited.contains(&normalize(choice)), own, "{choice}: {q:?}");
+        }
         assert_eq!(q.choice_notes.len(), q.choices.len(), "{q:?}");
         for (i, note) in q.choice_notes.iter().enumerate() {
             let line: usize = note.rsplit("(L").next().unwrap().trim_end_matches(')').parse().unwrap();
@@ -287,31 +300,44 @@ fn a_statement_question_cites_its_answer_and_each_wrong_statement_is_another_thi
             let there = there.join(" ");
             assert!(there.contains(&normalize(&q.choices[i])), "{note}: not in L{line}-{}", thing.line_end);
             // A wrong statement is what the notes say of a sibling, never of the asked thing.
-            assert_eq!(i == q.answer_index, line == q.source.line_start, "{note} in {q:?}");
+            let own = (i == q.answer_index) != negation;
+            assert_eq!(own, line == q.source.line_start, "{note} in {q:?}");
         }
     }
 }
 
 #[test]
-fn a_question_whose_answer_aws_has_retired_says_so_in_its_reveal() {
-    let pool = generate::generate(&sections()).unwrap();
-    let spot_blocks: Vec<&Question> = pool.iter().filter(|q| q.answer() == "スポットブロック").collect();
-    assert!(!spot_blocks.is_empty(), "the notes ask about Spot Blocks");
-    for q in spot_blocks {
-        assert!(
-            q.explanation.contains("（注: スポットブロック") && q.explanation.contains("提供を終了"),
-            "{q:#?}"
-        );
+fn no_question_asks_about_what_aws_has_retired_though_the_notes_describe_it() {
+    let sections = sections();
+    // The notes do describe Spot Blocks, EC2Config and OAI, and the generator makes questions of
+    // them: readers failed every such question as not worth asking, note or no note.
+    let candidates = generate::candidates(&sections);
+    let about = |q: &Question, thing: &str| {
+        let stem_names = matches!(q.kind.as_str(), "definition" | "statement" | "negation");
+        let asked = if stem_names { q.question.as_str() } else { q.answer() };
+        asked.contains(thing)
+    };
+    for thing in ["スポットブロック", "EC2Config", "OAI"] {
+        assert!(candidates.iter().any(|q| about(q, thing)), "no candidate asks about {thing}");
     }
-    // A current feature carries no such note.
-    let current: Vec<&Question> = pool
-        .iter()
-        .filter(|q| q.source.path.iter().any(|p| p.contains("スポット")))
-        .filter(|q| !q.answer().contains("スポットブロック") && !q.question.contains("スポットブロック"))
-        .collect();
-    assert!(!current.is_empty(), "the notes ask about Spot Instances");
-    for q in current {
-        assert!(!q.explanation.contains("（注: スポットブロック"), "{q:#?}");
+    let pool = generate::generate(&sections).unwrap();
+    for thing in ["スポットブロック", "EC2Config", "OAI", "CloudSearch", "Elastic Transcoder"] {
+        let asked: Vec<&Question> = pool.iter().filter(|q| about(q, thing)).collect();
+        assert!(asked.is_empty(), "{thing} asked: {asked:#?}");
+    }
+    // Current neighbours are still asked: Spot Fleet, user data.
+    assert!(pool.iter().any(|q| about(q, "スポットフリート")));
+    assert!(pool.iter().any(|q| about(q, "ユーザーデータ")));
+}
+
+#[test]
+fn a_feature_question_asks_a_services_tagline_never_a_parts() {
+    let pool = generate::generate(&sections()).unwrap();
+    let features: Vec<&Question> = pool.iter().filter(|q| q.kind == "feature").collect();
+    assert!(!features.is_empty());
+    for q in features {
+        assert!(q.question.starts_with("AWSのサービスのうち、"), "{q:#?}");
+        assert!(gazetteer::named(&normalize(q.answer())).len() == 1, "{q:#?}");
     }
 }
 

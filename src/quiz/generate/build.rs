@@ -142,7 +142,7 @@ pub(super) fn mask(text: &str, variants: &[String]) -> String {
 pub(super) fn leaks(q: &Question) -> bool {
     let text = normalize(&q.question);
     let answer = q.answer();
-    if matches!(q.kind.as_str(), "definition" | "number" | "statement") {
+    if matches!(q.kind.as_str(), "definition" | "number" | "statement" | "negation") {
         return text.contains(&normalize(answer));
     }
     let others: Vec<String> = q

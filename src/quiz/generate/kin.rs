@@ -314,13 +314,13 @@ mod tests {
 
     #[test]
     fn a_tagline_a_sibling_also_has_makes_no_feature_question() {
-        let notes = "仮想サーバー\nEC2\nプレイスメントグループ\n| クラスター | 【単一AZ】 低レイテンシーのためにインスタンスを近くに置く。 |\n| パーティション | 【単一AZ内】 論理パーティションに分けて障害の影響を減らす。 |\n| スプレッド | 【少数の重要インスタンス】 それぞれ異なるハードウェアに配置する。 |\n";
+        let notes = "コンピューティング\nLightsail\n【簡単な仮想サーバー】 月額固定料金で使える仮想サーバー。\nElastic Beanstalk\n【簡単な仮想サーバー環境】 アプリケーションをアップロードするだけで環境を作る。\nOutposts\n【オンプレミス機器のレンタル】 AWSのインフラを自社のデータセンターに置いて使う。\nBatch\nバッチ処理のジョブを実行する。\n";
         let features: Vec<String> = crate::quiz::generate::candidates(&text::parse("n.txt", notes))
             .into_iter()
             .filter(|q| q.kind == "feature")
             .map(|q| q.answer().to_owned())
             .collect();
-        assert_eq!(features, vec!["スプレッド".to_owned()]);
+        assert_eq!(features, vec!["Outposts".to_owned()]);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! | `term` / `item` | a term\|definition row / a `●` item with a description | which one fits this description? | its siblings |
 //! | `definition` | a term\|definition row | what does this term do? | the siblings' descriptions |
 //! | `statement` | a sentence of a description after the defining one | which is true of this thing? | the siblings' statements |
+//! | `negation` | two or three of those sentences | which is not true of this thing? | (the answer) a sibling's statement |
 //! | `number` | a sentence with one number (`VPCは5つまで`) | the number, blanked | nearby numbers |
 //! | `comparison` | a `項目 \| A \| B \| C` table | which of A/B/C has this property? | the other columns |
 //!
@@ -84,7 +85,7 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
         // A giveaway is not blanked out: a blank that hides part of the answer's name while the
         // rest stays (`〇〇されないこと` for キャッシュミス) is a riddle with the answer in it.
         // A question keying a mistake of the notes as its answer would teach it.
-        if leaks(&q) || super::errata::teaches_mistake(&q) {
+        if leaks(&q) || super::errata::teaches_mistake(&q) || asks_retired(&q) {
             continue;
         }
         // Checked as the notes write it and as a post shows it: `DisableApiTermination`, spelled
@@ -107,10 +108,7 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
     let mut pool = balance(best_per_fact(few_per_table(one_stem_once(out))), sections);
     annotate(&mut pool, sections);
     for q in &mut pool {
-        // What is asked is the answer, or the term of a definition question.
-        let asked = if q.kind == "definition" { q.question.clone() } else { q.answer().to_owned() };
-        let notes = super::retired::note_for(&asked).into_iter().chain(super::errata::corrections(q));
-        for note in notes.collect::<Vec<_>>() {
+        for note in super::errata::corrections(q) {
             q.explanation = format!("{}（注: {note}）", q.explanation);
         }
         q.source_digest =
@@ -136,6 +134,17 @@ fn unframed(q: &Question) -> Option<Question> {
 }
 
 /// Every question the generator can make, before the quality checks (distinct ids).
+/// Whether a question asks about a feature AWS has retired or calls legacy (`dict/retired.tsv`):
+/// its answer, or the term a definition question names. Until session 18 these were asked with
+/// a note in the reveal; readers still failed every one as not worth asking (Spot Blocks,
+/// EC2Config, OAI in samples 24–29), so they are no longer asked.
+fn asks_retired(q: &Question) -> bool {
+    // A definition, statement or negation question names its thing in the stem.
+    let names_it = matches!(q.kind.as_str(), "definition" | "statement" | "negation");
+    let asked = if names_it { q.question.as_str() } else { q.answer() };
+    super::retired::note_for(asked).is_some()
+}
+
 pub fn candidates(sections: &[Section]) -> Vec<Question> {
     let names: Vec<Name> = sections.iter().filter_map(name).collect();
     let elsewhere = listed_elsewhere(&names);
@@ -150,6 +159,7 @@ pub fn candidates(sections: &[Section]) -> Vec<Question> {
         out.extend(term_question(name, &kin));
         out.extend(definition_question(name, &kin));
         out.extend(statement_questions(name, &kin));
+        out.extend(negation_question(name, &kin));
     }
     for section in sections {
         out.extend(number_questions(section));
@@ -179,7 +189,8 @@ mod tests {
         };
         let candidates = hib(&candidates(&sections));
         let kinds: Vec<&str> = candidates.iter().map(|q| q.kind.as_str()).collect();
-        assert!(kinds.contains(&"term") && kinds.contains(&"feature"), "{kinds:?}");
+        // Its 【停止しても継続できる】 is the note-taker's label of a part of EC2: no feature question.
+        assert!(kinds.contains(&"term") && !kinds.contains(&"feature"), "{kinds:?}");
         // Its description names it (ハイバネーションは…): as a definition choice it would need a
         // blank, which reads as a riddle, so it makes no definition question.
         assert!(!kinds.contains(&"definition"), "{kinds:?}");
@@ -193,17 +204,16 @@ mod tests {
         // is a network check (`dict/aws-kinds.tsv`) and the unlisted rows are of no kind.
         assert_eq!(term.choices.len(), 3, "{term:?}");
         assert!(!term.choices.iter().any(|c| c.contains("送信元") || c == "短い"), "{term:?}");
-        // One fact, at most two questions, the best kinds: the tagline question first.
+        // One fact, at most two questions, the best kinds.
         let kept = hib(&questions());
-        assert_eq!(kept.len(), MOST_PER_FACT, "{kept:#?}");
-        assert!(kept.iter().any(|q| q.kind == "feature"), "{kept:#?}");
+        assert!((1..=MOST_PER_FACT).contains(&kept.len()), "{kept:#?}");
+        assert!(kept.iter().any(|q| q.kind == "term"), "{kept:#?}");
         assert!(kept.iter().all(|q| fact(q) == fact(&kept[0])));
         // …and never both in one window: `pick` gives every fact before any fact twice.
         let all = questions();
         let facts: HashSet<String> = all.iter().map(fact).collect();
         let first: HashSet<String> = pick(&all, facts.len(), 3).iter().map(fact).collect();
         assert_eq!(first.len(), facts.len());
-        assert!(kept[0].question.contains("「停止しても継続できる」"), "{}", kept[0].question);
     }
 
     #[test]

@@ -67,7 +67,7 @@ fn balance_once(pool: Vec<Question>, sections: &[Section]) -> Vec<Question> {
 /// readers found it a label of the notes more often than a fact (in three samples of session 14,
 /// none of the 18 feature questions about a service's parts passed all six of their criteria).
 pub(super) fn rank(kind: &str) -> usize {
-    ["scenario", "comparison", "term", "item", "statement", "definition", "feature", "number"]
+    ["scenario", "comparison", "term", "item", "statement", "negation", "definition", "feature", "number"]
         .iter()
         .position(|k| *k == kind)
         .unwrap_or(usize::MAX)
@@ -78,7 +78,7 @@ pub(super) fn rank(kind: &str) -> usize {
 /// a fact of their own: none is the sentence a row's term and definition questions quote.
 pub fn fact(q: &Question) -> String {
     match q.kind.as_str() {
-        "number" | "comparison" | "statement" => format!("{}:{}", q.section_id, q.id),
+        "number" | "comparison" | "statement" | "negation" => format!("{}:{}", q.section_id, q.id),
         _ => q.section_id.clone(),
     }
 }

@@ -39,6 +39,10 @@ pub(super) fn statements(description: &str, avoid: &[String]) -> Vec<String> {
                 && !LEANING.iter().any(|l| s.starts_with(l))
                 && !KIND_ONLY.iter().any(|k| s.ends_with(k))
                 && !s.chars().take(12).any(|c| c == ':' || c == '：')
+                // A console path (`表示方法 > アプリケーション > …`) and a condition without its
+                // clause (`…を重視する場合`) are not statements.
+                && !s.contains(" > ")
+                && !s.trim_end_matches('。').ends_with("場合")
                 && markup_free(s)
                 && *s == clean(s)
                 && mask(s, avoid) == *s
@@ -51,19 +55,7 @@ pub(super) fn statements(description: &str, avoid: &[String]) -> Vec<String> {
 /// siblings as the wrong choices ([`wrong_statements`]).
 pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
     let asked = variants(&name.term);
-    let defining = first_sentence(&name.description);
-    // A statement that names a sibling (CloudFront Functions' row: 「・Lambda@Edge より複雑な処理を
-    // 実行できるが…」) is about the sibling as much as about the asked thing.
-    let named: Vec<String> =
-        kin.names.iter().flat_map(|n| variants(&n.term)).chain(asked.iter().cloned()).collect();
-    // What the thing lets you do, asked as its scenario (`scenario::wished_sentence`).
-    let wished = wished_sentence(&name.description, &asked);
-    let own: Vec<String> = statements(&name.description, &named)
-        .into_iter()
-        .filter(|s| defining.as_deref() != Some(s.as_str()))
-        .filter(|s| wished.as_deref() != Some(s.trim_end_matches('。')))
-        .take(MOST_PER_NAME)
-        .collect();
+    let own = own_statements_asked(name, kin, &asked);
     if own.is_empty() {
         return Vec::new();
     }
@@ -96,6 +88,61 @@ pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
         out.push(q);
     }
     out
+}
+
+/// The name's statements after its defining sentence that name no sibling, at most
+/// [`MOST_PER_NAME`]: what is asked of it as true.
+fn own_statements_asked(name: &Name, kin: &Kin, asked: &[String]) -> Vec<String> {
+    let defining = first_sentence(&name.description);
+    // A statement that names a sibling (CloudFront Functions' row: 「・Lambda@Edge より複雑な処理を
+    // 実行できるが…」) is about the sibling as much as about the asked thing.
+    let named: Vec<String> =
+        kin.names.iter().flat_map(|n| variants(&n.term)).chain(asked.iter().cloned()).collect();
+    // What the thing lets you do, asked as its scenario (`scenario::wished_sentence`).
+    let wished = wished_sentence(&name.description, asked);
+    statements(&name.description, &named)
+        .into_iter()
+        .filter(|s| defining.as_deref() != Some(s.as_str()))
+        .filter(|s| wished.as_deref() != Some(s.trim_end_matches('。')))
+        .take(MOST_PER_NAME)
+        .collect()
+}
+
+/// Fewest true statements a 「誤っているもの」 question shows: two make a three-choice question.
+const FEWEST_TRUE: usize = 2;
+
+/// The exam's 「〜について誤っているものはどれ？」: the true choices are the thing's own statements
+/// after its defining sentence ([`own_statements_asked`]), the answer the one statement of a sibling that
+/// shares least with what the notes say of the thing ([`MOST_SHARED`] at most). The statements
+/// are [`statement_questions`]'s answers: asked both ways, they are one section, which a deck
+/// shows once before it shows any section twice (`deck::by_section_round`).
+pub(super) fn negation_question(name: &Name, kin: &Kin) -> Option<Question> {
+    let asked = variants(&name.term);
+    let own = own_statements_asked(name, kin, &asked);
+    if own.len() < FEWEST_TRUE {
+        return None;
+    }
+    let whole = format!("{} {}", name.term, name.description);
+    let (wrong, whose) = kin
+        .names
+        .iter()
+        .flat_map(|n| own_statements(n).into_iter().map(move |s| (s, n)))
+        // A use (`…など、一定の時間のかかるジョブに最適`) may well suit the asked thing too.
+        .filter(|(s, _)| mask(s, &asked) == *s && !says_purpose(s))
+        .map(|(s, n)| (shared(&s, &whole), s, n))
+        .filter(|(share, _, _)| *share < MOST_SHARED)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, s, n)| (s, n))?;
+    let question = format!("「{}」について誤っているものはどれ？", name.term);
+    let explanation =
+        format!("誤り: 「{wrong}」は{}の説明。{} — {}", whose.term, name.term, name.description);
+    let mut q = build(name.section, "negation", "", question, wrong.clone(), own.clone(), &explanation)?;
+    let note = |c: &String| {
+        let n = if *c == wrong { whose } else { name };
+        format!("「{}」 — {}について (L{})", shorten(c, 30), n.term, n.section.line_start)
+    };
+    q.choice_notes = q.choices.iter().map(note).collect();
+    Some(q)
 }
 
 /// Each sibling's first statement that names neither it nor the asked thing (`asked`, its
@@ -174,6 +221,45 @@ mod tests {
         let leaning = "加え、本機能の一部として、AMI 作成プロセス中に自動的に脆弱性スキャンを実行できる。 たとえば、EC2のインスタンスタイプを制限するなど。 default:インスタンスは共有するハードウェアで実行される。 CloudFrontの配信機能の中の一つ。";
         assert!(statements(leaning, &avoid).is_empty(), "{:?}", statements(leaning, &avoid));
         assert!(statements("※注意書きの類はここに書く。(括弧の中の補足は単独で読めない)", &avoid).is_empty());
+    }
+
+    #[test]
+    fn a_negation_offers_the_things_own_statements_and_a_siblings_as_the_false_one() {
+        let notes = NOTES
+            .replace(
+                "復旧後もプライベートIPアドレスは元と同じである。",
+                "復旧後もプライベートIPアドレスは元と同じである。 CloudWatchアラームのアクションとして設定する。",
+            )
+            // A use may suit the asked thing too: never the false statement, though it shares
+            // nothing with the asked thing's text.
+            .replace("手動削除を防ぐ機能。", "手動削除を防ぐ機能。 夜間に動かす大規模なバッチ処理や週次の集計処理に最適。")
+            .replace("ルートボリュームは", "インスタンスのルートボリュームは");
+        let all = candidates(&text::parse("aws-notes.txt", &notes));
+        let negation = |thing: &str| {
+            let stem = format!("「{thing}」について誤っているものはどれ？");
+            all.iter().find(|q| q.kind == "negation" && q.question == stem)
+        };
+        // Hibernation has one statement after its definition: too few to ask which is false.
+        assert!(negation("ハイバネーション").is_none(), "{all:#?}");
+        let q = negation("自動復旧機能").expect("a negation question");
+        assert_eq!(q.choices.len(), 3, "{q:?}");
+        assert!(!says_purpose(q.answer()), "{q:?}");
+        for own in [
+            "復旧後もプライベートIPアドレスは元と同じである。",
+            "CloudWatchアラームのアクションとして設定する。",
+        ] {
+            assert!(q.choices.contains(&own.to_owned()), "{q:?}");
+        }
+        assert!(q.explanation.starts_with(&format!("誤り: 「{}」は", q.answer())), "{}", q.explanation);
+        let whose = &q.choice_notes[q.answer_index];
+        assert!(
+            whose.contains("停止保護について (L4)") || whose.contains("ハイバネーションについて (L6)"),
+            "{q:?}"
+        );
+        assert!(
+            q.choice_notes.iter().filter(|n| n.contains("自動復旧機能について (L5)")).count() == 2,
+            "{q:?}"
+        );
     }
 
     #[test]
