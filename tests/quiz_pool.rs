@@ -331,6 +331,21 @@ fn no_question_asks_about_what_aws_has_retired_though_the_notes_describe_it() {
 }
 
 #[test]
+fn no_question_asks_under_which_selling_point_a_cell_sits() {
+    let sections = sections();
+    let merits: Vec<&Section> = sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Row && s.path.iter().any(|p| p.contains("メリット")))
+        .collect();
+    assert!(merits.len() >= 4, "the notes' [特徴とメリット] rows: {}", merits.len());
+    let pool = generate::generate(&sections).unwrap();
+    for q in &pool {
+        assert!(!q.source.path.iter().any(|p| p.contains("メリット")), "{q:#?}");
+        assert!(!q.choices.iter().any(|c| c == "簡単な導入" || c == "低レイテンシー"), "{q:#?}");
+    }
+}
+
+#[test]
 fn a_feature_question_asks_a_services_tagline_never_a_parts() {
     let pool = generate::generate(&sections()).unwrap();
     let features: Vec<&Question> = pool.iter().filter(|q| q.kind == "feature").collect();

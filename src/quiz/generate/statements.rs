@@ -55,7 +55,7 @@ pub(super) fn statements(description: &str, avoid: &[String]) -> Vec<String> {
 /// siblings as the wrong choices ([`wrong_statements`]).
 pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
     let asked = variants(&name.term);
-    let own = own_statements_asked(name, kin, &asked);
+    let own = own_statements_asked(name, kin, &asked, false);
     if own.is_empty() {
         return Vec::new();
     }
@@ -92,8 +92,8 @@ pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
 
 /// The name's statements after its defining sentence that name no sibling, at most
 /// [`MOST_PER_NAME`]: what is asked of it as true.
-fn own_statements_asked(name: &Name, kin: &Kin, asked: &[String]) -> Vec<String> {
-    let defining = first_sentence(&name.description);
+fn own_statements_asked(name: &Name, kin: &Kin, asked: &[String], with_definition: bool) -> Vec<String> {
+    let defining = first_sentence(&name.description).filter(|_| !with_definition);
     // A statement that names a sibling (CloudFront Functions' row: 「・Lambda@Edge より複雑な処理を
     // 実行できるが…」) is about the sibling as much as about the asked thing.
     let named: Vec<String> =
@@ -118,7 +118,9 @@ const FEWEST_TRUE: usize = 2;
 /// shows once before it shows any section twice (`deck::by_section_round`).
 pub(super) fn negation_question(name: &Name, kin: &Kin) -> Option<Question> {
     let asked = variants(&name.term);
-    let own = own_statements_asked(name, kin, &asked);
+    // A part's defining sentence is a true choice too; a service's lead text is marketing that
+    // is true of its rivals as well (`差別化につながらない面倒な作業を取り除く` of EC2 and Outposts).
+    let own = own_statements_asked(name, kin, &asked, !is_service(name.section));
     if own.len() < FEWEST_TRUE {
         return None;
     }
@@ -239,12 +241,14 @@ mod tests {
             let stem = format!("「{thing}」について誤っているものはどれ？");
             all.iter().find(|q| q.kind == "negation" && q.question == stem)
         };
-        // Hibernation has one statement after its definition: too few to ask which is false.
-        assert!(negation("ハイバネーション").is_none(), "{all:#?}");
+        // The source/destination check is a kind of its own: no sibling's statement to offer.
+        assert!(negation("送信元/送信先 チェック").is_none(), "{all:#?}");
         let q = negation("自動復旧機能").expect("a negation question");
-        assert_eq!(q.choices.len(), 3, "{q:?}");
+        // A part's defining sentence is among the true choices.
+        assert_eq!(q.choices.len(), 4, "{q:?}");
         assert!(!says_purpose(q.answer()), "{q:?}");
         for own in [
+            "障害のときにインスタンスを自動的に復旧させることができる。",
             "復旧後もプライベートIPアドレスは元と同じである。",
             "CloudWatchアラームのアクションとして設定する。",
         ] {
@@ -257,7 +261,7 @@ mod tests {
             "{q:?}"
         );
         assert!(
-            q.choice_notes.iter().filter(|n| n.contains("自動復旧機能について (L5)")).count() == 2,
+            q.choice_notes.iter().filter(|n| n.contains("自動復旧機能について (L5)")).count() == 3,
             "{q:?}"
         );
     }

@@ -157,6 +157,18 @@ pub(super) fn overlap(statement: &str, text: &str) -> (f64, usize) {
     (count as f64 / mine.len() as f64, runs)
 }
 
+/// A setup step: `…の作成`, `…の選択`, `…の指定`, `…の設定`.
+pub(super) fn is_step(term: &str) -> bool {
+    ["の作成", "の選択", "の指定", "の設定", "の追加", "の有効化", "の登録"]
+        .iter()
+        .any(|s| term.trim().ends_with(s))
+}
+
+/// A heading of a thing's selling points (`[特徴とメリット]`, `メリット`, `利点`).
+pub(super) fn is_merits(heading: &str) -> bool {
+    ["メリット", "利点", "特長"].iter().any(|w| heading.contains(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
