@@ -325,6 +325,17 @@ fn no_question_asks_about_what_aws_has_retired_though_the_notes_describe_it() {
         let asked: Vec<&Question> = pool.iter().filter(|q| about(q, thing)).collect();
         assert!(asked.is_empty(), "{thing} asked: {asked:#?}");
     }
+    // A reveal that names one says it is retired (a Spot Fleet negation's false statement is a
+    // Spot Block's).
+    let naming: Vec<&Question> =
+        pool.iter().filter(|q| q.explanation.contains("はスポットブロックの説明")).collect();
+    assert!(!naming.is_empty(), "no reveal names Spot Blocks: the check below would see nothing");
+    for q in naming {
+        assert!(
+            q.explanation.contains("（注: スポットブロック") && q.explanation.contains("提供を終了"),
+            "{q:#?}"
+        );
+    }
     // Current neighbours are still asked: Spot Fleet, user data.
     assert!(pool.iter().any(|q| about(q, "スポットフリート")));
     assert!(pool.iter().any(|q| about(q, "ユーザーデータ")));

@@ -1,6 +1,7 @@
 //! AWS features and services retired or superseded since the notes were written
-//! (`dict/retired.tsv`, each with AWS's own notice as its source). A question whose answer is one
-//! of them still asks what the notes say; its reveal says it is no longer current.
+//! (`dict/retired.tsv`, each with AWS's own notice as its source). No question asks about one of
+//! them (`generate::asks_retired`): readers failed such questions as not worth asking even with a
+//! note in the reveal saying it is no longer current.
 
 use std::sync::OnceLock;
 

@@ -108,7 +108,10 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
     let mut pool = balance(best_per_fact(few_per_table(one_stem_once(out))), sections);
     annotate(&mut pool, sections);
     for q in &mut pool {
-        for note in super::errata::corrections(q) {
+        // Not asked, a retired feature may still be named in a reveal (スポットフリート's says what
+        // Spot Blocks are): the reveal says it is retired.
+        let retired = super::retired::note_for(&q.explanation).filter(|n| !q.explanation.contains(*n));
+        for note in super::errata::corrections(q).into_iter().chain(retired) {
             q.explanation = format!("{}（注: {note}）", q.explanation);
         }
         q.source_digest =

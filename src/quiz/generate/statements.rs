@@ -29,8 +29,14 @@ const KIND_ONLY: &[&str] = &["の一つ。", "の1つ。", "の一種。", "の�
 pub(super) fn statements(description: &str, avoid: &[String]) -> Vec<String> {
     description
         .split_inclusive('。')
-        .flat_map(|sentence| sentence.split(" ・"))
-        .map(|s| s.trim().trim_start_matches('・').trim().to_owned())
+        .flat_map(|sentence| {
+            sentence.split(" ・").enumerate().map(|(i, s)| (i > 0 || s.trim().starts_with('・'), s))
+        })
+        // A bullet that is a bare name with what it is for (CloudFront's 「・コンテンツを保持するための
+        // バックエンドサーバ(…)」) says what some other thing is, the origin: read as a statement of
+        // the asked thing it is false (both readers of session 18 failed it).
+        .filter(|(bullet, s)| !(*bullet && ends_in_name(s)))
+        .map(|(_, s)| s.trim().trim_start_matches('・').trim().to_owned())
         .filter(|s| {
             let letters = s.chars().filter(|c| c.is_alphanumeric()).count();
             letters >= MIN_STATEMENT_CHARS
@@ -48,6 +54,16 @@ pub(super) fn statements(description: &str, avoid: &[String]) -> Vec<String> {
                 && mask(s, avoid) == *s
         })
         .collect()
+}
+
+/// Whether a phrase ends in a katakana name, less a closing aside and full stop
+/// (`…のためのバックエンドサーバ(ELB , EC2 …)。`): a name, not something said of one.
+fn ends_in_name(phrase: &str) -> bool {
+    let mut text = phrase.trim().trim_end_matches('。').trim_end();
+    if let Some(open) = text.strip_suffix(')').and_then(|t| t.rfind('(')) {
+        text = text[..open].trim_end();
+    }
+    text.chars().rev().take(2).filter(|c| crate::search::kana::is_katakana(*c)).count() == 2
 }
 
 /// 「〈name〉について正しいものはどれ？」 for each of the name's statements after its defining
@@ -223,6 +239,15 @@ mod tests {
         let leaning = "加え、本機能の一部として、AMI 作成プロセス中に自動的に脆弱性スキャンを実行できる。 たとえば、EC2のインスタンスタイプを制限するなど。 default:インスタンスは共有するハードウェアで実行される。 CloudFrontの配信機能の中の一つ。";
         assert!(statements(leaning, &avoid).is_empty(), "{:?}", statements(leaning, &avoid));
         assert!(statements("※注意書きの類はここに書く。(括弧の中の補足は単独で読めない)", &avoid).is_empty());
+        // A bullet that is a name with what it is for says what another thing (the origin) is.
+        let cloudfront = "コンテンツを配信するサービスである。 ・コンテンツを保持するためのバックエンドサーバ(ELB , EC2 , S3の静的ホスティング)。 ・ディストリビューションはドメインを指定する(IP不可)。";
+        assert_eq!(
+            statements(cloudfront, &avoid),
+            vec![
+                "コンテンツを配信するサービスである。".to_owned(),
+                "ディストリビューションはドメインを指定する(IP不可)。".to_owned()
+            ]
+        );
     }
 
     #[test]
