@@ -1,6 +1,6 @@
 //! AWS features and services retired or superseded since the notes were written
 //! (`dict/retired.tsv`, each with AWS's own notice as its source). No question asks about one of
-//! them (`generate::asks_retired`): readers failed such questions as not worth asking even with a
+//! them ([`asked_in`]): readers failed such questions as not worth asking even with a
 //! note in the reveal saying it is no longer current.
 
 use std::sync::OnceLock;
@@ -50,6 +50,17 @@ pub fn note_for(text: &str) -> Option<&'static str> {
         .iter()
         .find(|r| r.spellings.iter().any(|s| s.found_in(&normalized, &folded)))
         .map(|r| r.note.as_str())
+}
+
+/// Whether a question asks about a feature AWS has retired or calls legacy (`dict/retired.tsv`):
+/// its answer, or the term a definition question names. Until session 18 these were asked with
+/// a note in the reveal; readers still failed every one as not worth asking (Spot Blocks,
+/// EC2Config, OAI in samples 24–29), so they are no longer asked.
+pub fn asked_in(q: &super::Question) -> bool {
+    // A definition, statement or negation question names its thing in the stem.
+    let names_it = matches!(q.kind.as_str(), "definition" | "statement" | "negation");
+    let asked = if names_it { q.question.as_str() } else { q.answer() };
+    note_for(asked).is_some()
 }
 
 #[cfg(test)]

@@ -85,7 +85,7 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
         // A giveaway is not blanked out: a blank that hides part of the answer's name while the
         // rest stays (`〇〇されないこと` for キャッシュミス) is a riddle with the answer in it.
         // A question keying a mistake of the notes as its answer would teach it.
-        if leaks(&q) || super::errata::teaches_mistake(&q) || asks_retired(&q) {
+        if leaks(&q) || super::errata::teaches_mistake(&q) || super::retired::asked_in(&q) {
             continue;
         }
         // Checked as the notes write it and as a post shows it: `DisableApiTermination`, spelled
@@ -137,17 +137,6 @@ fn unframed(q: &Question) -> Option<Question> {
 }
 
 /// Every question the generator can make, before the quality checks (distinct ids).
-/// Whether a question asks about a feature AWS has retired or calls legacy (`dict/retired.tsv`):
-/// its answer, or the term a definition question names. Until session 18 these were asked with
-/// a note in the reveal; readers still failed every one as not worth asking (Spot Blocks,
-/// EC2Config, OAI in samples 24–29), so they are no longer asked.
-fn asks_retired(q: &Question) -> bool {
-    // A definition, statement or negation question names its thing in the stem.
-    let names_it = matches!(q.kind.as_str(), "definition" | "statement" | "negation");
-    let asked = if names_it { q.question.as_str() } else { q.answer() };
-    super::retired::note_for(asked).is_some()
-}
-
 pub fn candidates(sections: &[Section]) -> Vec<Question> {
     let names: Vec<Name> = sections.iter().filter_map(name).collect();
     let elsewhere = listed_elsewhere(&names);
