@@ -112,14 +112,19 @@ mod tests {
         assert_eq!(of(&spell(&["Lambda@Edge"])), of(&spell(&["CloudFront Functions"])));
         assert!(of(&spell(&["Lambda@Edge"])).is_some());
         assert_ne!(of(&spell(&["OAC"])), of(&spell(&["Lambda@Edge"])));
-        assert_eq!(of(&spell(&["Elastic Fabric Adapter (EFA)"])), of(&spell(&["送信元/送信先 チェック"])));
+        assert_eq!(of(&spell(&["Elastic Fabric Adapter (EFA)"])), of(&spell(&["ENA"])));
+        // The source/destination check is an attribute, not a network device.
+        assert!(of(&spell(&["送信元/送信先 チェック"])).is_some());
+        assert_ne!(of(&spell(&["Elastic Fabric Adapter (EFA)"])), of(&spell(&["送信元/送信先 チェック"])));
         assert_eq!(of(&spell(&["アクセスログ (標準ログ)", "アクセスログ", "標準ログ"])), None);
     }
 
     #[test]
     fn the_others_of_a_kind_are_those_not_described() {
         let efa = spell(&["Elastic Fabric Adapter (EFA)", "Elastic Fabric Adapter", "EFA"]);
-        let others = others(&efa, |f| f == normalize("送信元/送信先 チェック"));
+        let others = others(&efa, |f| f == normalize("ENI"));
+        assert_eq!(others, vec!["ENA".to_owned()]);
+        let others = super::others(&efa, |_| false);
         assert!(others.contains(&"ENA".to_owned()) && others.contains(&"ENI".to_owned()), "{others:?}");
         assert!(!others.iter().any(|o| o.contains("EFA") || o.contains("送信元")), "{others:?}");
         assert!(super::others(&spell(&["アクセスログ"]), |_| false).is_empty());

@@ -69,8 +69,14 @@ pub(super) fn comparison_questions(section: &Section) -> Vec<Question> {
 /// nearly the same thing.
 pub(super) const ALIKE_CELLS: f64 = 0.5;
 
-/// True when `other` contains `value`, or repeats [`ALIKE_CELLS`] of its character bigrams.
+/// True when `other` contains `value`, or repeats [`ALIKE_CELLS`] of its character bigrams, or
+/// says the same before an aside (`なし(自分で作成して利用)` and `なし(AWSサービスに直接接続)`: the
+/// answer to 「承諾制が…」 is なし for both, whatever the parentheses add).
 pub(super) fn overlaps(value: &str, other: &str) -> bool {
+    let main = |cell: &str| key(cell.split(['(', '（']).next().unwrap_or(cell));
+    if !main(value).is_empty() && main(value) == main(other) {
+        return true;
+    }
     let (value, other) = (key(value), key(other));
     if value == other || other.contains(&value) || value.contains(&other) {
         return true;
@@ -113,5 +119,18 @@ fn context(section: &Section) -> String {
         (true, title) => format!("{title}のうち、"),
         (false, title) if title.is_empty() || title == service => format!("{service}で、"),
         (false, title) => format!("{service}の{title}のうち、"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_say_the_same_before_an_aside_are_alike() {
+        assert!(overlaps("なし(自分で作成して利用)", "なし(AWSサービスに直接接続)"));
+        assert!(overlaps("Amazon Inspector", "Amazon Inspector + EventBridge"));
+        assert!(!overlaps("あり(接続元からのリクエストを承諾)", "なし(AWSサービスに直接接続)"));
+        assert!(!overlaps("PrivateLink利用料+NLB費用", "インターフェース型は時間+処理量課金"));
     }
 }

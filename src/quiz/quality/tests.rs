@@ -217,3 +217,21 @@ fn only_the_answer_masked_is_a_flaw() {
     let q = question("「X」の説明として正しいものはどれ？", &["〇〇を使う", "B", "C", "D"], 0);
     assert!(words.flaws(&q).contains(&Flaw::MaskedAnswer));
 }
+
+#[test]
+fn a_word_of_the_thing_in_a_negations_false_choice_hides_the_answer() {
+    let mut words = Words::new().unwrap();
+    let choices = [
+        "インスタンス容量を完全にお客様専用として占有利用できる物理サーバ。",
+        "別アカウントだけでなく、同アカウントのEC2インスタンスが同じサーバ上で起動できない。",
+        "ホストコンピューターのOSなど直接下層のハードウェアにアクセスが可能。",
+    ];
+    // Asked as true, ホスト in the stem and only in the answer gives it away…
+    let mut q = question("「EC2 Dedicated Host」について正しいものはどれ？", &choices, 2);
+    q.kind = "statement".into();
+    assert!(words.giveaway(&q).is_some());
+    // …asked as the false one, it makes the answer look true.
+    q.question = "「EC2 Dedicated Host」について誤っているものはどれ？".into();
+    q.kind = "negation".into();
+    assert_eq!(words.giveaway(&q), None);
+}
