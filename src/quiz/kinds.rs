@@ -29,8 +29,10 @@ pub fn parse(text: &str) -> Result<Vec<Kind>, BadLine> {
         let shown: Vec<String> =
             features.split('|').map(str::trim).filter(|f| !f.is_empty()).map(str::to_owned).collect();
         let features: Vec<String> = shown.iter().map(|f| normalize(f)).collect();
-        if label.is_empty() || source.is_empty() || features.len() < 2 {
-            return Err(row.bad("a kind needs a label, a source and at least two features"));
+        // A kind of one feature keeps it apart from every other name under its heading (the
+        // source/destination check is no network device; the data plane is the worker nodes).
+        if label.is_empty() || source.is_empty() || features.is_empty() {
+            return Err(row.bad("a kind needs a label, a source and at least one feature"));
         }
         if let Some(f) = features.iter().find(|f| out.iter().any(|k| k.features.contains(f))) {
             return Err(row.bad(&format!("`{f}` is already of another kind")));
@@ -99,9 +101,10 @@ mod tests {
 
     #[test]
     fn a_malformed_line_names_its_line_and_what_is_wrong() {
-        let one = parse("k\tOAC\tsomewhere\n").unwrap_err();
-        assert_eq!((one.file, one.line), ("dict/aws-kinds.tsv", 1));
-        assert!(one.why.contains("at least two features"), "{one}");
+        let none = parse("k\t | \tsomewhere\n").unwrap_err();
+        assert_eq!((none.file, none.line), ("dict/aws-kinds.tsv", 1));
+        assert!(none.why.contains("at least one feature"), "{none}");
+        assert_eq!(parse("k\tOAC\tsomewhere\n").unwrap().len(), 1, "a kind of its own");
         assert!(parse("k\tOAC|OAI\n").unwrap_err().why.contains("3 tab-separated"));
         let twice = parse("a\tOAC|OAI\ts\nb\tOAC|Lambda@Edge\ts\n").unwrap_err();
         assert!(twice.why.contains("already of another kind") && twice.line == 2, "{twice}");

@@ -150,7 +150,7 @@ pub fn candidates(sections: &[Section]) -> Vec<Question> {
         out.extend(feature_question(name, &kin));
         out.extend(term_question(name, &kin));
         out.extend(definition_question(name, &kin));
-        out.extend(statement_questions(name, &kin));
+        out.extend(statement_questions(name, &kin, &merits_of(name, sections)));
         out.extend(negation_question(name, &kin));
     }
     for section in sections {

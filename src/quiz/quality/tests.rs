@@ -235,3 +235,19 @@ fn a_word_of_the_thing_in_a_negations_false_choice_hides_the_answer() {
     q.kind = "negation".into();
     assert_eq!(words.giveaway(&q), None);
 }
+
+#[test]
+fn an_autoscaler_is_given_away_by_scaling() {
+    let mut words = Words::new().unwrap();
+    let mut q = question(
+        "「Kubernetes Cluster Autoscaler」の説明として正しいものはどれ？",
+        &[
+            "Podを一定数維持する機能。",
+            "予測不可能な数のステートレスPodに対応するためのスケーリングを提供。",
+            "Podを複数のアベイラビリティゾーンに均等に分散させる。",
+        ],
+        1,
+    );
+    q.kind = "definition".into();
+    assert!(words.giveaway(&q).is_some_and(|w| w.contains("スケーリング")), "{:?}", words.giveaway(&q));
+}
