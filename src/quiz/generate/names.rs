@@ -54,7 +54,7 @@ pub(super) fn name(section: &Section) -> Option<Name<'_>> {
     // The rows under `[特徴とメリット]` (`簡単な導入`, `低レイテンシー`) are one thing's selling
     // points, labels of the notes' table: readers failed every question that asked which label a
     // cell sits under as not worth asking (session 17's samples 28 and 29).
-    if section.kind == SectionKind::Row && section.path.iter().rev().nth(1).is_some_and(|p| is_merits(p)) {
+    if is_merit_row(section) {
         return None;
     }
     let term = clean(&term);

@@ -76,8 +76,7 @@ pub(super) fn statement_questions(name: &Name, kin: &Kin, merits: &[&Section]) -
         .into_iter()
         .map(|s| (s, name.section, name.description.clone()))
         .collect();
-    let named: Vec<String> =
-        kin.names.iter().flat_map(|n| variants(&n.term)).chain(asked.iter().cloned()).collect();
+    let named = named_with_siblings(kin, &asked);
     for row in merits {
         let Some(cells) = table::cells(&row.text) else { continue };
         let said = clean(&cells[1..].join(" "));
@@ -127,19 +126,22 @@ pub(super) fn merits_of<'s>(name: &Name, sections: &'s [Section]) -> Vec<&'s Sec
     let path = &name.section.path;
     sections
         .iter()
-        .filter(|s| s.kind == SectionKind::Row && s.path.len() > path.len() && s.path.starts_with(path))
-        .filter(|s| s.path[path.len()..s.path.len() - 1].iter().any(|p| is_merits(p)))
+        .filter(|s| s.path.len() > path.len() && s.path.starts_with(path) && is_merit_row(s))
         .collect()
 }
 
-/// The name's statements after its defining sentence that name no sibling, at most
-/// [`MOST_PER_NAME`]: what is asked of it as true.
+/// Every spelling of the asked thing (`asked`) and of its siblings. A statement that names a
+/// sibling (CloudFront Functions' row: 「・Lambda@Edge より複雑な処理を実行できるが…」) is about the
+/// sibling as much as about the asked thing.
+fn named_with_siblings(kin: &Kin, asked: &[String]) -> Vec<String> {
+    kin.names.iter().flat_map(|n| variants(&n.term)).chain(asked.iter().cloned()).collect()
+}
+
+/// The name's statements that name no sibling, after its defining sentence (with it when
+/// `with_definition`), at most [`MOST_PER_NAME`]: what is asked of it as true.
 fn own_statements_asked(name: &Name, kin: &Kin, asked: &[String], with_definition: bool) -> Vec<String> {
     let defining = first_sentence(&name.description).filter(|_| !with_definition);
-    // A statement that names a sibling (CloudFront Functions' row: 「・Lambda@Edge より複雑な処理を
-    // 実行できるが…」) is about the sibling as much as about the asked thing.
-    let named: Vec<String> =
-        kin.names.iter().flat_map(|n| variants(&n.term)).chain(asked.iter().cloned()).collect();
+    let named = named_with_siblings(kin, asked);
     // What the thing lets you do, asked as its scenario (`scenario::wished_sentence`).
     let wished = wished_sentence(&name.description, asked);
     statements(&name.description, &named)
@@ -154,7 +156,7 @@ fn own_statements_asked(name: &Name, kin: &Kin, asked: &[String], with_definitio
 const FEWEST_TRUE: usize = 2;
 
 /// The exam's 「〜について誤っているものはどれ？」: the true choices are the thing's own statements
-/// after its defining sentence ([`own_statements_asked`]), the answer the one statement of a sibling that
+/// ([`own_statements_asked`], a part's defining sentence among them), the answer the one statement of a sibling that
 /// shares least with what the notes say of the thing ([`MOST_SHARED`] at most). The statements
 /// are [`statement_questions`]'s answers: asked both ways, they are one section, which a deck
 /// shows once before it shows any section twice (`deck::by_section_round`).
@@ -180,7 +182,7 @@ pub(super) fn negation_question(name: &Name, kin: &Kin) -> Option<Question> {
     let question = format!("「{}」について誤っているものはどれ？", name.term);
     let explanation =
         format!("誤り: 「{wrong}」は{}の説明。{} — {}", whose.term, name.term, name.description);
-    let mut q = build(name.section, "negation", "", question, wrong.clone(), own.clone(), &explanation)?;
+    let mut q = build(name.section, "negation", "", question, wrong.clone(), own, &explanation)?;
     let note = |c: &String| {
         let n = if *c == wrong { whose } else { name };
         format!("「{}」 — {}について (L{})", shorten(c, 30), n.term, n.section.line_start)

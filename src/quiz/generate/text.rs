@@ -1,6 +1,8 @@
 //! Note text made fit to show: markup taken out, choices shortened only where nothing that
 //! tells them apart is lost.
 
+use crate::corpus::{Section, SectionKind};
+
 /// Text without the notes' markup: `【…】` taglines, `※` notes (to the end of their sentence),
 /// `[…]` labels, and the spaces they leave.
 pub fn clean(text: &str) -> String {
@@ -164,9 +166,16 @@ pub(super) fn is_step(term: &str) -> bool {
         .any(|s| term.trim().ends_with(s))
 }
 
-/// A heading of a thing's selling points (`[特徴とメリット]`, `メリット`, `利点`).
-pub(super) fn is_merits(heading: &str) -> bool {
-    ["メリット", "利点", "特長"].iter().any(|w| heading.contains(w))
+/// A row right under a heading of a thing's selling points (`[特徴とメリット]`, `メリット`, `利点`):
+/// `Local Zones › [特徴とメリット] › 簡単な導入`.
+pub(super) fn is_merit_row(section: &Section) -> bool {
+    section.kind == SectionKind::Row
+        && section
+            .path
+            .iter()
+            .rev()
+            .nth(1)
+            .is_some_and(|h| ["メリット", "利点", "特長"].iter().any(|w| h.contains(w)))
 }
 
 #[cfg(test)]
