@@ -1,11 +1,12 @@
 //! What the quiz generator makes of the notes, and why it drops what it drops:
 //!
-//!   cargo run --release --example quiz_quality [-- --flawed KIND | --check POOL.json]
+//!   cargo run --release --example quiz_quality [-- --flawed KIND | --check POOL.json | --candidates]
 //!
 //! Prints candidates and kept questions per kind, the flaws that removed the others, and with
 //! `--flawed KIND` every dropped candidate of that kind with its flaw. `--check POOL.json`
 //! instead counts the flaws today's checks find in a pool saved earlier with
 //! `shiori quiz --json --count 1000` (what a stricter check would take out of it).
+//! `--candidates` prints every candidate as JSON, before any check (what a new source adds).
 
 use std::collections::BTreeMap;
 
@@ -20,6 +21,10 @@ fn main() -> anyhow::Result<()> {
     }
     let corpus = shiori::corpus::load(&[std::path::PathBuf::from("corpus")])?;
     let candidates = generate::candidates(&corpus.sections);
+    if args.iter().any(|a| a == "--candidates") {
+        println!("{}", serde_json::to_string_pretty(&candidates)?);
+        return Ok(());
+    }
     let kept = generate::generate(&corpus.sections)?;
     let mut words = Words::new()?;
     let mut table: BTreeMap<String, (usize, usize)> = BTreeMap::new();

@@ -58,6 +58,22 @@ pub(super) fn build(
     })
 }
 
+/// The choices without their closing 「。」 when the answer alone ends with one, or alone does
+/// not: the odd one out is picked by its look (the one table cell among sentences, which session
+/// 18's readers marked a giveaway).
+pub(super) fn even_endings(q: &mut Question) {
+    let ends = |c: &String| c.ends_with('。');
+    let answer = q.choices.get(q.answer_index).is_some_and(ends);
+    let odd = q.choices.iter().enumerate().all(|(i, c)| i == q.answer_index || ends(c) != answer);
+    if odd {
+        for choice in &mut q.choices {
+            if let Some(plain) = choice.strip_suffix('。') {
+                *choice = plain.to_owned();
+            }
+        }
+    }
+}
+
 /// `text` without a trailing part that opens a bracket it does not close (a shortened
 /// explanation cut inside `( ・…`): the longest run of whole sentences that is balanced.
 pub(super) fn balanced(text: &str) -> String {
@@ -187,5 +203,24 @@ mod tests {
         // A spelling only the answer has gives it away.
         let ec2 = ["EC2Configサービス", "ユーザーデータ", "起動テンプレート"];
         assert!(leaks(&asked("EC2Configの説明に当てはまるものはどれ？", &ec2, 0)));
+    }
+
+    #[test]
+    fn no_choice_stands_out_by_its_full_stop() {
+        let mut odd = asked(
+            "署名付きURLの説明は？",
+            &["アクセス権を付与する。", "一定時間だけアクセスを許可", "詳細に制御できる。"],
+            1,
+        );
+        even_endings(&mut odd);
+        assert_eq!(odd.choices, ["アクセス権を付与する", "一定時間だけアクセスを許可", "詳細に制御できる"]);
+        // The answer alone with one stands out as much.
+        let mut alone = asked("どれ？", &["一定時間だけ許可する。", "付与", "制御"], 0);
+        even_endings(&mut alone);
+        assert_eq!(alone.choices, ["一定時間だけ許可する", "付与", "制御"]);
+        // Mixed among the wrong choices too: nothing tells the answer, nothing changes.
+        let mut mixed = asked("どれ？", &["付与する。", "許可", "制御"], 1);
+        even_endings(&mut mixed);
+        assert_eq!(mixed.choices, ["付与する。", "許可", "制御"]);
     }
 }

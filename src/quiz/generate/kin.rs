@@ -59,7 +59,7 @@ pub(super) const NOTE_CHARS: usize = 60;
 /// description's first sentence (or its start) and its line, so a reveal can say why the others
 /// are wrong.
 pub(super) fn annotate(pool: &mut [Question], sections: &[Section]) {
-    let names: Vec<Name> = sections.iter().filter_map(name).collect();
+    let names: Vec<Name> = names(sections);
     let by_id: HashMap<&str, &Section> = sections.iter().map(|s| (s.id.as_str(), s)).collect();
     for q in pool.iter_mut().filter(|q| matches!(q.kind.as_str(), "scenario" | "feature" | "term" | "item")) {
         let Some(asked) = by_id.get(q.section_id.as_str()) else { continue };
@@ -305,7 +305,7 @@ mod tests {
 
     fn kin_of(notes: &str, term: &str) -> Vec<String> {
         let sections = text::parse("n.txt", notes);
-        let all: Vec<Name> = sections.iter().filter_map(name).collect();
+        let all: Vec<Name> = names(&sections);
         let elsewhere = listed_elsewhere(&all);
         let names: Vec<&str> = all.iter().map(|n| n.term.as_str()).collect();
         let i = all.iter().position(|n| n.term == term).unwrap_or_else(|| panic!("{term} not in {names:?}"));
@@ -350,7 +350,7 @@ mod tests {
     fn a_service_is_offered_with_services_of_its_category_only() {
         let notes = "サービス\nECS\nDockerコンテナを簡単に実行、停止、管理できる。\nEKS\nフルマネージドのKubernetes。\nECR\nコンテナイメージを保存・管理するレジストリ。\nCloud Front\nコンテンツを配信するサービス。\nTransfer Family\n外部からのファイル受け渡し窓口の役割。\n";
         let sections = text::parse("n.txt", notes);
-        let all: Vec<Name> = sections.iter().filter_map(name).collect();
+        let all: Vec<Name> = names(&sections);
         let elsewhere = listed_elsewhere(&all);
         let kin = |term: &str| Kin::of(&all, &elsewhere, all.iter().position(|n| n.term == term).unwrap());
         let ecs = kin("ECS");

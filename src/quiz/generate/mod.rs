@@ -116,6 +116,7 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
         }
         q.source_digest =
             crate::corpus::cited_text(sections, &q.source).map_or_else(String::new, |t| super::digest(&t));
+        even_endings(q);
         // Last, once every check has read the notes' own text: what the post shows is spelled
         // as AWS spells it (the id, made from the notes' text, stays).
         super::spelling::correct(q);
@@ -138,19 +139,22 @@ fn unframed(q: &Question) -> Option<Question> {
 
 /// Every question the generator can make, before the quality checks (distinct ids).
 pub fn candidates(sections: &[Section]) -> Vec<Question> {
-    let names: Vec<Name> = sections.iter().filter_map(name).collect();
+    let names: Vec<Name> = names(sections);
     let elsewhere = listed_elsewhere(&names);
     let mut out = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let kin = Kin::of(&names, &elsewhere, i);
         if kin.len() < 2 {
+            // A pair (`スタンダード` and `コンバーティブル`): too few things to choose among, but
+            // one thing's statements with the other's as the false one.
+            out.extend(negation_question(name, &kin).filter(|_| !kin.names.is_empty()));
             continue;
         }
         out.extend(scenario_questions(name, &kin));
         out.extend(feature_question(name, &kin));
         out.extend(term_question(name, &kin));
         out.extend(definition_question(name, &kin));
-        out.extend(statement_questions(name, &kin, &merits_of(name, sections)));
+        out.extend(statement_questions(name, &kin));
         out.extend(negation_question(name, &kin));
     }
     for section in sections {

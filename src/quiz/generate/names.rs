@@ -16,7 +16,35 @@ pub(super) struct Name<'a> {
     tagline: Option<String>,
 }
 
-pub(super) fn name(section: &Section) -> Option<Name<'_>> {
+/// The names of the notes ([`name_in`]), with the things right under a service that AWS files as
+/// one kind (`dict/aws-kinds.tsv`) when another of that kind is there too: Outposts racks and
+/// Outposts servers are each a fair choice beside the other. A listed thing alone of its kind
+/// there stays out (VPC › ENI, whose kind's others are EC2's network devices).
+pub(super) fn names(sections: &[Section]) -> Vec<Name<'_>> {
+    let kinds: Vec<Option<&str>> = sections
+        .iter()
+        .map(|s| (s.path.len() <= 3).then(|| crate::quiz::kinds::of(&variants(&clean(&s.title)))).flatten())
+        .collect();
+    fn parent(s: &Section) -> &[String] {
+        &s.path[..s.path.len().saturating_sub(1)]
+    }
+    sections
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let alike = kinds[i].is_some()
+                && sections
+                    .iter()
+                    .enumerate()
+                    .any(|(j, o)| j != i && kinds[j] == kinds[i] && parent(o) == parent(s));
+            name_in(s, alike)
+        })
+        .collect()
+}
+
+/// The name a section gives, if it is one. A thing right under a service or category is one
+/// only when it is `alike` another there ([`names`]).
+fn name_in(section: &Section, alike: bool) -> Option<Name<'_>> {
     let (term, description) = match section.kind {
         SectionKind::Row => {
             let cells = table::cells(&section.text)?;
@@ -39,7 +67,7 @@ pub(super) fn name(section: &Section) -> Option<Name<'_>> {
     // a service (`Cloud Front › プリンシパル`, `› キャッシュミス`, `VPC › ENI`) are a glossary of
     // unlike things: none is a fair distractor for another. Things of one kind sit under a
     // heading that names the kind (`EC2 › 品質改善`, `[配分戦略]`).
-    if section.path.len() <= 3 && !is_service(section) && !is_edition(section) {
+    if section.path.len() <= 3 && !is_service(section) && !is_edition(section) && !alike {
         return None;
     }
     // `| pending: 実行前 | stopped: 停止状態 |` pairs states; it is not a term and its definition.
@@ -322,34 +350,6 @@ pub(super) fn definition_question(name: &Name, kin: &Kin) -> Option<Question> {
     Some(q)
 }
 
-/// True when `sentence` leans on one the question does not show (`これらのタスクを再実行するには`).
-pub(super) fn dangling(sentence: &str) -> bool {
-    ["これら", "それら", "この", "その", "上記", "前述", "同様"]
-        .iter()
-        .any(|d| sentence.trim_start().starts_with(d))
-}
-
-/// True when `text` opens with an aside, a bullet or a reference to what is not shown: not
-/// something to show as what a thing is.
-pub(super) fn aside(text: &str) -> bool {
-    let text = text.trim_start();
-    text.starts_with(['(', '（', '・', '-']) || dangling(text)
-}
-
-/// The first sentence of a description when it can be shown whole as a choice.
-pub(super) fn first_sentence(description: &str) -> Option<String> {
-    // `HTTPヘッダーの一つ。ブラウザが…`: a sentence that only names the kind is skipped; the
-    // next says what the thing does.
-    let mut sentences = description.split_inclusive('。').map(str::trim).filter(|s| !s.is_empty());
-    let first = sentences.next()?;
-    let kind_only = ["の一つ。", "の1つ。", "の一種。", "のひとつ。"].iter().any(|k| first.ends_with(k));
-    let first = if kind_only { sentences.next()? } else { first };
-    let first = first.split(" ・").next()?.trim();
-    let chars = first.chars().count();
-    // `(スタンダード / コンバーティブル)(数年間契約…)` is an aside, not what the thing is.
-    ((MIN_CHOICE_CHARS..=CHOICE_CHARS).contains(&chars) && !aside(first)).then(|| first.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,7 +374,7 @@ mod tests {
         let notes = "仮想サーバー\nEKS\n\n※Elastic Kubernetes Service\nKubernetesをマネージドで使えるサービス。\n※ECSは親和性\n| ★Kubernetesとは… コンテナ管理を自動化するツール。(オープンソース) より細かく運用できる。 |\nAWSコンテナオーケストレーションサービス\n●Pod\nKubernetesの最小単位。\n- レプリカセット(ReplicaSet)\nPodを一定数維持する機能。 - Kubernetes Horizontal Pod Autoscaler(HPA)\nPodの数を自動で増減させる仕組み。\n";
         let sections = crate::corpus::text::parse("n.txt", notes);
         let described: Vec<(String, String)> =
-            sections.iter().filter_map(name).map(|n| (n.term, n.description)).collect();
+            names(&sections).into_iter().map(|n| (n.term, n.description)).collect();
         let of = |term: &str| described.iter().find(|(t, _)| t == term).map(|(_, d)| d.as_str());
         assert_eq!(of("EKS"), Some("Kubernetesをマネージドで使えるサービス。"), "{described:?}");
         assert_eq!(of("レプリカセット(ReplicaSet)"), Some("Podを一定数維持する機能。"), "{described:?}");

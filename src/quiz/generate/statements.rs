@@ -67,41 +67,38 @@ fn ends_in_name(phrase: &str) -> bool {
 }
 
 /// 「〈name〉について正しいものはどれ？」 for each of the name's statements after its defining
-/// sentence that names no sibling (at most [`MOST_PER_NAME`]), and for each of a service's
-/// selling points (`merits`: the rows of its `[特徴とメリット]`, each asked citing its own row),
-/// with one statement of each of three siblings as the wrong choices ([`wrong_statements`]).
-pub(super) fn statement_questions(name: &Name, kin: &Kin, merits: &[&Section]) -> Vec<Question> {
+/// sentence that names no sibling (at most [`MOST_PER_NAME`]), with one statement of each of three
+/// siblings as the wrong choices ([`wrong_statements`]). A service's selling points (the rows of
+/// its `[特徴とメリット]`) are not among them: asked so in session 18, readers failed 5 of 5
+/// (each row a section of its own escaped the deck's spread, rivals' definitions were partly true
+/// of the service, and the answer was the one table cell among sentences).
+pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
     let asked = variants(&name.term);
-    let mut own: Vec<(String, &Section, String)> = own_statements_asked(name, kin, &asked, false)
-        .into_iter()
-        .map(|s| (s, name.section, name.description.clone()))
-        .collect();
-    let named = named_with_siblings(kin, &asked);
-    for row in merits {
-        let Some(cells) = table::cells(&row.text) else { continue };
-        let said = clean(&cells[1..].join(" "));
-        if let Some(statement) = statements(&said, &named).into_iter().next() {
-            own.push((statement, row, format!("{} — {}: {said}", name.term, clean(&cells[0]))));
-        }
-    }
+    let own = own_statements_asked(name, kin, &asked, false);
     if own.is_empty() {
         return Vec::new();
     }
     let wrong = wrong_statements(name, kin, &asked);
     let mut out = Vec::new();
-    for (i, (answer, section, explanation)) in own.into_iter().enumerate() {
+    for (i, answer) in own.into_iter().enumerate() {
         let distractors = distinct_choices(&answer, wrong.iter().map(|(s, _)| s.clone()));
         let question = format!("「{}」について正しいものはどれ？", name.term);
         let extra = format!("statement {i}");
-        let Some(mut q) =
-            build(section, "statement", &extra, question, answer.clone(), distractors, &explanation)
-        else {
+        let Some(mut q) = build(
+            name.section,
+            "statement",
+            &extra,
+            question,
+            answer.clone(),
+            distractors,
+            &name.description,
+        ) else {
             continue;
         };
         // Whose statement each choice is, and its line.
         let whose = |c: &String| {
             let (term, line) = if *c == answer {
-                (&name.term, section.line_start)
+                (&name.term, name.section.line_start)
             } else {
                 let n = wrong.iter().find(|(s, _)| s == c)?.1;
                 (&n.term, n.section.line_start)
@@ -115,19 +112,6 @@ pub(super) fn statement_questions(name: &Name, kin: &Kin, merits: &[&Section]) -
         out.push(q);
     }
     out
-}
-
-/// The rows of a service's selling points (`Local Zones › [特徴とメリット] › 簡単な導入`): what the
-/// service offers, asked as its statements, not as things of their own.
-pub(super) fn merits_of<'s>(name: &Name, sections: &'s [Section]) -> Vec<&'s Section> {
-    if !is_service(name.section) {
-        return Vec::new();
-    }
-    let path = &name.section.path;
-    sections
-        .iter()
-        .filter(|s| s.path.len() > path.len() && s.path.starts_with(path) && is_merit_row(s))
-        .collect()
 }
 
 /// Every spelling of the asked thing (`asked`) and of its siblings. A statement that names a

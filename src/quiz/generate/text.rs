@@ -178,6 +178,35 @@ pub(super) fn is_merit_row(section: &Section) -> bool {
             .is_some_and(|h| ["メリット", "利点", "特長"].iter().any(|w| h.contains(w)))
 }
 
+/// True when `sentence` leans on one the question does not show (`これらのタスクを再実行するには`).
+pub(super) fn dangling(sentence: &str) -> bool {
+    ["これら", "それら", "この", "その", "上記", "前述", "同様"]
+        .iter()
+        .any(|d| sentence.trim_start().starts_with(d))
+}
+
+/// True when `text` opens with an aside, a bullet or a reference to what is not shown: not
+/// something to show as what a thing is.
+pub(super) fn aside(text: &str) -> bool {
+    let text = text.trim_start();
+    text.starts_with(['(', '（', '・', '-']) || dangling(text)
+}
+
+/// The first sentence of a description when it can be shown whole as a choice.
+pub(super) fn first_sentence(description: &str) -> Option<String> {
+    // `HTTPヘッダーの一つ。ブラウザが…`: a sentence that only names the kind is skipped; the
+    // next says what the thing does.
+    let mut sentences = description.split_inclusive('。').map(str::trim).filter(|s| !s.is_empty());
+    let first = sentences.next()?;
+    let kind_only = ["の一つ。", "の1つ。", "の一種。", "のひとつ。"].iter().any(|k| first.ends_with(k));
+    let first = if kind_only { sentences.next()? } else { first };
+    let first = first.split(" ・").next()?.trim();
+    let chars = first.chars().count();
+    // `(スタンダード / コンバーティブル)(数年間契約…)` is an aside, not what the thing is.
+    ((super::MIN_CHOICE_CHARS..=super::CHOICE_CHARS).contains(&chars) && !aside(first))
+        .then(|| first.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
