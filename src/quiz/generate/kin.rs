@@ -184,9 +184,19 @@ pub(super) fn siblings<'a>(all: &[Name<'a>], elsewhere: &[bool], i: usize) -> Ve
         .filter(|(_, j, _)| elsewhere[*j] == mine)
         .filter(|(_, _, n)| of_shared(n) == me_shared && of_first(n) == me_first)
         .filter(|(_, _, n)| my_kind.is_none() || kind(n) == my_kind)
+        .filter(|(_, _, n)| !said_alike(me, n) && !said_alike(n, me))
         .map(|(_, _, n)| (*n).clone())
         .filter(|n| seen.insert(key(&n.term)))
         .collect()
+}
+
+/// Whether the notes say `a` is much like `b` (Linear: `基本的にCanaryと同じであるが…`): offered
+/// side by side, what is asked of one is defensible of the other (readers of sessions 17 and 18
+/// failed Canary's traffic split with Linear beside it, and Linear's with Canary).
+fn said_alike(a: &Name, b: &Name) -> bool {
+    variants(&b.term).iter().any(|v| {
+        ["と同じ", "と同様", "とほぼ同じ"].iter().any(|like| a.description.contains(&format!("{v}{like}")))
+    })
 }
 
 /// A value that at least three of the group have (the last word of most rows of a table).

@@ -129,9 +129,13 @@ pub(super) fn one_stem_once(questions: Vec<Question>) -> Vec<Question> {
         .collect()
 }
 
-/// Most questions about one fact in the pool: a row asked as a scenario and as a definition is
-/// two ways to learn it, and the deck never shows both in one window ([`fact`]).
-pub const MOST_PER_FACT: usize = 2;
+/// Most questions about one fact in the pool: a row asked as a scenario, a term and a definition
+/// is three ways to learn it, and the deck never shows two of them in one window ([`fact`]), nor
+/// does `shiori quiz --count N` before it has shown every fact once ([`pick`]). 2 until session
+/// 19, when what readers failed (the garbled EKS extended-cluster sentence, Canary beside Linear,
+/// Local Zones' selling points) took the pool under its 120; at 3 five rows get their
+/// definition question back (`shiori quiz --json --count 1000`: 117 → 122).
+pub const MOST_PER_FACT: usize = 3;
 
 /// Keeps, for each fact, the questions of the [`MOST_PER_FACT`] best kinds (in corpus order
 /// otherwise).
