@@ -192,6 +192,24 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_choice_does_the_answers_kind_of_job() {
+        // Session 19's readers failed Local Zones, Outposts and the Serverless Application
+        // Repository as wrong choices for EC2, and WorkDocs and WorkMail for WorkSpaces.
+        let named = |name: &str| services().iter().find(|s| s.name == name).unwrap();
+        let ec2 = named("EC2");
+        for rival in ["Lambda", "Batch", "Elastic Beanstalk"] {
+            assert!(ec2.rivals(named(rival)), "{rival}");
+        }
+        for other in ["Outposts", "Local Zones", "Serverless Application Repository"] {
+            assert!(!ec2.rivals(named(other)), "{other}");
+        }
+        assert!(named("Outposts").rivals(named("Local Zones")));
+        let workspaces = named("WorkSpaces");
+        assert!(workspaces.rivals(named("AppStream 2.0")));
+        assert!(!workspaces.rivals(named("WorkMail")) && !workspaces.rivals(named("WorkDocs")));
+    }
+
+    #[test]
     fn every_fourth_column_of_the_bundled_gazetteer_is_empty_or_part() {
         // `parse` reads anything else as "not a part": a typo (`prat`) would pass unseen.
         for line in BUNDLED.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
