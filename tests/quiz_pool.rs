@@ -436,6 +436,22 @@ fn a_thing_the_notes_call_like_another_is_never_offered_beside_it() {
 }
 
 #[test]
+fn a_use_that_names_a_wrong_choice_does_not_offer_it() {
+    // The notes file インメモリデータベース under storage-optimised: メモリ最適化 beside it is a second
+    // right answer to most students (two of session 19's four readers failed it).
+    let pool = generate::generate(&sections()).unwrap();
+    let storage = pool
+        .iter()
+        .find(|q| q.kind == "scenario" && q.question.contains("インメモリデータベース"))
+        .expect("the storage-optimised scenario");
+    assert_eq!(storage.answer(), "ストレージ最適化");
+    assert!(
+        storage.choices.len() >= 3 && !storage.choices.iter().any(|c| c == "メモリ最適化"),
+        "{storage:#?}"
+    );
+}
+
+#[test]
 fn a_feature_question_asks_a_services_tagline_never_a_parts() {
     let pool = generate::generate(&sections()).unwrap();
     let features: Vec<&Question> = pool.iter().filter(|q| q.kind == "feature").collect();

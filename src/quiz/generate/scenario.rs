@@ -29,7 +29,9 @@ pub(super) fn scenario_questions(name: &Name, kin: &Kin) -> Vec<Question> {
         let question = format!("{}{}\n「{shown}」", name.among(), asking_for(sentence));
         // The nearest three, less those the use fits too ([`Kin::fits`]): a farther choice
         // would be of another kind.
-        let mut distractors = distinct_choices(&name.term, kin.terms());
+        // Nor one the use names (`インメモリデータベース` beside メモリ最適化).
+        let unnamed = kin.terms().filter(|d| !says_name_of(sentence, d, &name.term));
+        let mut distractors = distinct_choices(&name.term, unnamed);
         distractors.retain(|d| !kin.fits(d, sentence));
         let explanation = format!("{} — {}", name.term, name.description);
         out.extend(build(

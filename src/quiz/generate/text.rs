@@ -207,6 +207,49 @@ pub(super) fn first_sentence(description: &str) -> Option<String> {
         .then(|| first.to_owned())
 }
 
+/// The runs of `name` (katakana, kanji, or Latin letters and digits; two characters or more,
+/// three for Latin) that `other`'s name lacks: what tells the one from the other (`メモリ` of
+/// メモリ最適化 beside ストレージ最適化; 最適化 both have).
+fn telling_runs(name: &str, other: &str) -> Vec<String> {
+    let script = |c: char| {
+        if crate::search::kana::is_katakana(c) || c == 'ー' {
+            1
+        } else if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+            2
+        } else if c.is_ascii_alphanumeric() {
+            3
+        } else {
+            0
+        }
+    };
+    let runs = |text: &str| -> Vec<String> {
+        let text = crate::search::analyzer::normalize(text).to_lowercase();
+        let mut out: Vec<String> = Vec::new();
+        let mut last = 0;
+        for c in text.chars() {
+            let kind = script(c);
+            match out.last_mut() {
+                Some(run) if kind != 0 && kind == last => run.push(c),
+                _ if kind != 0 => out.push(c.to_string()),
+                _ => {}
+            }
+            last = kind;
+        }
+        out.retain(|r| r.chars().count() >= if r.is_ascii() { 3 } else { 2 });
+        out
+    };
+    let theirs = runs(other);
+    runs(name).into_iter().filter(|r| !theirs.contains(r)).collect()
+}
+
+/// Whether `text` says what tells `name` from `other` ([`telling_runs`]): a use that says
+/// インメモリ points to メモリ最適化, wherever the notes file it (readers of session 19 failed
+/// the storage-optimised question with メモリ最適化 among its choices in two of four samples).
+pub(super) fn says_name_of(text: &str, name: &str, other: &str) -> bool {
+    let text = crate::search::analyzer::normalize(text).to_lowercase();
+    telling_runs(name, other).iter().any(|r| text.contains(r.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +287,15 @@ mod tests {
         assert_eq!(without_leading_brackets("(スタンダード / コンバーティブル)(数年間契約)"), "");
         assert_eq!(without_leading_brackets("（閉じない"), "");
         assert_eq!(without_leading_brackets("そのまま(括弧)"), "そのまま(括弧)");
+    }
+
+    #[test]
+    fn a_use_that_says_a_choices_own_name_points_to_it() {
+        let clue = "NoSQL データベース、インメモリデータベース、データウェアハウスなど";
+        assert!(says_name_of(clue, "メモリ最適化", "ストレージ最適化"));
+        // What both names say tells nothing, and the asked thing's own words are not the other's.
+        assert!(!says_name_of("処理を最適化したい", "メモリ最適化", "ストレージ最適化"));
+        assert!(!says_name_of(clue, "コンピューティング最適化", "ストレージ最適化"));
+        assert!(!says_name_of(clue, "高速コンピューティング", "ストレージ最適化"));
     }
 }
