@@ -147,7 +147,7 @@ pub fn candidates(sections: &[Section]) -> Vec<Question> {
         if kin.len() < 2 {
             // A pair (`スタンダード` and `コンバーティブル`): too few things to choose among, but
             // one thing's statements with the other's as the false one.
-            out.extend(negation_question(name, &kin).filter(|_| !kin.names.is_empty()));
+            out.extend(negation_question(name, &kin));
             continue;
         }
         out.extend(scenario_questions(name, &kin));

@@ -56,7 +56,7 @@ pub(super) fn wish(sentence: &str) -> Option<String> {
     let s = sentence.trim().trim_end_matches('。').trim();
     let stem = s.strip_suffix("することができる").or_else(|| s.strip_suffix("できる"))?;
     let last = stem.chars().last()?;
-    let verbal_noun = crate::search::kana::is_katakana(last) || ('\u{4e00}'..='\u{9fff}').contains(&last);
+    let verbal_noun = crate::search::kana::is_katakana(last) || is_kanji(last);
     // A topic (`ユーザーは…`, `Kubernetes は…`) or a clause that describes (`伸縮自在であり、`) does
     // not read as a wish; `…を利用したい` says nothing a choice could differ in.
     let reads_alone = !aside(s)

@@ -207,36 +207,29 @@ pub(super) fn first_sentence(description: &str) -> Option<String> {
         .then(|| first.to_owned())
 }
 
+/// Whether `c` is a kanji (CJK unified ideographs).
+pub(super) fn is_kanji(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
 /// The runs of `name` (katakana, kanji, or Latin letters and digits; two characters or more,
 /// three for Latin) that `other`'s name lacks: what tells the one from the other (`メモリ` of
 /// メモリ最適化 beside ストレージ最適化; 最適化 both have).
 fn telling_runs(name: &str, other: &str) -> Vec<String> {
-    let script = |c: char| {
-        if crate::search::kana::is_katakana(c) || c == 'ー' {
-            1
-        } else if ('\u{4e00}'..='\u{9fff}').contains(&c) {
-            2
-        } else if c.is_ascii_alphanumeric() {
-            3
-        } else {
-            0
-        }
+    use crate::search::kana::is_katakana;
+    let script = |c: char| match c {
+        _ if is_katakana(c) => 1,
+        _ if is_kanji(c) => 2,
+        _ if c.is_ascii_alphanumeric() => 3,
+        _ => 0,
     };
     let runs = |text: &str| -> Vec<String> {
-        let text = crate::search::analyzer::normalize(text).to_lowercase();
-        let mut out: Vec<String> = Vec::new();
-        let mut last = 0;
-        for c in text.chars() {
-            let kind = script(c);
-            match out.last_mut() {
-                Some(run) if kind != 0 && kind == last => run.push(c),
-                _ if kind != 0 => out.push(c.to_string()),
-                _ => {}
-            }
-            last = kind;
-        }
-        out.retain(|r| r.chars().count() >= if r.is_ascii() { 3 } else { 2 });
-        out
+        let chars: Vec<char> = crate::search::analyzer::normalize(text).to_lowercase().chars().collect();
+        chars
+            .chunk_by(|a, b| script(*a) == script(*b))
+            .filter(|run| script(run[0]) != 0 && run.len() >= if run[0].is_ascii() { 3 } else { 2 })
+            .map(|run| run.iter().collect())
+            .collect()
     };
     let theirs = runs(other);
     runs(name).into_iter().filter(|r| !theirs.contains(r)).collect()
