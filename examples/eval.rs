@@ -6,7 +6,9 @@
 //! `-- --curve` for the precision/coverage curve of the confidence threshold, `-- --misses [set]`
 //! to list what was missed, `-- --tune` for the weight grid search on the tuning sets, `-- --set
 //! FILE` to add a set such as the one `shiori feedback export` writes, `-- --features` for the
-//! confidence model's evidence per question as TSV, which `scripts/fit-confidence.py` reads).
+//! confidence model's evidence per question as TSV, which `scripts/fit-confidence.py` reads,
+//! `-- --candidates` for every question's candidates with what the rerank weighed, as JSON lines,
+//! which `scripts/fit-rerank.py` reads).
 
 use std::path::PathBuf;
 
@@ -48,6 +50,9 @@ fn main() -> anyhow::Result<()> {
     }
     if flag("--features") {
         return print_features(&searcher, &sets);
+    }
+    if flag("--candidates") {
+        return print_candidates(&searcher, &sets);
     }
     if flag("--tune") {
         let tuning: Vec<Question> = sets
@@ -341,3 +346,31 @@ fn tune_weights(searcher: &mut Searcher, questions: &[Question]) -> anyhow::Resu
     }
     Ok(())
 }
+
+/// Every question's best [`CANDIDATE_DEPTH`] sections with what the rerank weighed, one JSON
+/// object per line: the input for fitting a reranker on the tuning sets.
+fn print_candidates(searcher: &Searcher, sets: &[(String, Vec<Question>)]) -> anyhow::Result<()> {
+    for (name, questions) in sets {
+        for (n, q) in questions.iter().enumerate() {
+            let Ok((analyzed, hits)) = searcher.search(&q.text, CANDIDATE_DEPTH) else { continue };
+            for (rank, h) in hits.iter().enumerate() {
+                let row = serde_json::json!({
+                    "set": name, "n": n, "question": q.text, "kind": q.kind,
+                    "in_notes": q.in_notes(), "absent": !analyzed.absent.is_empty(),
+                    "asks_what": !analyzed.subject_typed.is_empty(), "services": analyzed.services.len(),
+                    "rank": rank, "right": q.in_notes() && q.answered_by((h.section.line_start, h.section.line_end)),
+                    "score": h.score, "bm25": h.signals.bm25, "named": h.signals.named,
+                    "heading_only": h.signals.heading_only, "coverage": h.coverage.share,
+                    "focus_missing": h.coverage.focus_missing, "title": h.section.title,
+                    "path": h.section.path, "section_kind": h.section.kind, "chars": h.text.chars().count(),
+                    "line_start": h.section.line_start, "line_end": h.section.line_end,
+                });
+                println!("{row}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How many candidates per question `--candidates` prints.
+const CANDIDATE_DEPTH: usize = 20;

@@ -120,6 +120,19 @@ pub struct Hit {
     /// decides `confident` on the same figure (not part of the JSON shape).
     #[serde(skip)]
     pub coverage: Coverage,
+    /// What else the rerank weighed (not part of the JSON shape).
+    #[serde(skip)]
+    pub signals: Signals,
+}
+
+/// What the rerank weighed besides coverage: the section's BM25 score for the question before
+/// any rerank factor, how much the question names it ([`title::TitleBigrams`], 0 to 1) and
+/// whether it is only a heading.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Signals {
+    pub bm25: f32,
+    pub named: f32,
+    pub heading_only: bool,
 }
 
 /// A section's identity and place, without its text.
@@ -347,6 +360,20 @@ mod tests {
         let (_, hits) = s.search("ＥＣ２　ハイバネーション", 3).unwrap();
         assert_eq!(hits[0].section.title, "ハイバネーション");
         assert!(hits[0].score > 0.0);
+    }
+
+    #[test]
+    fn a_hit_keeps_what_the_rerank_weighed() {
+        let (_d, s) = searcher();
+        let (_, hits) = s.search("ハイバネーションとは", 5).unwrap();
+        let top = &hits[0];
+        assert_eq!(top.section.title, "ハイバネーション");
+        assert_eq!(top.signals.named, 1.0, "the question is the title: {:?}", top.signals);
+        assert!(top.signals.bm25 > 0.0 && !top.signals.heading_only, "{:?}", top.signals);
+        // The rerank boosts the section the question names above its BM25 score.
+        assert!(top.score > top.signals.bm25, "{} vs {:?}", top.score, top.signals);
+        let heading = hits.iter().find(|h| h.section.title == "品質改善");
+        assert!(heading.is_none_or(|h| h.signals.heading_only), "{heading:?}");
     }
 
     #[test]

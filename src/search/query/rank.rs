@@ -222,7 +222,8 @@ impl Searcher {
         let subject = Subject::new(&analyzed.subject_expanded, &analyzed.subject_typed);
         let rewrites: Vec<Subject> =
             analyzed.subject_rewrites.iter().map(|(typed, expanded)| Subject::new(expanded, typed)).collect();
-        let mut ranked: Vec<(f32, super::Coverage, Arc<Stored>)> = Vec::with_capacity(top.len());
+        let mut ranked: Vec<(f32, super::Coverage, Arc<Stored>, super::Signals)> =
+            Vec::with_capacity(top.len());
         let mut naming: Vec<f32> = Vec::with_capacity(top.len());
         for (score, address) in top {
             let stored = self.section_at(searcher, address)?;
@@ -236,7 +237,8 @@ impl Searcher {
             let covered = stored.derived.haystack.coverage(analyzed);
             let c = covered.share;
             factor *= 1.0 - w.coverage + w.coverage * c * c * c;
-            ranked.push((score * factor, covered, stored));
+            let signals = super::Signals { bm25: score, named, heading_only: stored.derived.heading_only };
+            ranked.push((score * factor, covered, stored, signals));
             naming.push(named);
         }
         demote_unnamed(&mut ranked, &naming);
@@ -244,7 +246,7 @@ impl Searcher {
         ranked.truncate(limit);
         ranked
             .into_iter()
-            .map(|(score, coverage, stored)| {
+            .map(|(score, coverage, stored, signals)| {
                 let section = stored.section()?;
                 let snippet = snippet::excerpt(&section.text, analyzed, snippet::SNIPPET_CHARS).text;
                 Ok(Hit {
@@ -253,6 +255,7 @@ impl Searcher {
                     snippet,
                     text: section.text.clone(),
                     coverage,
+                    signals,
                 })
             })
             .collect()
@@ -301,7 +304,7 @@ const TITLE_CANDIDATES: usize = 10;
 /// through another word (ハイバネーション): when one candidate is named, one that only mentions
 /// the words (再開 (休止状態の場合)) is not the answer; when one is named exactly, those named
 /// in part are less likely the answer.
-fn demote_unnamed<T, S>(ranked: &mut [(f32, T, S)], naming: &[f32]) {
+fn demote_unnamed<T, S, U>(ranked: &mut [(f32, T, S, U)], naming: &[f32]) {
     if naming.iter().any(|&n| n >= EXACTLY_NAMED) {
         for (r, &n) in ranked.iter_mut().zip(naming) {
             if n < EXACTLY_NAMED {
