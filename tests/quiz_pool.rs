@@ -47,6 +47,13 @@ fn same_kind(pool: &[Question], sections: &[Section]) -> (usize, usize) {
     for s in sections {
         // A post shows a misspelt title spelled right (DisableAptermination).
         titled.entry(spelling::corrected(&clean(&s.title))).or_default().push(s);
+        // A glossary row's cells are names too (`| pending: 実行前 | stopped:… |`, EC2's states).
+        let cells = shiori::corpus::table::cells(&s.text).filter(|_| s.kind == SectionKind::Row);
+        for cell in cells.into_iter().flatten() {
+            if let Some((name, _)) = cell.split_once(':') {
+                titled.entry(name.trim().to_owned()).or_default().push(s);
+            }
+        }
     }
     let parent = |s: &Section| s.path[..s.path.len() - 1].to_vec();
     // AWS's kinds of features (`dict/aws-kinds.tsv`): a listed feature is of its kind only.
@@ -471,14 +478,28 @@ fn no_question_teaches_a_mistake_of_the_notes_and_one_that_shows_it_corrects_it(
     let notes = std::fs::read_to_string(common::notes_dir().join("aws-notes.txt")).unwrap();
     let skips: Vec<_> = errata.iter().filter(|e| e.action == shiori::quiz::errata::Action::Skip).collect();
     assert!(skips.iter().all(|e| normalize(&notes).contains(&e.text)), "every skip is the notes' text");
+    let shared: Vec<_> = errata.iter().filter(|e| e.action == shiori::quiz::errata::Action::Shared).collect();
+    assert!(shared.iter().all(|e| normalize(&notes).contains(&e.text)), "every shared text is the notes'");
     for q in &pool {
-        let taught = normalize(&format!("{}\n{}", q.question, q.answer()));
+        // A blank is read filled in: `1リージョンにVPCは（　）まで` with 5つ keys the skipped quota.
+        let stem = q.question.replace("（　）", q.answer()).replace("〇〇", q.answer());
+        let taught = normalize(&format!("{stem}\n{}", q.answer()));
         assert!(skips.iter().all(|e| !taught.contains(&e.text)), "{q:#?}");
+        // A sentence true of the siblings too is never a clue among names nor a false choice.
+        let false_ones =
+            q.choices.iter().enumerate().filter(|(i, _)| (*i == q.answer_index) == (q.kind == "negation"));
+        for (_, c) in false_ones {
+            assert!(shared.iter().all(|e| !normalize(c).contains(&e.text)), "offered as false: {q:#?}");
+        }
+        assert!(shared.iter().all(|e| !normalize(&stem).contains(&e.text)), "a clue: {q:#?}");
         let shown = normalize(&format!("{}\n{}", q.question, q.answer()));
         for e in errata.iter().filter(|e| shown.contains(&e.text)) {
             assert!(q.explanation.contains(&e.correction), "no correction for {} in {q:#?}", e.text);
         }
     }
+    // Dedicated Instance's shared sentence is still asked as its own fact, with the note.
+    let own = pool.iter().filter(|q| shared.iter().any(|e| normalize(q.answer()).contains(&e.text))).count();
+    assert!(own >= 1, "a shared sentence is asked as its thing's fact");
     // The notes' made-up サービスエンドポイント is asked, and corrected, in the endpoint comparisons.
     let corrected =
         pool.iter().filter(|q| q.explanation.contains("VPC エンドポイント（ゲートウェイ型")).count();

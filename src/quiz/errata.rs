@@ -2,7 +2,9 @@
 //! own documentation as its source). The notes stay as written, so cited lines stay the group's
 //! lines; the quiz does not teach the mistake: a question that would key it as the right answer
 //! is not asked ([`Action::Skip`]), and one that only shows it says so in its reveal
-//! ([`Action::Note`]).
+//! ([`Action::Note`]). A sentence the notes write of one thing that AWS says of its siblings too
+//! ([`Action::Shared`]) is asked only as what it is: never as a wrong choice, nor as a clue among
+//! names.
 
 use std::sync::OnceLock;
 
@@ -19,6 +21,11 @@ pub enum Action {
     Skip,
     /// Asked; the reveal adds the correction.
     Note,
+    /// True of the thing the notes file it under and of its siblings too (Dedicated Instance's
+    /// 「他のAWSアカウントから分離された物理サーバ」, true of a Dedicated Host and a bare-metal
+    /// instance as well): not asked as a wrong choice or a clue among names, where two choices
+    /// would be right; asked as the thing's own fact, with the note in the reveal.
+    Shared,
 }
 
 /// One place where the notes are wrong.
@@ -68,12 +75,13 @@ pub fn parse(text: &str) -> Result<Vec<Erratum>, BadLine> {
     for row in rows("dict/errata.tsv", text) {
         let bad = |why: &str| row.bad(why);
         let [text, action, correction, source] = row.columns[..] else {
-            return Err(bad("expected 4 tab-separated columns (text, skip|note, correction, source)"));
+            return Err(bad("expected 4 tab-separated columns (text, skip|note|shared, correction, source)"));
         };
         let action = match action {
             "skip" => Action::Skip,
             "note" => Action::Note,
-            other => return Err(bad(&format!("action `{other}`: expected skip or note"))),
+            "shared" => Action::Shared,
+            other => return Err(bad(&format!("action `{other}`: expected skip, note or shared"))),
         };
         if text.is_empty() || correction.is_empty() || source.is_empty() {
             return Err(bad("empty column"));
@@ -91,11 +99,31 @@ fn bundled() -> &'static [Erratum] {
 }
 
 /// Whether `q` would teach a mistake of the notes as its fact: a [`Action::Skip`] erratum's text
-/// is in its stem or its right answer.
+/// is in its stem (with its blanks filled in: `1リージョンにVPCは（　）まで` keys `5つ`, a masked
+/// name `〇〇` is the answer's) or its
+/// right answer. Or it would make two choices right: a [`Action::Shared`] text is in its stem or
+/// in a choice it keys as wrong.
 pub fn teaches_mistake(q: &Question) -> bool {
-    let taught = normalize(&format!("{}\n{}", q.question, q.answer()));
-    bundled().iter().any(|e| e.action == Action::Skip && taught.contains(&e.text))
+    let stem = q.question.replace(BLANK, q.answer()).replace(super::quality::MASK, q.answer());
+    let taught = normalize(&format!("{stem}\n{}", q.answer()));
+    let false_ones: Vec<String> = q
+        .choices
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (*i == q.answer_index) == (q.kind == "negation"))
+        .map(|(_, c)| normalize(c))
+        .collect();
+    bundled().iter().any(|e| match e.action {
+        Action::Skip => taught.contains(&e.text),
+        Action::Shared => {
+            normalize(&stem).contains(&e.text) || false_ones.iter().any(|c| c.contains(&e.text))
+        }
+        Action::Note => false,
+    })
 }
+
+/// The blank of a number question (`generate::numbers`).
+pub(super) const BLANK: &str = "（　）";
 
 /// `text` without its sentences (to `。`) that hold a [`Action::Skip`] erratum's text: what the
 /// notes say of a thing, less what they get wrong, for the generator to ask about.
@@ -160,6 +188,66 @@ mod tests {
         let list = parse(BUNDLED).expect("dict/errata.tsv parses");
         assert!(list.iter().any(|e| e.action == Action::Skip));
         assert!(list.iter().any(|e| e.action == Action::Note));
+        assert!(list.iter().any(|e| e.action == Action::Shared));
+    }
+
+    #[test]
+    fn a_blank_is_read_filled_in() {
+        // The quota the list skips, asked as a number blank: the stem alone does not hold it.
+        let number = question(
+            "空欄に入るのはどれ？（VPC）\n「1リージョンにVPCは（　）まで。」",
+            &["4つ", "5つ"],
+            1,
+            "",
+        );
+        assert!(teaches_mistake(&number));
+        let masked =
+            question("次の説明に当てはまるものはどれ？\n「〇〇k8s」", &["ECS", "フルマネージド"], 1, "");
+        assert!(teaches_mistake(&masked), "〇〇 is the answer's name");
+        let other =
+            question("空欄に入るのはどれ？\n「1リージョンにVPCは（　）まで。」", &["4つ", "6つ"], 1, "");
+        assert!(!teaches_mistake(&other), "another number is not the skipped text");
+    }
+
+    #[test]
+    fn a_sentence_true_of_siblings_too_is_asked_only_as_its_things_own() {
+        let text = "他のAWSアカウントから分離された物理サーバにインスタンスを起動することができる。";
+        // As a clue among names, two names fit; as a wrong choice, it is true of the one asked.
+        let clue = question(
+            &format!("EC2について、次の説明に当てはまるものはどれ？\n「{text}」"),
+            &["Dedicated Instance", "EC2 Dedicated Host"],
+            0,
+            "",
+        );
+        assert!(teaches_mistake(&clue));
+        let wrong = question(
+            "「ベアメタル型インスタンス」の説明として正しいものはどれ？",
+            &["直接アクセス可能", text],
+            0,
+            "",
+        );
+        assert!(teaches_mistake(&wrong));
+        // As the asked thing's own definition it is right, and the reveal adds the note.
+        let own = question(
+            "「Dedicated Instance」の説明として正しいものはどれ？",
+            &["直接アクセス可能", text],
+            1,
+            text,
+        );
+        assert!(!teaches_mistake(&own));
+        assert!(corrections(&own).iter().any(|c| c.contains("Dedicated Host")), "{:?}", corrections(&own));
+        // In a negation the answer is the false one: there it may not be; a true choice may.
+        let mut negation = question(
+            "「ベアメタル型インスタンス」について誤っているものはどれ？",
+            &["直接アクセス可能", text],
+            1,
+            "",
+        );
+        negation.kind = "negation".into();
+        assert!(teaches_mistake(&negation));
+        negation.question = "「Dedicated Instance」について誤っているものはどれ？".into();
+        negation.answer_index = 0;
+        assert!(!teaches_mistake(&negation));
     }
 
     #[test]

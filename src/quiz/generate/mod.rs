@@ -11,6 +11,8 @@
 //! | `number` | a sentence with one number (`VPCは5つまで`) | the number, blanked | nearby numbers |
 //! | `comparison` | a `項目 \| A \| B \| C` table | which of A/B/C has this property? | the other columns |
 //!
+//! and `term`/`definition` questions from a table of `name: meaning` cells ([`glossary`]).
+//!
 //! Choices are of one kind: the rows of the same table or the items under the same heading, and
 //! nothing else — a name with fewer than three siblings makes no question (fewer good questions
 //! beat many bad ones). Note markup (`※` notes, `【】` taglines, `[…]` labels) is taken out of what
@@ -27,6 +29,7 @@ use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 
 mod build;
+mod glossary;
 mod kin;
 mod names;
 mod numbers;
@@ -157,6 +160,7 @@ pub fn candidates(sections: &[Section]) -> Vec<Question> {
         out.extend(statement_questions(name, &kin));
         out.extend(negation_question(name, &kin));
     }
+    out.extend(glossary::glossary_questions(sections));
     for section in sections {
         out.extend(number_questions(section));
         out.extend(comparison_questions(section));
@@ -171,7 +175,7 @@ mod tests {
     use super::*;
     use crate::corpus::text;
 
-    const NOTES: &str = "仮想サーバー\nEC2\n品質改善\n| 停止保護 | インスタンスの停止および手動削除を防ぐ機能。 |\n| 自動復旧機能 | 障害のときにインスタンスを自動的に復旧させることができる。 |\n| ハイバネーション | 【停止しても継続できる】 ハイバネーションはメインメモリの内容を待避させ、作業途中から再開できるようにする機能。 |\n| 送信元/送信先 チェック | トラフィックの送信元か送信先かを確認できる。 |\n| 空欄 | |\n| 短い | 認証部分。 |\nVPC\n\n1リージョンにVPCは5つまで。\n";
+    const NOTES: &str = "仮想サーバー\nEC2\n品質改善\n| 停止保護 | インスタンスの停止および手動削除を防ぐ機能。 |\n| 自動復旧機能 | 障害のときにインスタンスを自動的に復旧させることができる。 |\n| ハイバネーション | 【停止しても継続できる】 ハイバネーションはメインメモリの内容を待避させ、作業途中から再開できるようにする機能。 |\n| 送信元/送信先 チェック | トラフィックの送信元か送信先かを確認できる。 |\n| 空欄 | |\n| 短い | 認証部分。 |\nVPC\n\nセキュリティグループのインバウンドルールは最大60個まで。\n";
 
     fn questions() -> Vec<Question> {
         generate(&text::parse("n.txt", NOTES)).unwrap()
@@ -253,8 +257,8 @@ mod tests {
     #[test]
     fn numbers_are_blanked_with_nearby_distractors() {
         let q = questions().into_iter().find(|q| q.kind == "number").expect("a number question");
-        assert!(q.question.contains("1リージョンにVPCは（　）まで。"), "{}", q.question);
-        assert_eq!(q.answer(), "5つ");
+        assert!(q.question.contains("インバウンドルールは最大（　）まで。"), "{}", q.question);
+        assert_eq!(q.answer(), "60個");
         let set: HashSet<&String> = q.choices.iter().collect();
         assert_eq!(set.len(), 4);
     }

@@ -5,11 +5,9 @@ use super::*;
 
 /// Blanks the one number in a short sentence: `1リージョンにVPCは（　）まで。`
 pub(super) fn number_questions(section: &Section) -> Vec<Question> {
-    if section.kind == SectionKind::Row {
-        return Vec::new();
-    }
+    let Some((lines, title, first_line)) = sentences_of(section) else { return Vec::new() };
     let mut out = Vec::new();
-    for (n, line) in section.text.lines().skip(1).enumerate() {
+    for (n, line) in lines.iter().enumerate() {
         for sentence in line.split_inclusive('。') {
             let sentence = sentence.trim().trim_start_matches(['・', '※']);
             let numbers = numbers_with_units(sentence);
@@ -22,14 +20,19 @@ pub(super) fn number_questions(section: &Section) -> Vec<Question> {
             if !LIMIT.iter().any(|w| sentence.contains(w)) {
                 continue;
             }
-            let blanked = format!("{}（　）{}", &sentence[..*start], &sentence[*end..]);
+            let blanked =
+                format!("{}{}{}", &sentence[..*start], crate::quiz::errata::BLANK, &sentence[*end..]);
             let answer = format!("{value}{unit}");
             // 「つ」counts only to nine (10 is 「10個」), so its distractors stay below ten.
-            let limit = if *unit == "つ" { 9 } else { u64::MAX };
+            let limit = match *unit {
+                "つ" => 9,
+                "%" => 100,
+                _ => u64::MAX,
+            };
             let distractors =
                 nearby_numbers(*value, limit).into_iter().map(|v| format!("{v}{unit}")).collect();
-            let question = format!("空欄に入るのはどれ？（{}）\n「{blanked}」", section.title);
-            let line = section.line_start + 1 + n;
+            let question = format!("空欄に入るのはどれ？（{title}）\n「{blanked}」");
+            let line = first_line + n;
             let Some(mut q) = build(
                 section,
                 "number",
@@ -54,6 +57,27 @@ pub(super) fn number_questions(section: &Section) -> Vec<Question> {
         }
     }
     out
+}
+
+/// The lines a section's numbers are asked from, what its stem calls it and the line number of
+/// the first. A row's sentences are its cells after the first; its name alone (`スタンダード`)
+/// says too little, so the stem names its service and parent too (`EC2 › リザーブドインスタンス ›
+/// スタンダード`).
+fn sentences_of(section: &Section) -> Option<(Vec<String>, String, usize)> {
+    if section.kind != SectionKind::Row {
+        let lines = section.text.lines().skip(1).map(str::to_owned).collect();
+        return Some((lines, section.title.clone(), section.line_start + 1));
+    }
+    let cells = table::cells(&section.text)?;
+    let mut names: Vec<String> = Vec::new();
+    let depth = section.path.len();
+    for (i, part) in section.path.iter().enumerate().skip(1) {
+        let part = if i == 1 { short_name(part) } else { clean(part) };
+        if (i == 1 || i + 2 >= depth) && !part.is_empty() && !names.contains(&part) {
+            names.push(part);
+        }
+    }
+    Some((vec![cells[1..].join(" ")], names.join(" › "), section.line_start))
 }
 
 /// Words that make a number a limit the exam asks about.
@@ -92,10 +116,13 @@ pub(super) fn numbers_with_units(sentence: &str) -> Vec<(usize, usize, u64, &'st
 
 /// Three plausible wrong numbers: neighbours for small counts and years (5つ → 4つ, 6つ;
 /// 2025年 → 2024年), halves and multiples for large amounts (60秒 → 30秒, 120秒; 61秒 would
-/// test nobody's knowledge).
+/// test nobody's knowledge), and for a share below `limit` (100%) steps within it.
 pub(super) fn nearby_numbers(n: u64, limit: u64) -> Vec<u64> {
     let candidates = if n < 10 || (1900..=2100).contains(&n) {
         vec![n + 1, n.saturating_sub(1), n + 2, n.saturating_sub(2), n * 2, n + 3]
+    } else if limit < u64::MAX {
+        // A share (72% → 36%, 86%, 54%): halfway down, halfway up to the limit, a quarter down.
+        vec![n / 2, (n + limit) / 2, n * 3 / 4, n / 10]
     } else {
         vec![n * 2, n / 2, n * 3, n * 10, n / 10, n + n / 2]
     };
@@ -107,4 +134,35 @@ pub(super) fn nearby_numbers(n: u64, limit: u64) -> Vec<u64> {
     }
     out.truncate(3);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::text;
+
+    #[test]
+    fn a_rows_number_is_asked_with_its_service_and_parent_and_a_share_stays_under_a_hundred() {
+        let notes = "仮想サーバー\nEC2(Elastic Compute Cloud)\nインスタンスの種類\n●リザーブドインスタンス\n(スタンダード / コンバーティブル)\n| スタンダード | 別のインスタンスファミリーに変更することができない。オンデマンドインスタンスと比較して、最大72%の割引を適用することができる。 |\n| コンバーティブル | 作成時の価格と同等以上のインスタンスであれば変更できる。 |\n";
+        let sections = text::parse("aws-notes.txt", notes);
+        let qs: Vec<Question> = sections.iter().flat_map(number_questions).collect();
+        assert_eq!(qs.len(), 1, "{qs:#?}");
+        let q = &qs[0];
+        assert!(q.question.contains("（EC2 › リザーブドインスタンス › スタンダード）"), "{}", q.question);
+        assert!(q.question.contains("最大（　）の割引"), "{}", q.question);
+        assert_eq!(q.answer(), "72%");
+        assert_eq!(q.choices.len(), 4);
+        for c in &q.choices {
+            let n: u64 = c.trim_end_matches('%').parse().unwrap();
+            assert!(n > 0 && n <= 100, "{c}");
+        }
+        assert_eq!(q.source.line_start, 6, "cited by its row");
+    }
+
+    #[test]
+    fn shares_and_counts_get_distractors_within_their_bounds() {
+        assert_eq!(nearby_numbers(72, 100), vec![36, 86, 54]);
+        assert!(nearby_numbers(5, 9).iter().all(|n| *n <= 9));
+        assert_eq!(nearby_numbers(60, u64::MAX), vec![120, 30, 180]);
+    }
 }

@@ -20,6 +20,7 @@ mod rank;
 mod title;
 
 pub use coverage::{coverage, Coverage, Haystack};
+pub use rank::Signals;
 
 use super::analyzer;
 use super::gazetteer::Service;
@@ -123,16 +124,6 @@ pub struct Hit {
     /// What else the rerank weighed (not part of the JSON shape).
     #[serde(skip)]
     pub signals: Signals,
-}
-
-/// What the rerank weighed besides coverage: the section's BM25 score for the question before
-/// any rerank factor, how much the question names it ([`title::TitleBigrams`], 0 to 1) and
-/// whether it is only a heading.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Signals {
-    pub bm25: f32,
-    pub named: f32,
-    pub heading_only: bool,
 }
 
 /// A section's identity and place, without its text.
@@ -369,9 +360,8 @@ mod tests {
         let top = &hits[0];
         assert_eq!(top.section.title, "ハイバネーション");
         assert_eq!(top.signals.named, 1.0, "the question is the title: {:?}", top.signals);
-        assert!(top.signals.bm25 > 0.0 && !top.signals.heading_only, "{:?}", top.signals);
-        // The rerank boosts the section the question names above its BM25 score.
-        assert!(top.score > top.signals.bm25, "{} vs {:?}", top.score, top.signals);
+        // Not a heading, and boosted above its BM25 score as the section the question names.
+        assert!(top.score > top.signals.bm25 && !top.signals.heading_only, "{top:?}");
         let heading = hits.iter().find(|h| h.section.title == "品質改善");
         assert!(heading.is_none_or(|h| h.signals.heading_only), "{heading:?}");
     }

@@ -222,8 +222,7 @@ impl Searcher {
         let subject = Subject::new(&analyzed.subject_expanded, &analyzed.subject_typed);
         let rewrites: Vec<Subject> =
             analyzed.subject_rewrites.iter().map(|(typed, expanded)| Subject::new(expanded, typed)).collect();
-        let mut ranked: Vec<(f32, super::Coverage, Arc<Stored>, super::Signals)> =
-            Vec::with_capacity(top.len());
+        let mut ranked: Vec<(f32, super::Coverage, Arc<Stored>, Signals)> = Vec::with_capacity(top.len());
         let mut naming: Vec<f32> = Vec::with_capacity(top.len());
         for (score, address) in top {
             let stored = self.section_at(searcher, address)?;
@@ -237,7 +236,7 @@ impl Searcher {
             let covered = stored.derived.haystack.coverage(analyzed);
             let c = covered.share;
             factor *= 1.0 - w.coverage + w.coverage * c * c * c;
-            let signals = super::Signals { bm25: score, named, heading_only: stored.derived.heading_only };
+            let signals = Signals { bm25: score, named, heading_only: stored.derived.heading_only };
             ranked.push((score * factor, covered, stored, signals));
             naming.push(named);
         }
@@ -287,6 +286,16 @@ fn stored_text<'a>(doc: &'a TantivyDocument, field: Field, what: &str) -> Result
     doc.get_first(field)
         .and_then(|v| v.as_str())
         .ok_or_else(|| QueryError::failed("reading a section", format!("stored {what} missing")))
+}
+
+/// What the rerank weighed besides coverage: the section's BM25 score for the question before
+/// any rerank factor, how much the question names it ([`super::title::TitleBigrams`], 0 to 1) and
+/// whether it is only a heading.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Signals {
+    pub bm25: f32,
+    pub named: f32,
+    pub heading_only: bool,
 }
 
 /// A section's place in the index and its BM25 score for the question.
