@@ -485,13 +485,27 @@ fn no_question_teaches_a_mistake_of_the_notes_and_one_that_shows_it_corrects_it(
         let stem = q.question.replace("（　）", q.answer()).replace("〇〇", q.answer());
         let taught = normalize(&format!("{stem}\n{}", q.answer()));
         assert!(skips.iter().all(|e| !taught.contains(&e.text)), "{q:#?}");
-        // A sentence true of the siblings too is never a clue among names nor a false choice.
-        let false_ones =
-            q.choices.iter().enumerate().filter(|(i, _)| (*i == q.answer_index) == (q.kind == "negation"));
-        for (_, c) in false_ones {
-            assert!(shared.iter().all(|e| !normalize(c).contains(&e.text)), "offered as false: {q:#?}");
+        // A sentence true of the siblings too is never a clue among them nor a false choice
+        // about one of them.
+        let false_ones: Vec<String> = q
+            .choices
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| (*i == q.answer_index) == (q.kind == "negation"))
+            .map(|(_, c)| normalize(c))
+            .collect();
+        let wrong: Vec<String> =
+            q.choices.iter().filter(|c| *c != q.answer()).map(|c| normalize(c)).collect();
+        let stem = normalize(&stem);
+        for e in &shared {
+            let about_one = e.also.is_empty() || e.also.iter().any(|n| stem.contains(n.as_str()));
+            assert!(
+                !(about_one && false_ones.iter().any(|c| c.contains(&e.text))),
+                "offered as false: {q:#?}"
+            );
+            let beside_one = e.also.is_empty() || e.also.iter().any(|n| wrong.contains(n));
+            assert!(!(beside_one && stem.contains(&e.text)), "a clue: {q:#?}");
         }
-        assert!(shared.iter().all(|e| !normalize(&stem).contains(&e.text)), "a clue: {q:#?}");
         let shown = normalize(&format!("{}\n{}", q.question, q.answer()));
         for e in errata.iter().filter(|e| shown.contains(&e.text)) {
             assert!(q.explanation.contains(&e.correction), "no correction for {} in {q:#?}", e.text);

@@ -35,6 +35,8 @@ pub struct Erratum {
     pub text: String,
     pub action: Action,
     pub correction: String,
+    /// For [`Action::Shared`], the names it is also true of (normalized; empty: every sibling).
+    pub also: Vec<String>,
 }
 
 /// A line of a bundled list (`dict/errata.tsv`, `dict/retired.tsv`) that cannot be read, with
@@ -74,8 +76,15 @@ pub fn parse(text: &str) -> Result<Vec<Erratum>, BadLine> {
     let mut out = Vec::new();
     for row in rows("dict/errata.tsv", text) {
         let bad = |why: &str| row.bad(why);
-        let [text, action, correction, source] = row.columns[..] else {
-            return Err(bad("expected 4 tab-separated columns (text, skip|note|shared, correction, source)"));
+        let (text, action, correction, source, also) = match row.columns[..] {
+            [text, action, correction, source] => (text, action, correction, source, ""),
+            [text, "shared", correction, source, also] => (text, "shared", correction, source, also),
+            _ => {
+                return Err(bad(
+                    "expected 4 tab-separated columns (text, skip|note|shared, correction, source), and \
+                     for shared an optional 5th: the names it is also true of, split by |",
+                ))
+            }
         };
         let action = match action {
             "skip" => Action::Skip,
@@ -86,7 +95,8 @@ pub fn parse(text: &str) -> Result<Vec<Erratum>, BadLine> {
         if text.is_empty() || correction.is_empty() || source.is_empty() {
             return Err(bad("empty column"));
         }
-        out.push(Erratum { text: normalize(text), action, correction: correction.to_owned() });
+        let also = also.split('|').map(str::trim).filter(|n| !n.is_empty()).map(normalize).collect();
+        out.push(Erratum { text: normalize(text), action, correction: correction.to_owned(), also });
     }
     Ok(out)
 }
@@ -113,10 +123,22 @@ pub fn teaches_mistake(q: &Question) -> bool {
         .filter(|(i, _)| (*i == q.answer_index) == (q.kind == "negation"))
         .map(|(_, c)| normalize(c))
         .collect();
+    let stem = normalize(&stem);
+    let wrong: Vec<String> = q
+        .choices
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != q.answer_index)
+        .map(|(_, c)| normalize(c))
+        .collect();
     bundled().iter().any(|e| match e.action {
         Action::Skip => taught.contains(&e.text),
+        // Limited to the names it is also true of, when the list names them: as a clue, when one
+        // of them is a wrong choice; as a false choice, when the question asks about one.
         Action::Shared => {
-            normalize(&stem).contains(&e.text) || false_ones.iter().any(|c| c.contains(&e.text))
+            let fits = |named: &dyn Fn(&String) -> bool| e.also.is_empty() || e.also.iter().any(named);
+            (stem.contains(&e.text) && fits(&|n| wrong.contains(n)))
+                || (false_ones.iter().any(|c| c.contains(&e.text)) && fits(&|n| stem.contains(n.as_str())))
         }
         Action::Note => false,
     })
@@ -248,6 +270,19 @@ mod tests {
         negation.question = "「Dedicated Instance」について誤っているものはどれ？".into();
         negation.answer_index = 0;
         assert!(!teaches_mistake(&negation));
+        // ECS's lead text is listed as true of EKS only: beside EKS it is out, beside ECR it is
+        // a fair wrong choice, and as a clue it is out only when EKS is offered.
+        let ecs = "稼働させるDockerをAWS が管理し、コンテナ化されたアプリケーションを実行するマイクロサービスを構築する。";
+        let of_eks =
+            question("「EKS」について正しいものはどれ？", &["Kubernetesをマネージドで使える。", ecs], 0, "");
+        assert!(teaches_mistake(&of_eks));
+        let of_ecr = question("「ECR」について正しいものはどれ？", &["イメージを保存できる。", ecs], 0, "");
+        assert!(!teaches_mistake(&of_ecr));
+        let clue = |choices: &[&str]| {
+            question(&format!("次の説明に当てはまるものはどれ？\n「{ecs}」"), choices, 0, "")
+        };
+        assert!(teaches_mistake(&clue(&["ECS", "EKS", "ECR"])));
+        assert!(!teaches_mistake(&clue(&["ECS", "ECR", "Copilot"])));
     }
 
     #[test]
@@ -256,6 +291,10 @@ mod tests {
         assert_eq!(err.line, 2);
         assert!(err.why.contains("maybe"), "{err}");
         assert!(parse("foo\tskip\t訂正\n").unwrap_err().why.contains("4 tab-separated"));
+        // Only a shared entry takes the names it is also true of.
+        assert!(parse("foo\tskip\t訂正\tsrc\tEKS\n").is_err());
+        let shared = parse("foo\tshared\t訂正\tsrc\tＥＫＳ | ECR\n").unwrap();
+        assert_eq!(shared[0].also, vec!["eks".to_owned(), "ecr".to_owned()], "normalized as the texts are");
     }
 
     #[test]
