@@ -487,15 +487,8 @@ fn no_question_teaches_a_mistake_of_the_notes_and_one_that_shows_it_corrects_it(
         assert!(skips.iter().all(|e| !taught.contains(&e.text)), "{q:#?}");
         // A sentence true of the siblings too is never a clue among them nor a false choice
         // about one of them.
-        let false_ones: Vec<String> = q
-            .choices
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| (*i == q.answer_index) == (q.kind == "negation"))
-            .map(|(_, c)| normalize(c))
-            .collect();
-        let wrong: Vec<String> =
-            q.choices.iter().filter(|c| *c != q.answer()).map(|c| normalize(c)).collect();
+        let false_ones: Vec<String> = q.false_choices().map(|c| normalize(c)).collect();
+        let wrong: Vec<String> = q.wrong_choices().map(|c| normalize(c)).collect();
         let stem = normalize(&stem);
         for e in &shared {
             let about_one = e.also.is_empty() || e.also.iter().any(|n| stem.contains(n.as_str()));

@@ -116,21 +116,9 @@ fn bundled() -> &'static [Erratum] {
 pub fn teaches_mistake(q: &Question) -> bool {
     let stem = q.question.replace(BLANK, q.answer()).replace(super::quality::MASK, q.answer());
     let taught = normalize(&format!("{stem}\n{}", q.answer()));
-    let false_ones: Vec<String> = q
-        .choices
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| (*i == q.answer_index) == (q.kind == "negation"))
-        .map(|(_, c)| normalize(c))
-        .collect();
+    let false_ones: Vec<String> = q.false_choices().map(|c| normalize(c)).collect();
     let stem = normalize(&stem);
-    let wrong: Vec<String> = q
-        .choices
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != q.answer_index)
-        .map(|(_, c)| normalize(c))
-        .collect();
+    let wrong: Vec<String> = q.wrong_choices().map(|c| normalize(c)).collect();
     bundled().iter().any(|e| match e.action {
         Action::Skip => taught.contains(&e.text),
         // Limited to the names it is also true of, when the list names them: as a clue, when one

@@ -88,6 +88,22 @@ impl Question {
         &self.choices[self.answer_index]
     }
 
+    /// The choices that are not the answer.
+    pub fn wrong_choices(&self) -> impl Iterator<Item = &String> {
+        self.choices.iter().enumerate().filter(move |(i, _)| *i != self.answer_index).map(|(_, c)| c)
+    }
+
+    /// The choices the question keys as false: a negation's answer (「誤っているもの」), any other
+    /// question's wrong choices.
+    pub fn false_choices(&self) -> impl Iterator<Item = &String> {
+        let negation = self.kind == "negation";
+        self.choices
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| (*i == self.answer_index) == negation)
+            .map(|(_, c)| c)
+    }
+
     /// Whether the notes in `sections` no longer say, at the cited lines, what they said when
     /// the question was made (a question without a digest is never called stale).
     pub fn is_stale(&self, sections: &[crate::corpus::Section]) -> bool {

@@ -161,13 +161,7 @@ pub(super) fn leaks(q: &Question) -> bool {
     if matches!(q.kind.as_str(), "definition" | "number" | "statement" | "negation") {
         return text.contains(&normalize(answer));
     }
-    let others: Vec<String> = q
-        .choices
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != q.answer_index)
-        .map(|(_, c)| normalize(c))
-        .collect();
+    let others: Vec<String> = q.wrong_choices().map(|c| normalize(c)).collect();
     let whole = normalize(answer);
     variants(answer)
         .iter()

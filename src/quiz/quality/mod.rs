@@ -124,10 +124,8 @@ impl Words {
             return None;
         }
         let mut others = HashSet::new();
-        for (i, choice) in q.choices.iter().enumerate() {
-            if i != q.answer_index {
-                others.extend(self.of(choice));
-            }
+        for choice in q.wrong_choices() {
+            others.extend(self.of(choice));
         }
         let answer = self.of(q.answer());
         // What the stem quotes (the description, the term, the cell): the context around it
@@ -152,14 +150,12 @@ impl Words {
     /// `データレジデンシー` the answer, or the other way round.
     fn inside_a_compound(&mut self, q: &Question, stem: &HashSet<String>) -> Option<String> {
         let mut others = String::new();
-        for (i, choice) in q.choices.iter().enumerate() {
-            if i != q.answer_index {
-                others.push_str(&normalize(choice).to_lowercase());
+        for choice in q.wrong_choices() {
+            others.push_str(&normalize(choice).to_lowercase());
+            others.push('\n');
+            for w in self.of(choice) {
+                others.push_str(&w);
                 others.push('\n');
-                for w in self.of(choice) {
-                    others.push_str(&w);
-                    others.push('\n');
-                }
             }
         }
         let answer_text = normalize(q.answer()).to_lowercase();
@@ -184,8 +180,7 @@ impl Words {
 /// and a service's abbreviation as the words of its full name.
 fn translated(q: &Question) -> Option<String> {
     let stem = quoted(&q.question);
-    let others: Vec<&String> =
-        q.choices.iter().enumerate().filter(|(i, _)| *i != q.answer_index).map(|(_, c)| c).collect();
+    let others: Vec<&String> = q.wrong_choices().collect();
     let others_words: HashSet<String> = others.iter().flat_map(|c| glossed_words(c)).collect();
     // What the other choices say, in either language.
     let mut others_text: Vec<String> = others.iter().map(|c| normalize(c)).collect();
