@@ -154,8 +154,8 @@ fn set_questions_are_mostly_confident_and_off_topic_ones_are_not() {
 #[test]
 fn tuning_set_confidence_floor() {
     let (t, misses) = report("tuning");
-    // Measured: confident right 0.864, confident wrong 0.032 (0.744 / 0.048 with coverage alone
-    // deciding, before the confidence model).
+    // Measured: confident right 0.872, confident wrong 0.024 (0.864 / 0.032 before session 20's
+    // thesaurus groups; 0.744 / 0.048 with coverage alone deciding, before the confidence model).
     assert!(t.confident_right_rate() >= 0.84, "right {:.3}\n{misses}", t.confident_right_rate());
     assert!(t.confident_wrong_rate() <= 0.05, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
 }
@@ -163,11 +163,12 @@ fn tuning_set_confidence_floor() {
 #[test]
 fn everyday_wording_tuning_set_floor() {
     let (t, misses) = report("tuning-everyday");
-    // Measured: recall@1 0.796, recall@3 0.937, confident right 0.535, confident wrong 0.042
-    // (0.394 / 0.028 with coverage alone deciding).
-    assert!(t.recall_at_1() >= 0.78, "recall@1 {:.3}\n{misses}", t.recall_at_1());
-    assert!(t.recall_at_3() >= 0.90, "recall@3 {:.3}\n{misses}", t.recall_at_3());
-    assert!(t.confident_right_rate() >= 0.49, "right {:.3}\n{misses}", t.confident_right_rate());
+    // Measured: recall@1 0.838, recall@3 0.951, confident right 0.556, confident wrong 0.042
+    // (0.796 / 0.937 / 0.535 before session 20's thesaurus groups; 0.394 / 0.028 confident with
+    // coverage alone deciding).
+    assert!(t.recall_at_1() >= 0.82, "recall@1 {:.3}\n{misses}", t.recall_at_1());
+    assert!(t.recall_at_3() >= 0.93, "recall@3 {:.3}\n{misses}", t.recall_at_3());
+    assert!(t.confident_right_rate() >= 0.53, "right {:.3}\n{misses}", t.confident_right_rate());
     assert!(t.confident_wrong_rate() <= 0.05, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
 }
 
@@ -175,9 +176,10 @@ fn everyday_wording_tuning_set_floor() {
 fn everyday_wording_held_out_set_floor() {
     let (t, misses) = report("heldout-everyday");
     assert!(t.questions >= 100);
-    // Measured: recall@1 0.836, recall@3 0.947, confident right 0.507, confident wrong 0.020
-    // (0.401 / 0.026 with coverage alone deciding).
-    assert!(t.recall_at_1() >= 0.81, "recall@1 {:.3}\n{misses}", t.recall_at_1());
+    // Measured: recall@1 0.842, recall@3 0.947, confident right 0.500, confident wrong 0.020
+    // (0.836 / 0.947 / 0.507 before session 20's thesaurus groups; 0.401 / 0.026 confident with
+    // coverage alone deciding).
+    assert!(t.recall_at_1() >= 0.82, "recall@1 {:.3}\n{misses}", t.recall_at_1());
     assert!(t.recall_at_3() >= 0.93, "recall@3 {:.3}\n{misses}", t.recall_at_3());
     assert!(t.confident_right_rate() >= 0.49, "right {:.3}\n{misses}", t.confident_right_rate());
     assert!(t.confident_wrong_rate() <= 0.04, "wrong {:.3}\n{misses}", t.confident_wrong_rate());

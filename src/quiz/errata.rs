@@ -166,7 +166,14 @@ pub fn without_mistakes(text: &str) -> String {
 /// it read as misplaced to a reader (the whitelist header's note under a Cache-Control question).
 pub fn corrections(q: &Question) -> Vec<&'static str> {
     let shown = normalize(&format!("{}\n{}\n{}", q.question, q.answer(), q.explanation));
-    bundled().iter().filter(|e| shown.contains(&e.text)).map(|e| e.correction.as_str()).collect()
+    let mut notes: Vec<&'static str> = Vec::new();
+    // Two places that one correction answers (Dedicated Instance's two sentences) show it once.
+    for e in bundled().iter().filter(|e| shown.contains(&e.text)) {
+        if !notes.contains(&e.correction.as_str()) {
+            notes.push(e.correction.as_str());
+        }
+    }
+    notes
 }
 
 #[cfg(test)]
@@ -246,6 +253,15 @@ mod tests {
         );
         assert!(!teaches_mistake(&own));
         assert!(corrections(&own).iter().any(|c| c.contains("Dedicated Host")), "{:?}", corrections(&own));
+        // Both of its sentences shown: one correction answers both, and it is shown once.
+        let both = format!("{text}別アカウントのEC2インスタンスが同じサーバ上で起動しないことを保証する。");
+        let own_both = question(
+            "「Dedicated Instance」の説明として正しいものはどれ？",
+            &["直接アクセス可能", text],
+            1,
+            &both,
+        );
+        assert_eq!(corrections(&own_both).len(), 1, "{:?}", corrections(&own_both));
         // In a negation the answer is the false one: there it may not be; a true choice may.
         let mut negation = question(
             "「ベアメタル型インスタンス」について誤っているものはどれ？",
@@ -258,6 +274,10 @@ mod tests {
         negation.question = "「Dedicated Instance」について誤っているものはどれ？".into();
         negation.answer_index = 0;
         assert!(!teaches_mistake(&negation));
+    }
+
+    #[test]
+    fn a_shared_sentence_that_names_what_it_is_true_of_is_kept_out_only_beside_those() {
         // ECS's lead text is listed as true of EKS only: beside EKS it is out, beside ECR it is
         // a fair wrong choice, and as a clue it is out only when EKS is offered.
         let ecs = "稼働させるDockerをAWS が管理し、コンテナ化されたアプリケーションを実行するマイクロサービスを構築する。";

@@ -27,7 +27,11 @@ pub(super) fn glossary_questions(sections: &[Section]) -> Vec<Question> {
             }
             let others: Vec<&Cell> = closest(&table, i);
             out.extend(term_question(cell, &others));
-            out.extend(meaning_question(cell, &others));
+            // `running` asked for 実行中 is a vocabulary test (the readers of session 20 failed
+            // it); `pending` for 実行前 asks what the state is.
+            if !crate::quiz::quality::translates(&cell.name, &cell.meaning) {
+                out.extend(meaning_question(cell, &others));
+            }
         }
     }
     out
@@ -171,8 +175,10 @@ mod tests {
     fn each_cell_of_a_glossary_table_is_asked_among_its_neighbours() {
         let sections = text::parse("aws-notes.txt", NOTES);
         let qs = glossary_questions(&sections);
-        // Six cells; stopping and stopped are told apart only by their English ending.
-        assert_eq!(qs.len(), 8, "four cells asked both ways: {qs:#?}");
+        // Six cells; stopping and stopped are told apart only by their English ending, and
+        // running's meaning is its translation (実行中): not asked that way round.
+        assert_eq!(qs.len(), 7, "four cells asked for their name, three for their meaning: {qs:#?}");
+        assert!(!qs.iter().any(|q| q.question.contains("「running」の意味")), "{qs:#?}");
         assert!(qs.iter().all(|q| !["stopping", "stopped"].contains(&q.answer())), "{qs:#?}");
         assert!(qs.iter().any(|q| q.choices.contains(&"stopping".to_owned())), "still a choice");
         let q = qs.iter().find(|q| q.question.contains("「削除準備中」")).expect("shutting-down asked");

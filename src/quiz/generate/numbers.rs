@@ -20,6 +20,10 @@ pub(super) fn number_questions(section: &Section) -> Vec<Question> {
             if !LIMIT.iter().any(|w| sentence.contains(w)) {
                 continue;
             }
+            // 「一つ以上のコンテナ」 is "one or more": no limit to know.
+            if *value == 1 && sentence[*end..].trim_start().starts_with("以上") {
+                continue;
+            }
             let blanked =
                 format!("{}{}{}", &sentence[..*start], crate::quiz::errata::BLANK, &sentence[*end..]);
             let answer = format!("{value}{unit}");
@@ -61,23 +65,28 @@ pub(super) fn number_questions(section: &Section) -> Vec<Question> {
 
 /// The lines a section's numbers are asked from, what its stem calls it and the line number of
 /// the first. A row's sentences are its cells after the first; its name alone (`スタンダード`)
-/// says too little, so the stem names its service and parent too (`EC2 › リザーブドインスタンス ›
-/// スタンダード`).
+/// says too little, so the stem names what it is part of: the `●` item it sits under
+/// (`リザーブドインスタンスのスタンダード`), else its service (`EKSのデータプレーン`).
 fn sentences_of(section: &Section) -> Option<(Vec<String>, String, usize)> {
     if section.kind != SectionKind::Row {
         let lines = section.text.lines().skip(1).map(str::to_owned).collect();
         return Some((lines, section.title.clone(), section.line_start + 1));
     }
     let cells = table::cells(&section.text)?;
-    let mut names: Vec<String> = Vec::new();
-    let depth = section.path.len();
-    for (i, part) in section.path.iter().enumerate().skip(1) {
-        let part = if i == 1 { short_name(part) } else { clean(part) };
-        if (i == 1 || i + 2 >= depth) && !part.is_empty() && !names.contains(&part) {
-            names.push(part);
-        }
-    }
-    Some((vec![cells[1..].join(" ")], names.join(" › "), section.line_start))
+    let service = section.path.get(1).map(|s| short_name(s)).unwrap_or_default();
+    let parent = section.path.len().checked_sub(2).and_then(|i| section.path.get(i)).filter(|p| p.len() > 1);
+    let owner = match parent {
+        Some(p) if section.path.len() > 3 && !is_label(p) && !p.contains('(') => clean(p),
+        _ => service,
+    };
+    let title = clean(&section.title);
+    let title = if owner.is_empty() { title } else { format!("{owner}の{title}") };
+    Some((vec![cells[1..].join(" ")], title, section.line_start))
+}
+
+/// A note-taker's label (`[ステータス]`), not a thing's name.
+fn is_label(heading: &str) -> bool {
+    heading.starts_with('[') || heading.starts_with('【')
 }
 
 /// Words that make a number a limit the exam asks about.
@@ -87,9 +96,18 @@ pub(super) const LIMIT: &[&str] = &["まで", "最大", "上限", "以内", "以
 pub(super) const UNITS: &[&str] =
     &["つ", "台", "%", "時間", "秒", "分", "個", "年間", "年", "言語", "ms", "インチ", "段"];
 
-/// `(byte start, byte end, value, unit)` of each `<digits><unit>` in a sentence.
+/// `(byte start, byte end, value, unit)` of each `<digits><unit>` in a sentence, and of each
+/// count written in kanji (`一つ`, as the notes write `仮想プライベートゲートウェイは一つまで`).
 pub(super) fn numbers_with_units(sentence: &str) -> Vec<(usize, usize, u64, &'static str)> {
-    let mut out = Vec::new();
+    let mut out: Vec<(usize, usize, u64, &'static str)> = sentence
+        .char_indices()
+        .zip(sentence.chars().skip(1))
+        .filter(|(_, next)| *next == 'つ')
+        .filter_map(|((at, c), _)| {
+            let value = "一二三四五六七八九".chars().position(|k| k == c)? as u64 + 1;
+            Some((at, at + c.len_utf8() + 'つ'.len_utf8(), value, "つ"))
+        })
+        .collect();
     let bytes = sentence.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -111,6 +129,7 @@ pub(super) fn numbers_with_units(sentence: &str) -> Vec<(usize, usize, u64, &'st
             out.push((start, i + skipped + unit.len(), value, *unit));
         }
     }
+    out.sort();
     out
 }
 
@@ -141,14 +160,17 @@ mod tests {
     use super::*;
     use crate::corpus::text;
 
+    fn asked(notes: &str) -> Vec<Question> {
+        text::parse("aws-notes.txt", notes).iter().flat_map(number_questions).collect()
+    }
+
     #[test]
     fn a_rows_number_is_asked_with_its_service_and_parent_and_a_share_stays_under_a_hundred() {
         let notes = "仮想サーバー\nEC2(Elastic Compute Cloud)\nインスタンスの種類\n●リザーブドインスタンス\n(スタンダード / コンバーティブル)\n| スタンダード | 別のインスタンスファミリーに変更することができない。オンデマンドインスタンスと比較して、最大72%の割引を適用することができる。 |\n| コンバーティブル | 作成時の価格と同等以上のインスタンスであれば変更できる。 |\n";
-        let sections = text::parse("aws-notes.txt", notes);
-        let qs: Vec<Question> = sections.iter().flat_map(number_questions).collect();
+        let qs = asked(notes);
         assert_eq!(qs.len(), 1, "{qs:#?}");
         let q = &qs[0];
-        assert!(q.question.contains("（EC2 › リザーブドインスタンス › スタンダード）"), "{}", q.question);
+        assert!(q.question.contains("（リザーブドインスタンスのスタンダード）"), "{}", q.question);
         assert!(q.question.contains("最大（　）の割引"), "{}", q.question);
         assert_eq!(q.answer(), "72%");
         assert_eq!(q.choices.len(), 4);
@@ -157,6 +179,20 @@ mod tests {
             assert!(n > 0 && n <= 100, "{c}");
         }
         assert_eq!(q.source.line_start, 6, "cited by its row");
+    }
+
+    #[test]
+    fn a_count_in_kanji_is_asked_and_one_or_more_is_not() {
+        let notes = "インフラ一括管理ツール\nVPC\n\n※仮想プライベートゲートウェイは一つまで\nPod\n\n一つ以上のコンテナをグループ化し、共有の実行環境を提供する最小単位。\n";
+        let qs = asked(notes);
+        assert_eq!(qs.len(), 1, "{qs:#?}");
+        assert!(
+            qs[0].question.contains("「仮想プライベートゲートウェイは（　）まで」"),
+            "{}",
+            qs[0].question
+        );
+        assert_eq!(qs[0].answer(), "1つ");
+        assert_eq!(numbers_with_units("一つ以上と3つ"), vec![(0, 6, 1, "つ"), (15, 19, 3, "つ")]);
     }
 
     #[test]

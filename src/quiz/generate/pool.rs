@@ -86,11 +86,32 @@ pub fn fact(q: &Question) -> String {
 /// Most questions from one comparison table: more would ask the same three things over and over.
 pub(super) const MOST_PER_TABLE: usize = 12;
 
-/// At most [`MOST_PER_TABLE`] comparison questions per table, with different answers first.
+/// Rows of a comparison table that say what a thing is for or does (`主なユースケース`, `役割`):
+/// asked first. Rows like `利用者` read as a table's column heading left in the stem (the readers
+/// of session 20 failed 「利用者が『サービスを提供する側』なのはどれ？」 as unnatural).
+const TELLING_ROWS: &[&str] = &["ユースケースが「", "用途が「", "役割が「", "特徴が「", "対象が「"];
+/// Rows that name who uses a thing: asked last.
+const WEAK_ROWS: &[&str] = &["利用者が「"];
+
+/// At most [`MOST_PER_TABLE`] comparison questions per table, with different answers first, the
+/// [`TELLING_ROWS`] before the others and the [`WEAK_ROWS`] last.
 pub(super) fn few_per_table(questions: Vec<Question>) -> Vec<Question> {
     let mut chosen: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut comparisons: Vec<(usize, &Question)> =
+        questions.iter().enumerate().filter(|(_, q)| q.kind == "comparison").collect();
+    let order = |q: &Question| {
+        let says = |rows: &[&str]| rows.iter().any(|r| q.question.contains(r));
+        if says(TELLING_ROWS) {
+            0
+        } else if says(WEAK_ROWS) {
+            2
+        } else {
+            1
+        }
+    };
+    comparisons.sort_by_key(|(i, q)| (order(q), *i));
     for pass in [true, false] {
-        for (i, q) in questions.iter().enumerate().filter(|(_, q)| q.kind == "comparison") {
+        for &(i, q) in &comparisons {
             let taken = chosen.entry(q.section_id.clone()).or_default();
             let new_answer = !taken.iter().any(|&j| questions[j].answer() == q.answer());
             if taken.len() < MOST_PER_TABLE && !taken.contains(&i) && (new_answer || !pass) {

@@ -201,6 +201,13 @@ fn translated(q: &Question) -> Option<String> {
     None
 }
 
+/// Whether `japanese` says a word of `english` in translation (`実行中` for `running`): asked
+/// one for the other, the question is a vocabulary test.
+pub fn translates(english: &str, japanese: &str) -> bool {
+    let japanese = normalize(japanese);
+    glossed_words(english).iter().flat_map(|w| japanese_for(w)).any(|j| japanese.contains(&j))
+}
+
 /// The Japanese a word may be translated as (normalized, two characters or more): EDICT's and
 /// the AWS glosses' words and, for an English word, its katakana.
 fn japanese_for(word: &str) -> Vec<String> {
