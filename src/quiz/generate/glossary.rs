@@ -15,6 +15,8 @@ struct Cell<'a> {
     row: &'a Section,
     name: String,
     meaning: String,
+    /// The cell as the notes write it (`terminated:削除`).
+    text: String,
 }
 
 /// The term and definition questions of every glossary table of the notes.
@@ -77,7 +79,7 @@ fn glossary_row(row: &Section) -> Option<Vec<Cell<'_>>> {
                 && name.chars().count() <= NAME_CHARS
                 && name.chars().all(plain)
                 && !meaning.is_empty())
-            .then(|| Cell { row, name: name.to_owned(), meaning })
+            .then(|| Cell { row, name: name.to_owned(), meaning, text: c.trim().to_owned() })
         })
         .collect()
 }
@@ -121,7 +123,7 @@ fn term_question(cell: &Cell, others: &[&Cell]) -> Option<Question> {
     let mut q =
         build(cell.row, "term", &cell.name, question, cell.name.clone(), distractors, &explained(cell))?;
     q.choice_notes = notes(&q, cell, others, |c: &Cell| c.name.as_str());
-    Some(q)
+    Some(cited_by_cell(q, cell))
 }
 
 /// What does this name mean?
@@ -138,7 +140,17 @@ fn meaning_question(cell: &Cell, others: &[&Cell]) -> Option<Question> {
         &explained(cell),
     )?;
     q.choice_notes = notes(&q, cell, others, |c: &Cell| c.meaning.as_str());
-    Some(q)
+    Some(cited_by_cell(q, cell))
+}
+
+/// The citation names the asked cell, not the row's first one: a row has no heading of its own,
+/// and its first cell (`stopping: 停止中`) named for `terminated` read as a wrong citation to
+/// session 20's readers. The lines stay the row's.
+fn cited_by_cell(mut q: Question, cell: &Cell) -> Question {
+    if let Some(last) = q.source.path.last_mut() {
+        last.clone_from(&cell.text);
+    }
+    q
 }
 
 fn explained(cell: &Cell) -> String {
@@ -187,6 +199,11 @@ mod tests {
         // The cells a member would mix it up with: terminated (削除) and the stopping ones.
         assert!(q.choices.contains(&"terminated".to_owned()), "{:?}", q.choices);
         assert_eq!(q.source.line_start, 5, "cited by its own row");
+        assert_eq!(
+            q.source.path.last().map(String::as_str),
+            Some("shutting-down:削除準備中"),
+            "and its own cell"
+        );
         assert!(
             q.choice_notes.iter().any(|n| n.starts_with("terminated — 削除 (L6)")),
             "{:?}",
