@@ -79,8 +79,6 @@ if len(sys.argv)>2: cols=[NAMES.index(x) for x in sys.argv[2].split(',')]
 for s in sets: print('baseline',s,evaluate(None,keys[s],cols))
 for C in [0.01,0.1,1.0]:
     # CV on training questions
-    gkf=GroupKFold(n_splits=5)
-    tk=np.array(train,dtype=object)
     hits=defaultdict(list)
     idx=np.arange(len(train))
     for fold,(tr,te) in enumerate(GroupKFold(5).split(idx,groups=idx)):

@@ -124,9 +124,10 @@ pub fn teaches_mistake(q: &Question) -> bool {
         // Limited to the names it is also true of, when the list names them: as a clue, when one
         // of them is a wrong choice; as a false choice, when the question asks about one.
         Action::Shared => {
-            let fits = |named: &dyn Fn(&String) -> bool| e.also.is_empty() || e.also.iter().any(named);
-            (stem.contains(&e.text) && fits(&|n| wrong.contains(n)))
-                || (false_ones.iter().any(|c| c.contains(&e.text)) && fits(&|n| stem.contains(n.as_str())))
+            let beside_one = e.also.is_empty() || e.also.iter().any(|n| wrong.contains(n));
+            let about_one = e.also.is_empty() || e.also.iter().any(|n| stem.contains(n.as_str()));
+            (stem.contains(&e.text) && beside_one)
+                || (about_one && false_ones.iter().any(|c| c.contains(&e.text)))
         }
         Action::Note => false,
     })

@@ -162,7 +162,7 @@ pub fn candidates(sections: &[Section]) -> Vec<Question> {
     }
     out.extend(glossary::glossary_questions(sections));
     for section in sections {
-        out.extend(number_questions(section));
+        out.extend(number_questions(section, sections));
         out.extend(comparison_questions(section));
     }
     let mut seen = HashSet::new();

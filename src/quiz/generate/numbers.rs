@@ -4,8 +4,8 @@
 use super::*;
 
 /// Blanks the one number in a short sentence: `1リージョンにVPCは（　）まで。`
-pub(super) fn number_questions(section: &Section) -> Vec<Question> {
-    let Some((lines, title, first_line)) = sentences_of(section) else { return Vec::new() };
+pub(super) fn number_questions(section: &Section, sections: &[Section]) -> Vec<Question> {
+    let Some((lines, title, first_line)) = sentences_of(section, sections) else { return Vec::new() };
     let mut out = Vec::new();
     for (n, line) in lines.iter().enumerate() {
         for sentence in line.split_inclusive('。') {
@@ -66,27 +66,23 @@ pub(super) fn number_questions(section: &Section) -> Vec<Question> {
 /// The lines a section's numbers are asked from, what its stem calls it and the line number of
 /// the first. A row's sentences are its cells after the first; its name alone (`スタンダード`)
 /// says too little, so the stem names what it is part of: the `●` item it sits under
-/// (`リザーブドインスタンスのスタンダード`), else its service (`EKSのデータプレーン`).
-fn sentences_of(section: &Section) -> Option<(Vec<String>, String, usize)> {
+/// (`リザーブドインスタンスのスタンダード`), else its service (`EKSのデータプレーン`, whose table sits
+/// under the heading `仕組み(構造)`).
+fn sentences_of(section: &Section, sections: &[Section]) -> Option<(Vec<String>, String, usize)> {
     if section.kind != SectionKind::Row {
         let lines = section.text.lines().skip(1).map(str::to_owned).collect();
         return Some((lines, section.title.clone(), section.line_start + 1));
     }
     let cells = table::cells(&section.text)?;
-    let service = section.path.get(1).map(|s| short_name(s)).unwrap_or_default();
-    let parent = section.path.len().checked_sub(2).and_then(|i| section.path.get(i)).filter(|p| p.len() > 1);
-    let owner = match parent {
-        Some(p) if section.path.len() > 3 && !is_label(p) && !p.contains('(') => clean(p),
-        _ => service,
+    let up = &section.path[..section.path.len().saturating_sub(1)];
+    let item = sections.iter().find(|s| s.kind == SectionKind::Item && s.path == up);
+    let owner = match item {
+        Some(item) => clean(&item.title),
+        None => section.path.get(1).map(|s| short_name(s)).unwrap_or_default(),
     };
     let title = clean(&section.title);
     let title = if owner.is_empty() { title } else { format!("{owner}の{title}") };
     Some((vec![cells[1..].join(" ")], title, section.line_start))
-}
-
-/// A note-taker's label (`[ステータス]`), not a thing's name.
-fn is_label(heading: &str) -> bool {
-    heading.starts_with('[') || heading.starts_with('【')
 }
 
 /// Words that make a number a limit the exam asks about.
@@ -161,7 +157,8 @@ mod tests {
     use crate::corpus::text;
 
     fn asked(notes: &str) -> Vec<Question> {
-        text::parse("aws-notes.txt", notes).iter().flat_map(number_questions).collect()
+        let sections = text::parse("aws-notes.txt", notes);
+        sections.iter().flat_map(|s| number_questions(s, &sections)).collect()
     }
 
     #[test]
