@@ -145,10 +145,16 @@ const FEWEST_TRUE: usize = 2;
 /// are [`statement_questions`]'s answers: asked both ways, they are one section, which a deck
 /// shows once before it shows any section twice (`deck::by_section_round`).
 pub(super) fn negation_question(name: &Name, kin: &Kin) -> Option<Question> {
+    // Not of a service: its false choice would be another service's sentence, told apart by
+    // that service's job alone (Amazon Connect's 「対応フローの設計、スタッフの管理」 under
+    // Marketplace and Marketplace's under Connect, VPC's 「プライベートネットワークが構築される」
+    // under CloudFront: readers of session 20's samples 42–45 failed each as a giveaway).
+    if is_service(name.section) {
+        return None;
+    }
     let asked = variants(&name.term);
-    // A part's defining sentence is a true choice too; a service's lead text is marketing that
-    // is true of its rivals as well (`差別化につながらない面倒な作業を取り除く` of EC2 and Outposts).
-    let own = own_statements_asked(name, kin, &asked, !is_service(name.section));
+    // A part's defining sentence is a true choice too.
+    let own = own_statements_asked(name, kin, &asked, true);
     if own.len() < FEWEST_TRUE {
         return None;
     }
@@ -301,6 +307,16 @@ mod tests {
             q.choice_notes.iter().filter(|n| n.contains("自動復旧機能について (L5)")).count() == 3,
             "{q:?}"
         );
+    }
+
+    #[test]
+    fn a_service_is_never_asked_as_a_negation() {
+        // Two services of one category, each with two statements beyond its lead: a negation of
+        // either would offer the other's sentence, told apart by its job alone.
+        let notes = "インフラ一括管理ツール\nVPC\n作成ごとに論理的に各ユーザにプライベートネットワークが構築される。 1リージョンに作成できる数には上限がある。 サブネットごとにルートテーブルを関連付けられる。\nCloudFront\nコンテンツを配信する、スケーラブルで可用性の高いコンテンツ配信サービス。 エッジロケーションにキャッシュしたコンテンツを返す。 オリジンにはS3バケットやALBを指定できる。\nRoute 53\n可用性と拡張性に優れたDNSウェブサービス。 ドメイン名の登録ができる。 エンドポイントのヘルスチェックを行える。\n";
+        let all = candidates(&text::parse("aws-notes.txt", notes));
+        assert!(all.iter().any(|q| q.kind == "statement"), "{all:#?}");
+        assert!(!all.iter().any(|q| q.kind == "negation"), "{all:#?}");
     }
 
     #[test]
