@@ -201,7 +201,10 @@ fn main() -> anyhow::Result<()> {
 /// never mention (never answered, whatever the evidence): the input of
 /// `scripts/fit-confidence.py`.
 fn print_features(searcher: &Searcher, sets: &[(String, Vec<Question>)]) -> anyhow::Result<()> {
-    println!("set\tkind\tin_notes\tright\tcoverage\trunner_up\tasks_what\tservices\tabsent\tquestion");
+    println!(
+        "set\tkind\tin_notes\tright\tcoverage\trunner_up\tasks_what\tservices\tabsent\tquestion\t\
+         second_coverage\tnamed\tfocus_missing\twords\tpredicates"
+    );
     for (name, questions) in sets {
         for q in questions {
             let Ok((analyzed, hits)) = searcher.search(&q.text, eval::MRR_DEPTH) else { continue };
@@ -209,8 +212,10 @@ fn print_features(searcher: &Searcher, sets: &[(String, Vec<Question>)]) -> anyh
                 Some(e) => (q.answered_by((hits[0].section.line_start, hits[0].section.line_end)), e),
                 None => continue,
             };
+            // Not in the model: candidates for it, measured with scripts/fit-confidence.py.
+            let second = hits.get(1).map_or(0.0, shiori::answer::coverage);
             println!(
-                "{name}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{}\t{}\t{}\t{}",
+                "{name}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{}\t{}\t{}\t{}\t{second:.4}\t{:.4}\t{}\t{}\t{}",
                 q.kind,
                 u8::from(q.in_notes()),
                 u8::from(q.in_notes() && right),
@@ -219,7 +224,11 @@ fn print_features(searcher: &Searcher, sets: &[(String, Vec<Question>)]) -> anyh
                 u8::from(e.asks_what),
                 e.services,
                 u8::from(!analyzed.absent.is_empty()),
-                q.text
+                q.text,
+                hits[0].signals.named,
+                u8::from(hits[0].coverage.focus_missing),
+                analyzed.typed_morph.len(),
+                analyzed.predicates.len(),
             );
         }
     }

@@ -45,8 +45,12 @@ fn same_kind(pool: &[Question], sections: &[Section]) -> (usize, usize) {
     let by_id: HashMap<&str, &Section> = sections.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut titled: HashMap<String, Vec<&Section>> = HashMap::new();
     for s in sections {
-        // A post shows a misspelt title spelled right (DisableAptermination).
-        titled.entry(spelling::corrected(&clean(&s.title))).or_default().push(s);
+        // A post shows a misspelt title spelled right (DisableAptermination), and a glossed one
+        // as its name or its gloss when the other choices have none (EFA beside ENA and ENI).
+        let title = spelling::corrected(&clean(&s.title));
+        for form in generate::forms_of(&title) {
+            titled.entry(form).or_default().push(s);
+        }
         // A glossary row's cells are names too (`| pending: 実行前 | stopped:… |`, EC2's states).
         let cells = shiori::corpus::table::cells(&s.text).filter(|_| s.kind == SectionKind::Row);
         for cell in cells.into_iter().flatten() {
@@ -371,21 +375,23 @@ fn a_selling_point_is_never_asked() {
 
 #[test]
 fn a_pair_is_asked_as_one_things_statements_with_the_others_as_the_false_one() {
-    // Outposts racks and servers (right under the service, a kind of AWS's) and the two root
-    // device types (a table of two rows): too few for a choice of names, one question each way.
+    // ECR's two policies (a table of two rows): too few for a choice of names, but one policy's
+    // statements with the other's as the false one.
     let pool = generate::generate(&sections()).unwrap();
     let negation = |thing: &str| {
         let stem = format!("「{thing}」について誤っているものはどれ？");
         pool.iter().find(|q| q.kind == "negation" && q.question == stem)
     };
-    for (thing, other) in [
-        ("Outpostsサーバー", "Outpostsラック"),
-        ("Instance store-Backed インスタンス (インスタンスストア)", "EBS-backed インスタンス"),
-    ] {
-        let q = negation(thing).unwrap_or_else(|| panic!("no negation for {thing}"));
-        assert!(q.choice_notes[q.answer_index].contains(&format!("{other}について")), "{q:#?}");
-        let own = q.choice_notes.iter().filter(|n| n.contains(&format!("{thing}について"))).count();
-        assert_eq!(own, q.choices.len() - 1, "{q:#?}");
+    let (thing, other) = ("ライフサイクルポリシー", "リポジトリポリシー");
+    let q = negation(thing).unwrap_or_else(|| panic!("no negation for {thing}"));
+    assert!(q.choice_notes[q.answer_index].contains(&format!("{other}について")), "{q:#?}");
+    let own = q.choice_notes.iter().filter(|n| n.contains(&format!("{thing}について"))).count();
+    assert_eq!(own, q.choices.len() - 1, "{q:#?}");
+    // Not when the other's statement says whose it is: the rack's 「…同じスペックのラックであり…」
+    // under the Outposts server, EBS-backed's 「…EBSが割り当てられる」 under instance store.
+    for (thing, says) in [("Outpostsサーバー", "ラック"), ("Instance store-Backed インスタンス", "EBS")]
+    {
+        assert!(negation(thing).is_none_or(|q| !q.answer().contains(says)), "{:#?}", negation(thing));
     }
     // A kind's member alone under its heading stays out: VPC › ENI is not a choice of its own
     // beside EC2's EFA, which still has ENI and ENA beside it (as kinds the notes lack).

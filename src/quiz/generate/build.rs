@@ -74,6 +74,106 @@ pub(super) fn even_endings(q: &mut Question) {
     }
 }
 
+/// Name choices in one form, when only some have a gloss in brackets (`Elastic Fabric Adapter
+/// (EFA)` beside ENA and ENI, `EC2(Elastic Compute Cloud)` beside Lambda and Batch): the odd one
+/// out is the answer more often than not, and readers of session 21's samples 46 and 47 marked 8
+/// such questions as giveaways. (AWS's prefix stays: `Amazon Connect` is how the gazetteer tells
+/// the service from the word.) A glossed
+/// choice shows its name, or the gloss when that is written as the others are (`ReplicaSet` of
+/// `レプリカセット(ReplicaSet)` beside Topology Spread Constraints; `EFA` beside ENA). The choice
+/// notes follow; the explanation keeps the notes' spelling.
+pub(super) fn even_forms(q: &mut Question) {
+    if !matches!(q.kind.as_str(), "term" | "item" | "scenario" | "feature" | "comparison") {
+        return;
+    }
+    let forms: Vec<Vec<String>> = q.choices.iter().map(|c| forms_of(c)).collect();
+    let glossed = forms.iter().filter(|f| f.len() > 1).count();
+    if glossed == 0 || glossed == q.choices.len() {
+        return;
+    }
+    let plain: Vec<&str> = forms.iter().filter(|f| f.len() == 1).map(|f| f[0].as_str()).collect();
+    let most = |test: fn(&str) -> bool| plain.iter().filter(|p| test(p)).count() * 2 > plain.len();
+    let (latin, acronyms) = (most(is_latin), most(is_acronym));
+    let shown: Vec<String> = q
+        .choices
+        .iter()
+        .zip(&forms)
+        .map(|(choice, forms)| {
+            // The name first; its gloss when only the gloss is written as the others are.
+            forms[1..]
+                .iter()
+                .min_by_key(|f| (is_latin(f) != latin, acronyms && !is_acronym(f)))
+                .cloned()
+                .unwrap_or_else(|| choice.clone())
+        })
+        .collect();
+    let distinct: HashSet<String> = shown.iter().map(|c| key(c)).collect();
+    if distinct.len() < shown.len() || shown.iter().any(|c| c.trim().is_empty()) {
+        return;
+    }
+    for (i, new) in shown.iter().enumerate() {
+        let old = &q.choices[i];
+        if let Some(note) = q.choice_notes.get_mut(i) {
+            if let Some(rest) = note.strip_prefix(&format!("{old} — ")) {
+                *note = format!("{new} — {rest}");
+            }
+        }
+    }
+    q.choices = shown;
+}
+
+/// The name a stem asks about: without a Japanese gloss of a Latin name (`Linear (等分分割)` →
+/// Linear), which says in the stem what the true choices say (「等しい増分で分割」: reader 47
+/// marked it a giveaway). Other glosses stay (`起動制約 (Launch Constraint)` tells the row from
+/// the `●起動制約` it sits under).
+pub(super) fn asked_name(term: &str) -> &str {
+    let Some((name, gloss)) = term.strip_suffix(')').and_then(|t| t.rsplit_once('(')) else { return term };
+    if is_latin(name) && !is_latin(gloss) && !name.trim().is_empty() {
+        name.trim()
+    } else {
+        term
+    }
+}
+
+/// A choice as written, then the forms it could be shown in: the name before a closing bracket
+/// and the gloss in it (`EKS Anywhere (EKS-A)`), or the choice without its brackets when they
+/// stand inside it (`SSH(セキュアシェル)キー(公開鍵/秘密鍵)` → SSHキー). One form: no brackets.
+pub fn forms_of(choice: &str) -> Vec<String> {
+    let text = choice.replace('（', "(").replace('）', ")");
+    if !text.contains('(') {
+        return vec![choice.to_owned()];
+    }
+    if let Some((name, gloss)) = text.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+        if !name.contains('(') && !name.trim().is_empty() && !gloss.trim().is_empty() {
+            return vec![choice.to_owned(), name.trim().to_owned(), gloss.trim().to_owned()];
+        }
+    }
+    let mut bare = String::new();
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => bare.push(c),
+            _ => {}
+        }
+    }
+    vec![choice.to_owned(), bare.trim().to_owned()]
+}
+
+/// Mostly ASCII letters (`Topology Spread Constraints`, `ReplicaSet`).
+fn is_latin(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
+    text.chars().filter(|c| c.is_ascii_alphanumeric()).count() * 2 > letters
+}
+
+/// An abbreviation: a few capitals and digits (`ENA`, `EKS-A`, `EC2`).
+fn is_acronym(text: &str) -> bool {
+    let t = text.trim();
+    (2..=6).contains(&t.chars().count())
+        && t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+}
+
 /// `text` without a trailing part that opens a bracket it does not close (a shortened
 /// explanation cut inside `( ・…`): the longest run of whole sentences that is balanced.
 pub(super) fn balanced(text: &str) -> String {
@@ -197,6 +297,47 @@ mod tests {
         // A spelling only the answer has gives it away.
         let ec2 = ["EC2Configサービス", "ユーザーデータ", "起動テンプレート"];
         assert!(leaks(&asked("EC2Configの説明に当てはまるものはどれ？", &ec2, 0)));
+    }
+
+    #[test]
+    fn name_choices_are_shown_in_one_form() {
+        let evened = |kind: &str, choices: &[&str], answer: usize| {
+            let mut q = asked("どれ？", choices, answer);
+            q.kind = kind.to_owned();
+            q.choice_notes = choices.iter().map(|c| format!("{c} — 説明 (L1)")).collect();
+            even_forms(&mut q);
+            (q.choices, q.choice_notes)
+        };
+        // The gloss when only it is written as the others are: capitals beside capitals, Latin
+        // letters beside Latin letters; else the name. The notes follow.
+        let (efa, notes) = evened("term", &["Elastic Fabric Adapter (EFA)", "ENA", "ENI"], 0);
+        assert_eq!(efa, ["EFA", "ENA", "ENI"]);
+        assert_eq!(notes[0], "EFA — 説明 (L1)");
+        let (ec2, _) = evened("term", &["Lambda", "EC2(Elastic Compute Cloud)", "Batch"], 1);
+        assert_eq!(ec2, ["Lambda", "EC2", "Batch"]);
+        let replica =
+            ["レプリカセット(ReplicaSet)", "Kubernetes Cluster Autoscaler", "Topology Spread Constraints"];
+        assert_eq!(evened("item", &replica, 0).0[0], "ReplicaSet");
+        let ssh =
+            ["SSH(セキュアシェル)キー(公開鍵/秘密鍵)", "インスタンスメタデータ", "EC2 Instance Connect"];
+        assert_eq!(evened("item", &ssh, 0).0[0], "SSHキー");
+        // Even already (every choice glossed), or not a name question: as written.
+        let glossed = [
+            "起動制約 (Launch Constraint)",
+            "通知制約 (Notification Constraint)",
+            "タグ更新制約 (Tag Update)",
+        ];
+        assert_eq!(evened("term", &glossed, 0).0, glossed);
+        let sentences = ["通常のクラウド(AWS)と同じ。", "ラックである。", "電力が小さい。"];
+        assert_eq!(evened("negation", &sentences, 0).0, sentences);
+    }
+
+    #[test]
+    fn a_stem_asks_a_latin_name_without_its_japanese_gloss() {
+        assert_eq!(asked_name("Linear (等分分割)"), "Linear");
+        assert_eq!(asked_name("起動制約 (Launch Constraint)"), "起動制約 (Launch Constraint)");
+        assert_eq!(asked_name("EKS Anywhere (EKS-A)"), "EKS Anywhere (EKS-A)");
+        assert_eq!(asked_name("OAC"), "OAC");
     }
 
     #[test]

@@ -39,6 +39,7 @@ mod statements;
 mod tables;
 mod text;
 
+pub use self::build::forms_of;
 use self::{build::*, kin::*, names::*, numbers::*, pool::*, scenario::*, statements::*, tables::*, text::*};
 use super::quality::{Words, MASK};
 use super::Question;
@@ -59,24 +60,6 @@ pub(super) const CHOICE_CHARS: usize = 70;
 pub(super) const MIN_CHOICE_CHARS: usize = 8;
 /// Longest heading used to name the kind of the choices (`配分戦略のうち、…`).
 pub(super) const CATEGORY_CHARS: usize = 14;
-/// Words that say what a thing is for.
-pub(super) const PURPOSE: &[&str] = &[
-    "に最適",
-    "に推奨",
-    "向け",
-    "したい場合",
-    "したいとき",
-    "ために使用",
-    "に利用する",
-    "に使う",
-    "に向いて",
-    "に適して",
-    "に有効",
-    "に役立つ",
-    "に役に立つ",
-    "場合に設定",
-    "場合に使用",
-];
 
 /// Every question the notes can make, in corpus order (deterministic for the same notes); each
 /// passed the quality checks and asks a fact no other question asks. Fails only when the
@@ -96,6 +79,7 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
         // Most questions hold no misspelling: those are checked once.
         let mut clean = |q: &Question| {
             let mut shown = q.clone();
+            even_forms(&mut shown);
             super::spelling::correct(&mut shown);
             if shown == *q {
                 return words.flaws(q).is_empty();
@@ -120,6 +104,7 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
         q.source_digest =
             crate::corpus::cited_text(sections, &q.source).map_or_else(String::new, |t| super::digest(&t));
         even_endings(q);
+        even_forms(q);
         // Last, once every check has read the notes' own text: what the post shows is spelled
         // as AWS spells it (the id, made from the notes' text, stays).
         super::spelling::correct(q);

@@ -334,7 +334,7 @@ pub(super) fn definition_question(name: &Name, kin: &Kin) -> Option<Question> {
     };
     let answer = choice(name)?;
     let distractors = distinct_choices(&answer, kin.names.iter().filter_map(choice));
-    let question = format!("「{}」の説明として正しいものはどれ？", name.term);
+    let question = format!("「{}」の説明として正しいものはどれ？", asked_name(&name.term));
     let mut q = build(name.section, "definition", "", question, answer, distractors, &name.description)?;
     // Whose description each choice is, and its line.
     let whose = |c: &String| {

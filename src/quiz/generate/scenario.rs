@@ -104,6 +104,25 @@ pub(super) fn asking_for(sentence: &str) -> &'static str {
     }
 }
 
+/// Words that say what a thing is for.
+pub(super) const PURPOSE: &[&str] = &[
+    "に最適",
+    "に推奨",
+    "向け",
+    "したい場合",
+    "したいとき",
+    "ために使用",
+    "に利用する",
+    "に使う",
+    "に向いて",
+    "に適して",
+    "に有効",
+    "に役立つ",
+    "に役に立つ",
+    "場合に設定",
+    "場合に使用",
+];
+
 /// True when `sentence` says what a thing is for: a [`PURPOSE`] phrase that is not the start
 /// of a longer word (`に有効` is not `的に有効化した`).
 pub(super) fn says_purpose(sentence: &str) -> bool {

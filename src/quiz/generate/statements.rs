@@ -82,7 +82,7 @@ pub(super) fn statement_questions(name: &Name, kin: &Kin) -> Vec<Question> {
     let mut out = Vec::new();
     for (i, answer) in own.into_iter().enumerate() {
         let distractors = distinct_choices(&answer, wrong.iter().map(|(s, _)| s.clone()));
-        let question = format!("「{}」について正しいものはどれ？", name.term);
+        let question = format!("「{}」について正しいものはどれ？", asked_name(&name.term));
         let extra = format!("statement {i}");
         let Some(mut q) = build(
             name.section,
@@ -164,12 +164,12 @@ pub(super) fn negation_question(name: &Name, kin: &Kin) -> Option<Question> {
         .iter()
         .flat_map(|n| own_statements(n).into_iter().map(move |s| (s, n)))
         // A use (`…など、一定の時間のかかるジョブに最適`) may well suit the asked thing too.
-        .filter(|(s, _)| mask(s, &asked) == *s && !says_purpose(s))
+        .filter(|(s, n)| mask(s, &asked) == *s && !says_purpose(s) && !names_its_own(s, n, name))
         .map(|(s, n)| (shared(&s, &whole), s, n))
         .filter(|(share, _, _)| *share < MOST_SHARED)
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, s, n)| (s, n))?;
-    let question = format!("「{}」について誤っているものはどれ？", name.term);
+    let question = format!("「{}」について誤っているものはどれ？", asked_name(&name.term));
     let explanation =
         format!("誤り: 「{wrong}」は{}の説明。{} — {}", whose.term, name.term, name.description);
     let mut q = build(name.section, "negation", "", question, wrong.clone(), own, &explanation)?;
@@ -188,12 +188,54 @@ fn wrong_statements<'k, 'a>(name: &Name, kin: &'k Kin<'a>, asked: &[String]) -> 
     kin.names
         .iter()
         .filter_map(|n| {
-            let s = own_statements(n)
-                .into_iter()
-                .find(|s| mask(s, asked) == *s && shared(s, &whole) < MOST_SHARED)?;
+            let s = own_statements(n).into_iter().find(|s| {
+                mask(s, asked) == *s && shared(s, &whole) < MOST_SHARED && !names_its_own(s, n, name)
+            })?;
             Some((s, n))
         })
         .collect()
+}
+
+/// Whether sibling `n`'s statement `s` says a word of `n`'s name that the asked thing's name and
+/// text lack: 「インスタンスを起動する際に、EBSが割り当てられる」 under instance store, 「…同じスペック
+/// のラックであり」 under the Outposts server. The statement says whose it is (readers of session
+/// 21's sample 46 marked both giveaways). A word the asked thing's text has too (インスタンス, 起動),
+/// other than in the sibling's name, tells nothing.
+fn names_its_own(s: &str, n: &Name, asked: &Name) -> bool {
+    // Its text less where it names the sibling (「Outpostsラックよりも…」 in the server's).
+    let text = mask(&asked.description, &variants(&n.term));
+    let mine = normalize(&format!("{} {text}", asked.term)).to_lowercase();
+    let said = normalize(s).to_lowercase();
+    words_of(&n.term).iter().any(|w| !mine.contains(w.as_str()) && said.contains(w.as_str()))
+}
+
+/// The words of a name in Latin letters or katakana (runs of one script, at least two
+/// characters, lowercased: `Outpostsラック` → outposts, ラック). A name's kanji (起動 of 起動
+/// テンプレート) are the notes' everyday words.
+fn words_of(term: &str) -> Vec<String> {
+    let text = normalize(term).to_lowercase();
+    let class = |c: char| {
+        if c.is_ascii_alphanumeric() {
+            1
+        } else if crate::search::kana::is_katakana(c) {
+            2
+        } else {
+            0
+        }
+    };
+    let mut words: Vec<String> = Vec::new();
+    let mut last = 0;
+    for c in text.chars() {
+        let k = class(c);
+        match words.last_mut() {
+            Some(w) if k != 0 && k == last => w.push(c),
+            _ if k != 0 => words.push(c.to_string()),
+            _ => {}
+        }
+        last = k;
+    }
+    words.retain(|w| w.chars().count() >= 2);
+    words
 }
 
 /// [`statements`] of a name that do not name it, made once per name: every sibling of a name
@@ -306,6 +348,29 @@ mod tests {
         assert!(
             q.choice_notes.iter().filter(|n| n.contains("自動復旧機能について (L5)")).count() == 3,
             "{q:?}"
+        );
+    }
+
+    #[test]
+    fn a_false_statement_that_says_its_owners_name_is_not_offered() {
+        // The server's text names the rack (「Outpostsラックよりも…」): that is not the server's
+        // word. The rack's 「…同じスペックのラックであり…」 says whose it is.
+        let notes = "貸し出しサービス\nOutposts\n●Outpostsラック\n42U のラックを設置して利用する。 通常のAWSと全く同じスペックのラックであり、幅広いサービスに接続できる。\n●Outpostsサーバー\n1台のサーバーを設置して利用する。 1Uか2Uのどちらかを選んで利用できる。 Outpostsラックよりも必要とする電力は小さい。\n";
+        let sections = text::parse("aws-notes.txt", notes);
+        let all = names(&sections);
+        let named = |term: &str| all.iter().find(|n| n.term == term).expect(term);
+        let (rack, server) = (named("Outpostsラック"), named("Outpostsサーバー"));
+        assert!(names_its_own(
+            "通常のAWSと全く同じスペックのラックであり、幅広いサービスに接続できる。",
+            rack,
+            server
+        ));
+        assert!(names_its_own("1台のサーバーを設置して利用する。", server, rack));
+        // A word the asked thing's own text has says nothing of whose it is.
+        assert!(!names_its_own("42U のラックを設置して利用する。", rack, rack));
+        assert_eq!(
+            words_of("Instance store-Backed インスタンス"),
+            ["instance", "store", "backed", "インスタンス"]
         );
     }
 
