@@ -137,7 +137,7 @@ fn set_questions_are_mostly_confident_and_off_topic_ones_are_not() {
         .filter(|q| answer::ask(searcher(), &q.text).map(|a| a.confident).unwrap_or(false))
         .count();
     let share = confident as f64 / questions.len() as f64;
-    // Measured 0.896 (cargo run --release --example eval: confident right 0.864 + wrong 0.032).
+    // Measured 0.904 (cargo run --release --example eval: confident right 0.880 + wrong 0.024).
     assert!(share >= 0.88, "only {confident}/{} set questions confident", questions.len());
     for off_topic in
         ["明日の東京の天気は？", "おすすめのラーメン屋", "Pythonのリスト内包表記", "S3 Glacierの取り出し時間"]
@@ -154,9 +154,9 @@ fn set_questions_are_mostly_confident_and_off_topic_ones_are_not() {
 #[test]
 fn tuning_set_confidence_floor() {
     let (t, misses) = report("tuning");
-    // Measured: confident right 0.872, confident wrong 0.024 (0.864 / 0.032 before session 20's
-    // thesaurus groups; 0.744 / 0.048 with coverage alone deciding, before the confidence model).
-    assert!(t.confident_right_rate() >= 0.84, "right {:.3}\n{misses}", t.confident_right_rate());
+    // Measured: confident right 0.880, confident wrong 0.024 (0.872 before session 21 refitted
+    // the confidence model; 0.864 / 0.032 before session 20's thesaurus groups; 0.744 / 0.048 with coverage alone deciding, before the confidence model).
+    assert!(t.confident_right_rate() >= 0.86, "right {:.3}\n{misses}", t.confident_right_rate());
     assert!(t.confident_wrong_rate() <= 0.05, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
 }
 
@@ -176,12 +176,12 @@ fn everyday_wording_tuning_set_floor() {
 fn everyday_wording_held_out_set_floor() {
     let (t, misses) = report("heldout-everyday");
     assert!(t.questions >= 100);
-    // Measured: recall@1 0.842, recall@3 0.947, confident right 0.500, confident wrong 0.020
-    // (0.836 / 0.947 / 0.507 before session 20's thesaurus groups; 0.401 / 0.026 confident with
+    // Measured: recall@1 0.842, recall@3 0.947, confident right 0.513, confident wrong 0.026
+    // (0.500 / 0.020 before session 21 refitted the confidence model; 0.836 / 0.947 / 0.507 before session 20's thesaurus groups; 0.401 / 0.026 confident with
     // coverage alone deciding).
     assert!(t.recall_at_1() >= 0.82, "recall@1 {:.3}\n{misses}", t.recall_at_1());
     assert!(t.recall_at_3() >= 0.93, "recall@3 {:.3}\n{misses}", t.recall_at_3());
-    assert!(t.confident_right_rate() >= 0.49, "right {:.3}\n{misses}", t.confident_right_rate());
+    assert!(t.confident_right_rate() >= 0.50, "right {:.3}\n{misses}", t.confident_right_rate());
     assert!(t.confident_wrong_rate() <= 0.04, "wrong {:.3}\n{misses}", t.confident_wrong_rate());
 }
 
@@ -190,7 +190,7 @@ fn questions_the_notes_do_not_answer_are_not_answered_with_confidence() {
     for (name, at_most) in [("tuning-outside", 0.05), ("heldout-outside", 0.10)] {
         let (t, misses) = report(name);
         assert!(t.outside() >= 50 || name.starts_with("tuning"));
-        // Measured: tuning-outside 0.045, heldout-outside 0.087, the limit being 0.10
+        // Measured: tuning-outside 0.030, heldout-outside 0.087, the limit being 0.10
         // (0.015 / 0.043 with coverage alone deciding, which left far more in-notes questions
         // unanswered).
         assert!(t.confident_outside_rate() <= at_most, "{name}: {:.3}\n{misses}", t.confident_outside_rate());
