@@ -35,11 +35,40 @@ pub fn clean(text: &str) -> String {
         out.push(c);
         rest = &rest[c.len_utf8()..];
     }
-    let out = japanese_spacing(&out.split_whitespace().collect::<Vec<_>>().join(" "));
+    let out = japanese_spacing(&without_list_asides(&out).split_whitespace().collect::<Vec<_>>().join(" "));
     // `①スポットブロック`: the notes' numbering is not part of the name.
     out.trim_start_matches(|c: char| ('\u{2460}'..='\u{2473}').contains(&c))
         .trim_matches(['、', ' '])
         .to_owned()
+}
+
+/// `text` without an aside in brackets that starts a list the sentence goes on to finish
+/// (`プロセッサーと(CPUや)メモリー`, `インスタンスの(オンデマンドやスポットなどの)種類`): the
+/// sentence reads whole without it, and reader 47 of session 21 marked 「(CPUや)」 unreadable.
+fn without_list_asides(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(['(', '（']) {
+        let after = &rest[open..];
+        let inner_start = after.chars().next().map_or(1, char::len_utf8);
+        let close = after[inner_start..].find([')', '）']).map(|c| c + inner_start);
+        let aside = close.filter(|&c| {
+            let inner = after[inner_start..c].trim();
+            !inner.contains(['(', '（'])
+                && inner.chars().count() <= 20
+                && ["や", "など", "などの"].iter().any(|end| inner.ends_with(end))
+        });
+        out.push_str(&rest[..open]);
+        match aside {
+            Some(c) => rest = &after[c + after[c..].chars().next().map_or(1, char::len_utf8)..],
+            None => {
+                out.push_str(&after[..inner_start]);
+                rest = &after[inner_start..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `text` without the spaces Japanese does not write: between two Japanese characters (`AWS が
@@ -256,6 +285,19 @@ mod tests {
             ["完全個室", "タスク処理", "SFTPサーバー", "ライブストリーミング", "オブジェクトのアクセス権"]
         {
             assert!(!one_word(telling), "{telling}");
+        }
+    }
+
+    #[test]
+    fn an_aside_that_starts_a_list_is_left_out_and_other_brackets_stay() {
+        assert_eq!(
+            clean("サーバーのプロセッサーと(CPUや)メモリーに直接アクセス可能。"),
+            "サーバーのプロセッサーとメモリーに直接アクセス可能。"
+        );
+        assert_eq!(clean("インスタンスの(オンデマンドやスポットなどの)種類"), "インスタンスの種類");
+        for kept in ["秒単位 (最低 60 秒) で支払う", "AMI(イメージファイル)から起動", "公開(EC2等)する"]
+        {
+            assert_eq!(clean(kept), kept);
         }
     }
 
