@@ -5,6 +5,7 @@
 //! definition questions quote, so neither answers it.
 
 use super::*;
+use std::cmp::Ordering;
 
 /// Shortest statement offered (letters and digits): `設定次第でコスト最適化ができる` says too
 /// little to be true of one thing only.
@@ -167,7 +168,11 @@ pub(super) fn negation_question(name: &Name, kin: &Kin) -> Option<Question> {
         .filter(|(s, n)| mask(s, &asked) == *s && !says_purpose(s) && !names_its_own(s, n, name))
         .map(|(s, n)| (shared(&s, &whole), s, n))
         .filter(|(share, _, _)| *share < MOST_SHARED)
-        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .min_by(|a, b| {
+            (stands_out(&a.1, &own), a.0)
+                .partial_cmp(&(stands_out(&b.1, &own), b.0))
+                .unwrap_or(Ordering::Equal)
+        })
         .map(|(_, s, n)| (s, n))?;
     let question = format!("「{}」について誤っているものはどれ？", asked_name(&name.term));
     let explanation =
@@ -194,48 +199,6 @@ fn wrong_statements<'k, 'a>(name: &Name, kin: &'k Kin<'a>, asked: &[String]) -> 
             Some((s, n))
         })
         .collect()
-}
-
-/// Whether sibling `n`'s statement `s` says a word of `n`'s name that the asked thing's name and
-/// text lack: 「インスタンスを起動する際に、EBSが割り当てられる」 under instance store, 「…同じスペック
-/// のラックであり」 under the Outposts server. The statement says whose it is (readers of session
-/// 21's sample 46 marked both giveaways). A word the asked thing's text has too (インスタンス, 起動),
-/// other than in the sibling's name, tells nothing.
-fn names_its_own(s: &str, n: &Name, asked: &Name) -> bool {
-    // Its text less where it names the sibling (「Outpostsラックよりも…」 in the server's).
-    let text = mask(&asked.description, &variants(&n.term));
-    let mine = normalize(&format!("{} {text}", asked.term)).to_lowercase();
-    let said = normalize(s).to_lowercase();
-    words_of(&n.term).iter().any(|w| !mine.contains(w.as_str()) && said.contains(w.as_str()))
-}
-
-/// The words of a name in Latin letters or katakana (runs of one script, at least two
-/// characters, lowercased: `Outpostsラック` → outposts, ラック). A name's kanji (起動 of 起動
-/// テンプレート) are the notes' everyday words.
-fn words_of(term: &str) -> Vec<String> {
-    let text = normalize(term).to_lowercase();
-    let class = |c: char| {
-        if c.is_ascii_alphanumeric() {
-            1
-        } else if crate::search::kana::is_katakana(c) {
-            2
-        } else {
-            0
-        }
-    };
-    let mut words: Vec<String> = Vec::new();
-    let mut last = 0;
-    for c in text.chars() {
-        let k = class(c);
-        match words.last_mut() {
-            Some(w) if k != 0 && k == last => w.push(c),
-            _ if k != 0 => words.push(c.to_string()),
-            _ => {}
-        }
-        last = k;
-    }
-    words.retain(|w| w.chars().count() >= 2);
-    words
 }
 
 /// [`statements`] of a name that do not name it, made once per name: every sibling of a name
@@ -372,6 +335,16 @@ mod tests {
             words_of("Instance store-Backed インスタンス"),
             ["instance", "store", "backed", "インスタンス"]
         );
+    }
+
+    #[test]
+    fn a_false_statement_much_longer_than_the_true_ones_gives_way_to_one_that_is_not() {
+        let own = [
+            "Podを複数のアベイラビリティゾーンに均等に分散させる。".to_owned(),
+            "単一障害をなくすことができる仕組み。".to_owned(),
+        ];
+        assert!(stands_out("Kubernetes(クラスター)内でアプリケーションのPod(コンテナを含むアプリケーションの最小デプロイ単位)を一定数維持する機能。", &own));
+        assert!(!stands_out("予測不可能な数のステートレスPodに対応するためのスケーリングを提供。", &own));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Note text made fit to show: markup taken out, choices shortened only where nothing that
 //! tells them apart is lost.
 
+use super::names::Name;
+use super::{mask, normalize, variants};
 use crate::corpus::{Section, SectionKind};
 
 /// Text without the notes' markup: `【…】` taglines, `※` notes (to the end of their sentence),
@@ -270,6 +272,59 @@ fn telling_runs(name: &str, other: &str) -> Vec<String> {
 pub(super) fn says_name_of(text: &str, name: &str, other: &str) -> bool {
     let text = crate::search::analyzer::normalize(text).to_lowercase();
     telling_runs(name, other).iter().any(|r| text.contains(r.as_str()))
+}
+
+/// Whether a false statement is much longer than every true one ([`LONGEST`]): picked out by
+/// its length alone (readers of session 21's samples 46 and 49 marked the ReplicaSet definition,
+/// 68 characters, under Topology Spread Constraints beside 35–49).
+pub(super) fn stands_out(statement: &str, true_ones: &[String]) -> bool {
+    let longest = true_ones.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    statement.chars().count() as f64 > LONGEST * longest as f64
+}
+
+/// Most a false statement may outrun the longest true one before another is preferred.
+pub(super) const LONGEST: f64 = 1.25;
+
+/// Whether sibling `n`'s statement `s` says a word of `n`'s name that the asked thing's name and
+/// text lack: 「インスタンスを起動する際に、EBSが割り当てられる」 under instance store, 「…同じスペック
+/// のラックであり」 under the Outposts server. The statement says whose it is (readers of session
+/// 21's sample 46 marked both giveaways). A word the asked thing's text has too (インスタンス, 起動),
+/// other than in the sibling's name, tells nothing.
+pub(super) fn names_its_own(s: &str, n: &Name, asked: &Name) -> bool {
+    // Its text less where it names the sibling (「Outpostsラックよりも…」 in the server's).
+    let text = mask(&asked.description, &variants(&n.term));
+    let mine = normalize(&format!("{} {text}", asked.term)).to_lowercase();
+    let said = normalize(s).to_lowercase();
+    words_of(&n.term).iter().any(|w| !mine.contains(w.as_str()) && said.contains(w.as_str()))
+}
+
+/// The words of a name in Latin letters or katakana (runs of one script, at least two
+/// characters, lowercased: `Outpostsラック` → outposts, ラック). A name's kanji (起動 of 起動
+/// テンプレート) are the notes' everyday words.
+pub(super) fn words_of(term: &str) -> Vec<String> {
+    let text = normalize(term).to_lowercase();
+    let class = |c: char| {
+        if c.is_ascii_alphanumeric() {
+            1
+        } else if crate::search::kana::is_katakana(c) {
+            2
+        } else {
+            0
+        }
+    };
+    let mut words: Vec<String> = Vec::new();
+    let mut last = 0;
+    for c in text.chars() {
+        let k = class(c);
+        match words.last_mut() {
+            Some(w) if k != 0 && k == last => w.push(c),
+            _ if k != 0 => words.push(c.to_string()),
+            _ => {}
+        }
+        last = k;
+    }
+    words.retain(|w| w.chars().count() >= 2);
+    words
 }
 
 #[cfg(test)]
