@@ -65,7 +65,7 @@ impl Service {
 }
 
 /// An abbreviation: one word of capitals and digits (`EFS`, `EC2`, `S3`), as the file writes it.
-fn is_abbreviation(raw: &str) -> bool {
+pub(crate) fn is_abbreviation(raw: &str) -> bool {
     raw.len() <= 6
         && raw.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
         && raw.chars().any(|c| c.is_ascii_uppercase())

@@ -77,11 +77,11 @@ pub(super) fn even_endings(q: &mut Question) {
 /// Name choices in one form, when only some have a gloss in brackets (`Elastic Fabric Adapter
 /// (EFA)` beside ENA and ENI, `EC2(Elastic Compute Cloud)` beside Lambda and Batch): the odd one
 /// out is the answer more often than not, and readers of session 21's samples 46 and 47 marked 8
-/// such questions as giveaways. (AWS's prefix stays: `Amazon Connect` is how the gazetteer tells
-/// the service from the word.) A glossed
-/// choice shows its name, or the gloss when that is written as the others are (`ReplicaSet` of
-/// `レプリカセット(ReplicaSet)` beside Topology Spread Constraints; `EFA` beside ENA). The choice
-/// notes follow; the explanation keeps the notes' spelling.
+/// such questions as giveaways. A glossed choice shows its name, or the gloss when that is
+/// written as the others are (`ReplicaSet` of `レプリカセット(ReplicaSet)` beside Topology Spread
+/// Constraints; `EFA` beside ENA). The choice notes follow; the explanation keeps the notes'
+/// spelling. AWS's prefix stays: `Amazon Connect` is how the gazetteer tells the service from
+/// the word.
 pub(super) fn even_forms(q: &mut Question) {
     if !matches!(q.kind.as_str(), "term" | "item" | "scenario" | "feature" | "comparison") {
         return;
@@ -127,7 +127,7 @@ pub(super) fn even_forms(q: &mut Question) {
 /// marked it a giveaway). Other glosses stay (`起動制約 (Launch Constraint)` tells the row from
 /// the `●起動制約` it sits under).
 pub(super) fn asked_name(term: &str) -> &str {
-    let Some((name, gloss)) = term.strip_suffix(')').and_then(|t| t.rsplit_once('(')) else { return term };
+    let Some((name, gloss)) = trailing_gloss(term) else { return term };
     if is_latin(name) && !is_latin(gloss) && !name.trim().is_empty() {
         name.trim()
     } else {
@@ -143,7 +143,7 @@ pub fn forms_of(choice: &str) -> Vec<String> {
     if !text.contains('(') {
         return vec![choice.to_owned()];
     }
-    if let Some((name, gloss)) = text.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+    if let Some((name, gloss)) = trailing_gloss(&text) {
         if !name.contains('(') && !name.trim().is_empty() && !gloss.trim().is_empty() {
             return vec![choice.to_owned(), name.trim().to_owned(), gloss.trim().to_owned()];
         }
@@ -161,17 +161,21 @@ pub fn forms_of(choice: &str) -> Vec<String> {
     vec![choice.to_owned(), bare.trim().to_owned()]
 }
 
+/// A name and the gloss in the brackets that close it (`Linear (等分分割)`).
+fn trailing_gloss(text: &str) -> Option<(&str, &str)> {
+    text.strip_suffix(')')?.rsplit_once('(')
+}
+
 /// Mostly ASCII letters (`Topology Spread Constraints`, `ReplicaSet`).
 fn is_latin(text: &str) -> bool {
     let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
     text.chars().filter(|c| c.is_ascii_alphanumeric()).count() * 2 > letters
 }
 
-/// An abbreviation: a few capitals and digits (`ENA`, `EKS-A`, `EC2`).
+/// An abbreviation of two characters or more (`ENA`, `EKS-A`, `EC2`), as the gazetteer reads one.
 fn is_acronym(text: &str) -> bool {
     let t = text.trim();
-    (2..=6).contains(&t.chars().count())
-        && t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+    t.chars().count() >= 2 && crate::search::gazetteer::is_abbreviation(t)
 }
 
 /// `text` without a trailing part that opens a bracket it does not close (a shortened

@@ -5,7 +5,6 @@
 //! definition questions quote, so neither answers it.
 
 use super::*;
-use std::cmp::Ordering;
 
 /// Shortest statement offered (letters and digits): `設定次第でコスト最適化ができる` says too
 /// little to be true of one thing only.
@@ -168,11 +167,7 @@ pub(super) fn negation_question(name: &Name, kin: &Kin) -> Option<Question> {
         .filter(|(s, n)| mask(s, &asked) == *s && !says_purpose(s) && !names_its_own(s, n, name))
         .map(|(s, n)| (shared(&s, &whole), s, n))
         .filter(|(share, _, _)| *share < MOST_SHARED)
-        .min_by(|a, b| {
-            (stands_out(&a.1, &own), a.0)
-                .partial_cmp(&(stands_out(&b.1, &own), b.0))
-                .unwrap_or(Ordering::Equal)
-        })
+        .min_by(|a, b| stands_out(&a.1, &own).cmp(&stands_out(&b.1, &own)).then(a.0.total_cmp(&b.0)))
         .map(|(_, s, n)| (s, n))?;
     let question = format!("「{}」について誤っているものはどれ？", asked_name(&name.term));
     let explanation =
@@ -345,6 +340,23 @@ mod tests {
         ];
         assert!(stands_out("Kubernetes(クラスター)内でアプリケーションのPod(コンテナを含むアプリケーションの最小デプロイ単位)を一定数維持する機能。", &own));
         assert!(!stands_out("予測不可能な数のステートレスPodに対応するためのスケーリングを提供。", &own));
+    }
+
+    #[test]
+    fn a_negation_takes_a_false_statement_of_the_true_ones_length_when_there_is_one() {
+        // Hibernation's sentence shares least with auto recovery's text, but it is over twice as
+        // long as the true ones: stop protection's is taken instead.
+        let notes = "仮想サーバー\nEC2\n品質改善\n| 停止保護 | インスタンスの停止および手動削除を防ぐ機能。 |\n| 自動復旧機能 | 障害のときにインスタンスを自動的に復旧させる。 復旧後もプライベートIPアドレスは元と同じである。 |\n| ハイバネーション | メインメモリの内容をルートボリュームに待避させ、次に起動した際に作業途中から再開できるようにする機能。 |\n";
+        let sections = text::parse("aws-notes.txt", notes);
+        let all = names(&sections);
+        let asked = all.iter().find(|n| n.term == "自動復旧機能").unwrap();
+        let whole = format!("{} {}", asked.term, asked.description);
+        let long = "メインメモリの内容をルートボリュームに待避させ、次に起動した際に作業途中から再開できるようにする機能。";
+        assert!(shared(long, &whole) < shared("インスタンスの停止および手動削除を防ぐ機能。", &whole));
+        let q = candidates(&sections)
+            .into_iter()
+            .find(|q| q.kind == "negation" && q.question.contains("自動復旧機能"));
+        assert_eq!(q.expect("a negation").answer(), "インスタンスの停止および手動削除を防ぐ機能。");
     }
 
     #[test]

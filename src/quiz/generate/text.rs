@@ -243,27 +243,39 @@ pub(super) fn is_kanji(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
-/// The runs of `name` (katakana, kanji, or Latin letters and digits; two characters or more,
-/// three for Latin) that `other`'s name lacks: what tells the one from the other (`メモリ` of
-/// メモリ最適化 beside ストレージ最適化; 最適化 both have).
-fn telling_runs(name: &str, other: &str) -> Vec<String> {
+/// The scripts a name's words are written in ([`script_runs`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Katakana,
+    Kanji,
+    Latin,
+}
+
+/// The runs of one script in `text` (katakana, kanji, or Latin letters and digits; two
+/// characters or more, three for Latin), normalized and lowercased.
+fn script_runs(text: &str) -> Vec<(Script, String)> {
     use crate::search::kana::is_katakana;
     let script = |c: char| match c {
-        _ if is_katakana(c) => 1,
-        _ if is_kanji(c) => 2,
-        _ if c.is_ascii_alphanumeric() => 3,
-        _ => 0,
+        _ if is_katakana(c) => Some(Script::Katakana),
+        _ if is_kanji(c) => Some(Script::Kanji),
+        _ if c.is_ascii_alphanumeric() => Some(Script::Latin),
+        _ => None,
     };
-    let runs = |text: &str| -> Vec<String> {
-        let chars: Vec<char> = crate::search::analyzer::normalize(text).to_lowercase().chars().collect();
-        chars
-            .chunk_by(|a, b| script(*a) == script(*b))
-            .filter(|run| script(run[0]) != 0 && run.len() >= if run[0].is_ascii() { 3 } else { 2 })
-            .map(|run| run.iter().collect())
-            .collect()
-    };
-    let theirs = runs(other);
-    runs(name).into_iter().filter(|r| !theirs.contains(r)).collect()
+    let chars: Vec<char> = crate::search::analyzer::normalize(text).to_lowercase().chars().collect();
+    chars
+        .chunk_by(|a, b| script(*a) == script(*b))
+        .filter_map(|run| {
+            let s = script(run[0])?;
+            (run.len() >= if s == Script::Latin { 3 } else { 2 }).then(|| (s, run.iter().collect()))
+        })
+        .collect()
+}
+
+/// The runs of `name` ([`script_runs`]) that `other`'s name lacks: what tells the one from the
+/// other (`メモリ` of メモリ最適化 beside ストレージ最適化; 最適化 both have).
+fn telling_runs(name: &str, other: &str) -> Vec<String> {
+    let theirs: Vec<String> = script_runs(other).into_iter().map(|(_, r)| r).collect();
+    script_runs(name).into_iter().map(|(_, r)| r).filter(|r| !theirs.contains(r)).collect()
 }
 
 /// Whether `text` says what tells `name` from `other` ([`telling_runs`]): a use that says
@@ -298,33 +310,10 @@ pub(super) fn names_its_own(s: &str, n: &Name, asked: &Name) -> bool {
     words_of(&n.term).iter().any(|w| !mine.contains(w.as_str()) && said.contains(w.as_str()))
 }
 
-/// The words of a name in Latin letters or katakana (runs of one script, at least two
-/// characters, lowercased: `Outpostsラック` → outposts, ラック). A name's kanji (起動 of 起動
-/// テンプレート) are the notes' everyday words.
+/// The words of a name in Latin letters or katakana ([`script_runs`]: `Outpostsラック` →
+/// outposts, ラック). A name's kanji (起動 of 起動テンプレート) are the notes' everyday words.
 pub(super) fn words_of(term: &str) -> Vec<String> {
-    let text = normalize(term).to_lowercase();
-    let class = |c: char| {
-        if c.is_ascii_alphanumeric() {
-            1
-        } else if crate::search::kana::is_katakana(c) {
-            2
-        } else {
-            0
-        }
-    };
-    let mut words: Vec<String> = Vec::new();
-    let mut last = 0;
-    for c in text.chars() {
-        let k = class(c);
-        match words.last_mut() {
-            Some(w) if k != 0 && k == last => w.push(c),
-            _ if k != 0 => words.push(c.to_string()),
-            _ => {}
-        }
-        last = k;
-    }
-    words.retain(|w| w.chars().count() >= 2);
-    words
+    script_runs(term).into_iter().filter(|(s, _)| *s != Script::Kanji).map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]
