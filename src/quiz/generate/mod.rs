@@ -29,6 +29,7 @@ use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 
 mod build;
+mod frame;
 mod glossary;
 mod kin;
 mod names;
@@ -40,7 +41,9 @@ mod tables;
 mod text;
 
 pub use self::build::forms_of;
-use self::{build::*, kin::*, names::*, numbers::*, pool::*, scenario::*, statements::*, tables::*, text::*};
+use self::{
+    build::*, frame::*, kin::*, names::*, numbers::*, pool::*, scenario::*, statements::*, tables::*, text::*,
+};
 use super::quality::{Words, MASK};
 use super::Question;
 use crate::corpus::{table, Section, SectionKind};
@@ -74,21 +77,23 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
         if leaks(&q) || super::errata::teaches_mistake(&q) || super::retired::asked_in(&q) {
             continue;
         }
-        // Checked as the notes write it and as a post shows it: `DisableApiTermination`, spelled
-        // right, is given away by the stem's API where the notes' DisableAptermination is not.
-        // Most questions hold no misspelling: those are checked once.
+        // Checked with its choices in the form a post shows them ([`even_forms`]: `Canary`, not
+        // `Canary (割合分割)`, beside All-at-once), spelled as the notes write it and as a post
+        // does: `DisableApiTermination`, spelled right, is given away by the stem's API where the
+        // notes' DisableAptermination is not. Most questions change in neither: checked once.
         let mut clean = |q: &Question| {
-            let mut shown = q.clone();
-            even_forms(&mut shown);
+            let mut evened = q.clone();
+            even_forms(&mut evened);
+            let mut shown = evened.clone();
             super::spelling::correct(&mut shown);
-            if shown == *q {
-                return words.flaws(q).is_empty();
+            if shown == evened {
+                return (evened == *q || !leaks(&evened)) && words.flaws(&evened).is_empty();
             }
-            !leaks(&shown) && words.flaws(q).is_empty() && words.flaws(&shown).is_empty()
+            !leaks(&shown) && words.flaws(&evened).is_empty() && words.flaws(&shown).is_empty()
         };
         if clean(&q) {
             out.push(q);
-        } else if let Some(plain) = unframed(&q).filter(|u| clean(u)) {
+        } else if let Some(plain) = unframed(&q).into_iter().find(|u| clean(u)) {
             out.push(plain);
         }
     }
@@ -110,19 +115,6 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
         super::spelling::correct(q);
     }
     Ok(pool)
-}
-
-/// The question without the frame that names where its choices come from (`EC2のクラスター構成
-/// のうち、`, `VPC（各エンドポイントの比較）で、`), for a frame that gives the answer away
-/// (クラスター, when only クラスタープレイスメントグループ says it): the choices still show what
-/// is compared. `None` when there is no frame before the quote.
-fn unframed(q: &Question) -> Option<Question> {
-    let comma = q.question.find('、')?;
-    if q.question.find('「').is_some_and(|quote| quote < comma) {
-        return None;
-    }
-    let rest = &q.question[comma + '、'.len_utf8()..];
-    Some(Question { question: rest.to_owned(), ..q.clone() })
 }
 
 /// Every question the generator can make, before the quality checks (distinct ids).
@@ -352,12 +344,14 @@ mod tests {
         let all = candidates(&text::parse("n.txt", notes));
         let core = all
             .iter()
-            .find(|q| q.kind == "scenario" && q.answer() == "WorkSpaces Core")
-            .unwrap_or_else(|| panic!("a scenario on WorkSpaces Core: {all:#?}"));
+            .find(|q| q.kind == "term" && q.answer() == "WorkSpaces Core")
+            .unwrap_or_else(|| panic!("a term question on WorkSpaces Core: {all:#?}"));
         // The frame names the family (`WorkSpaces Familyについて`), which rules out no edition.
         assert!(core.question.starts_with("WorkSpaces Familyについて、"), "{}", core.question);
         assert!(core.choices.iter().any(|c| c == "WorkSpaces"), "{core:#?}");
         assert_eq!(core.choices.len(), 3);
+        // What Core is (`…向けの…API`) is not a use: no scenario asks it as one.
+        assert!(!all.iter().any(|q| q.kind == "scenario" && q.answer() == "WorkSpaces Core"), "{all:#?}");
     }
 
     #[test]

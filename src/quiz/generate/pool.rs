@@ -132,22 +132,26 @@ pub(super) fn few_per_table(questions: Vec<Question>) -> Vec<Question> {
 /// lists uses (`高性能/高負荷なデータベース、キャッシュサーバ…など`) makes a scenario and a term
 /// question with one quote, which is one question asked twice.
 pub(super) fn one_stem_once(questions: Vec<Question>) -> Vec<Question> {
+    // The quote a question ends in (a statement's 「…」について… names, it does not quote).
     let quote = |q: &Question| {
-        q.question
-            .split_once('「')
-            .map(|(_, rest)| rest.trim_end_matches('」').trim_end_matches('。').to_owned())
+        let body = q.question.strip_suffix('」')?;
+        body.rsplit_once('「').map(|(_, text)| text.trim_end_matches('。').to_owned())
     };
-    let mut best: HashMap<(String, String), usize> = HashMap::new();
-    for q in &questions {
-        if let Some(text) = quote(q) {
-            let rank = rank(&q.kind);
-            best.entry((q.section_id.clone(), text)).and_modify(|r| *r = (*r).min(rank)).or_insert(rank);
+    let quotes: Vec<Option<String>> = questions.iter().map(quote).collect();
+    // A scenario quotes its sentence less the words that say it is a use (「…の際に有効」 is asked
+    // as 「次の場面で有効なのはどれ？「…」」): one quote inside the other is the same text.
+    let same = |i: usize, j: usize| match (&quotes[i], &quotes[j]) {
+        (Some(a), Some(b)) => {
+            questions[i].section_id == questions[j].section_id
+                && (a.contains(b.as_str()) || b.contains(a.as_str()))
         }
-    }
-    questions
-        .into_iter()
-        .filter(|q| quote(q).is_none_or(|text| best[&(q.section_id.clone(), text)] == rank(&q.kind)))
-        .collect()
+        _ => false,
+    };
+    let better = |j: usize, i: usize| (rank(&questions[j].kind), j) < (rank(&questions[i].kind), i);
+    let keep: Vec<bool> = (0..questions.len())
+        .map(|i| !(0..questions.len()).any(|j| j != i && same(i, j) && better(j, i)))
+        .collect();
+    questions.into_iter().zip(keep).filter(|(_, k)| *k).map(|(q, _)| q).collect()
 }
 
 /// Most questions about one fact in the pool: a row asked as a scenario, a term and a definition

@@ -12,8 +12,7 @@ pub(super) fn scenario_questions(name: &Name, kin: &Kin) -> Vec<Question> {
     let purpose: Vec<String> = if uses_list {
         vec![name.description.trim_end_matches('。').to_owned()]
     } else {
-        let said: Vec<String> =
-            sentences.iter().filter(|s| says_purpose(s) && shown_whole(s)).map(|s| s.to_string()).collect();
+        let said: Vec<String> = sentences.iter().filter(|s| is_use(s)).map(|s| s.to_string()).collect();
         if said.is_empty() {
             wished_sentence(&name.description, &variants).as_deref().and_then(wish).into_iter().collect()
         } else {
@@ -25,8 +24,9 @@ pub(super) fn scenario_questions(name: &Name, kin: &Kin) -> Vec<Question> {
         if !shown_whole(sentence) {
             continue;
         }
-        let shown = mask(sentence, &variants);
-        let question = format!("{}{}\n「{shown}」", name.among(), asking_for(sentence));
+        let Some((frame, quote)) = asked_as(sentence) else { continue };
+        let shown = mask(&quote, &variants);
+        let question = format!("{}{frame}\n「{shown}」", name.among());
         // The nearest three, less those the use fits too ([`Kin::fits`]): a farther choice
         // would be of another kind.
         // Nor one the use names (`インメモリデータベース` beside メモリ最適化).
@@ -54,19 +54,59 @@ pub(super) fn scenario_questions(name: &Name, kin: &Kin) -> Vec<Question> {
 /// verbal noun, `ユーザーは…できる` a topic).
 pub(super) fn wish(sentence: &str) -> Option<String> {
     let s = sentence.trim().trim_end_matches('。').trim();
-    let stem = s.strip_suffix("することができる").or_else(|| s.strip_suffix("できる"))?;
+    let (stem, wished) = match s.strip_suffix("することができる").or_else(|| s.strip_suffix("することが可能"))
+    {
+        Some(stem) => (stem, None),
+        // `…を防ぐことができる` → `…を防ぎたい`: a kanji verb's dictionary form.
+        None => match s.strip_suffix("ことができる").or_else(|| s.strip_suffix("ことが可能")) {
+            Some(verb) => (verb, Some(verb_wish(verb)?)),
+            None => (s.strip_suffix("できる")?, None),
+        },
+    };
     let last = stem.chars().last()?;
-    let verbal_noun = crate::search::kana::is_katakana(last) || is_kanji(last);
+    let verbal_noun = wished.is_some() || crate::search::kana::is_katakana(last) || is_kanji(last);
     // A topic (`ユーザーは…`, `Kubernetes は…`) or a clause that describes (`伸縮自在であり、`) does
     // not read as a wish; `…を利用したい` says nothing a choice could differ in.
     let reads_alone = !aside(s)
         && !s.starts_with(['※', '[', '【'])
         && !statements::LEANING.iter().any(|l| s.starts_with(l))
         && !["本機能", "これ", "それ", "下記", "以下", "上記", "は", "であり"].iter().any(|w| s.contains(w))
-        && !["利用", "使用"].iter().any(|w| stem.ends_with(w));
+        && !["利用", "使用", "行う"].iter().any(|w| stem.ends_with(w));
     let object = stem.rfind('を').is_some_and(|at| stem[at..].chars().count() > 2);
     (verbal_noun && reads_alone && object && (12..=80).contains(&s.chars().count()) && markup_free(s))
-        .then(|| format!("{stem}したい"))
+        .then(|| wished.unwrap_or_else(|| format!("{stem}したい")))
+}
+
+/// `防ぐ` → `防ぎたい`, `抑える` → `抑えたい`: the wish of a verb written with a kanji and its
+/// ending, for the endings that conjugate one way only (a godan ending other than る, or る after
+/// an e-row kana, which is ichidan but for a few words like 帰る). `None` for any other.
+fn verb_wish(verb: &str) -> Option<String> {
+    let mut chars: Vec<char> = verb.chars().collect();
+    let ending = chars.pop()?;
+    let before = *chars.last()?;
+    const GODAN: &[(char, char)] = &[
+        ('う', 'い'),
+        ('く', 'き'),
+        ('ぐ', 'ぎ'),
+        ('す', 'し'),
+        ('つ', 'ち'),
+        ('ぬ', 'に'),
+        ('ぶ', 'び'),
+        ('む', 'み'),
+    ];
+    let stem: String = chars.iter().collect();
+    if let Some((_, i)) = GODAN.iter().find(|(u, _)| *u == ending) {
+        return is_kanji(before).then(|| format!("{stem}{i}たい"));
+    }
+    let e_row = "えけげせぜてでねへべぺめれ".contains(before);
+    let kanji_before = chars.len() >= 2 && is_kanji(chars[chars.len() - 2]);
+    (ending == 'る' && e_row && kanji_before).then(|| format!("{stem}たい"))
+}
+
+/// A sentence a scenario question can quote as a use: it says one ([`says_purpose`]), ends in
+/// one ([`asked_as`]) and reads whole ([`shown_whole`]).
+fn is_use(sentence: &str) -> bool {
+    says_purpose(sentence) && asked_as(sentence).is_some() && shown_whole(sentence)
 }
 
 /// Whether a use can be quoted as it is: 「下記の場合に最適」 points to a list the question does
@@ -84,24 +124,62 @@ fn shown_whole(sentence: &str) -> bool {
 /// so it makes none.
 pub(super) fn wished_sentence(description: &str, variants: &[String]) -> Option<String> {
     let sentences: Vec<&str> = description.split(['。', '・']).map(str::trim).collect();
-    if sentences.iter().any(|s| says_purpose(s) && shown_whole(s)) {
+    if sentences.iter().any(|s| is_use(s)) {
         return None;
     }
     sentences.into_iter().find(|s| wish(s).is_some() && mask(s, variants) == *s).map(str::to_owned)
 }
 
-/// How a scenario question asks: 「次の場合に選ぶのはどれ？」 for a situation (`…したい場合`,
-/// `…のとき`), 「次の用途に向いているのはどれ？」 for what a thing is for (`…に最適`, a list of uses,
-/// `…向けの仮想デスクトップ`): 「次の場合に」 before a use or a noun reads wrong.
-pub(super) fn asking_for(sentence: &str) -> &'static str {
-    let sentence = sentence.trim_end_matches(['。', ' ']);
-    let situation =
-        ["場合", "とき", "時"].iter().any(|s| sentence.ends_with(s)) || sentence.contains("したい");
-    if situation {
-        "次の場合に選ぶのはどれ？"
-    } else {
-        "次の用途に向いているのはどれ？"
+/// How a scenario question asks, and what it quotes: the words that say the sentence is a use
+/// (`…に推奨`, `…場合に最適`, `…の際に有効`) go into the question, so that the quote is the use
+/// itself. Readers of session 22's whole-pool reading failed 「次の用途に向いているのはどれ？」
+/// before 「…アプリケーションに推奨」 and 「次の場合に選ぶのはどれ？」 before 「…したい場合に最適」 as
+/// frames that do not fit their quotes.
+/// - a situation (`…したい場合`, `…のとき`, `…したい`): 「次の場合に選ぶのはどれ？」;
+/// - a list of uses (`…など`) or a use the sentence ends in: 「次の用途に…のはどれ？」;
+/// - who a thing is for (`…などのユーザー向けに、…を提供`): 「次の利用者向けのものはどれ？」.
+///
+/// `None` for a sentence that does not end in a use (`…に最適なエッジロケーションを決定して配信
+/// する` says how a thing works; `…向けの…API` what it is): not a scenario.
+pub(super) fn asked_as(sentence: &str) -> Option<(String, String)> {
+    let s = sentence.trim().trim_end_matches(['。', ' ']).trim();
+    let ask = |frame: &str, quote: &str| Some((frame.to_owned(), quote.trim_end_matches('、').to_owned()));
+    // The longest ending first: `場合に最適` before `に最適`.
+    const ENDINGS: &[(&str, &str, &str)] = &[
+        ("場合に最適", "場合", "次の場合に最適なのはどれ？"),
+        ("場合に推奨", "場合", "次の場合に推奨されているのはどれ？"),
+        ("場合に使用できる", "場合", "次の場合に使えるのはどれ？"),
+        ("場合に使用", "場合", "次の場合に使うのはどれ？"),
+        ("場合に設定", "場合", "次の場合に設定するのはどれ？"),
+        ("場合に有効", "場合", "次の場合に有効なのはどれ？"),
+        ("の際に有効", "", "次の場面で有効なのはどれ？"),
+        ("に推奨", "", "次の用途に推奨されているのはどれ？"),
+        ("に最適", "", "次の用途に最適なのはどれ？"),
+        ("に有効", "", "次の用途に有効なのはどれ？"),
+        ("に向いている", "", "次の用途に向いているのはどれ？"),
+        ("に適している", "", "次の用途に適しているのはどれ？"),
+        ("に役に立つ", "", "次の用途に役立つのはどれ？"),
+        ("に役立つ", "", "次の用途に役立つのはどれ？"),
+        ("ために使用", "", "次の目的で使うのはどれ？"),
+        ("ために使用する", "", "次の目的で使うのはどれ？"),
+    ];
+    for (ending, kept, frame) in ENDINGS {
+        if let Some(rest) = s.strip_suffix(ending) {
+            return ask(frame, &format!("{rest}{kept}"));
+        }
     }
+    if ["場合", "とき", "時", "たい"].iter().any(|e| s.ends_with(e)) || s.contains("したい") {
+        return ask("次の場合に選ぶのはどれ？", s);
+    }
+    if s.ends_with("など") {
+        return ask("次の用途に向いているのはどれ？", s);
+    }
+    if let Some((users, _)) = s.split_once("向けに") {
+        return users
+            .ends_with("ユーザー")
+            .then(|| ("次の利用者向けのものはどれ？".to_owned(), users.to_owned()));
+    }
+    None
 }
 
 /// Words that say what a thing is for.
@@ -163,7 +241,20 @@ mod tests {
             wish("AWS Organizationsと連携して、複数アカウントにまたがるデプロイを制御できる").as_deref(),
             Some("AWS Organizationsと連携して、複数アカウントにまたがるデプロイを制御したい")
         );
+        assert_eq!(wish("偶発的な削除を防ぐことができる").as_deref(), Some("偶発的な削除を防ぎたい"));
+        assert_eq!(
+            wish("ある国(地域)からのアクセスに対して 403 (アクセス拒否) のレスポンスを返すことが可能")
+                .as_deref(),
+            Some("ある国(地域)からのアクセスに対して 403 (アクセス拒否) のレスポンスを返したい")
+        );
+        assert_eq!(
+            wish("ピーク時以外のリソース使用率を抑えることができる").as_deref(),
+            Some("ピーク時以外のリソース使用率を抑えたい")
+        );
         for not_a_wish in [
+            "アプリを見ることができる",
+            "データを送ることができる",
+            "製品の追加や制約の追加を行うことができる",
             "伸縮自在であり、Kubernetes はアプリケーションを自動的にスケーリングして修復できる",
             "エージェント端末を使用して利用することができる",
             "インスタンスメタデータは実行中のインスタンスから取得できる",
@@ -192,18 +283,67 @@ mod tests {
     }
 
     #[test]
-    fn a_situation_is_asked_as_one_and_a_use_as_a_use() {
-        assert_eq!(
-            asking_for("ソフトウェアのライセンス等で物理サーバを専有したい場合"),
-            "次の場合に選ぶのはどれ？"
-        );
-        assert_eq!(asking_for("コストを抑えたいとき。"), "次の場合に選ぶのはどれ？");
-        for used in [
-            "パッケージのアップデートやソフトウェアのインストールの際に有効",
-            "バッチ処理、動画エンコード、ゲームサーバなど",
-            "サードパーティのVDIソフトウェア向けの仮想デスクトップインフラAPI",
+    fn a_use_is_asked_with_the_words_that_say_it_is_one_in_the_question() {
+        let asked = |s: &str| asked_as(s).map(|(frame, quote)| format!("{frame}「{quote}」"));
+        for (sentence, question) in [
+            (
+                "ソフトウェアのライセンス等で物理サーバを専有したい場合",
+                "次の場合に選ぶのはどれ？「ソフトウェアのライセンス等で物理サーバを専有したい場合」",
+            ),
+            ("コストを抑えたいとき。", "次の場合に選ぶのはどれ？「コストを抑えたいとき」"),
+            (
+                "バッチ処理、動画エンコード、ゲームサーバなど",
+                "次の用途に向いているのはどれ？「バッチ処理、動画エンコード、ゲームサーバなど」",
+            ),
+            (
+                "少数の重要なインスタンスが互いに分離して保持される必要のあるアプリケーションに推奨",
+                "次の用途に推奨されているのはどれ？「少数の重要なインスタンスが互いに分離して保持される必要のあるアプリケーション」",
+            ),
+            (
+                "クラウドに依存せず、自社インフラ上で EKS のような体験を実現したい場合に最適",
+                "次の場合に最適なのはどれ？「クラウドに依存せず、自社インフラ上で EKS のような体験を実現したい場合」",
+            ),
+            (
+                "処理途中で中断可能な計算処理を大規模かつ並列で実行する場合に使用できる",
+                "次の場合に使えるのはどれ？「処理途中で中断可能な計算処理を大規模かつ並列で実行する場合」",
+            ),
+            (
+                "パッケージのアップデートやソフトウェアのインストールの際に有効",
+                "次の場面で有効なのはどれ？「パッケージのアップデートやソフトウェアのインストール」",
+            ),
+            (
+                "設定を保存する必要のないコンタクトセンターの従業員などのユーザー向けに、非永続的な仮想デスクトップを提供",
+                "次の利用者向けのものはどれ？「設定を保存する必要のないコンタクトセンターの従業員などのユーザー」",
+            ),
         ] {
-            assert_eq!(asking_for(used), "次の用途に向いているのはどれ？", "{used}");
+            assert_eq!(asked(sentence).as_deref(), Some(question), "{sentence}");
         }
+        // What a thing is or how it works is not a use, though a use's words are in it.
+        for not_a_use in [
+            "サードパーティのVDIソフトウェア向けの仮想デスクトップインフラAPI",
+            "コンテンツをリクエストすると、コンテンツ処理に最適なエッジロケーションを決定して配信する",
+            "Webサーバ側は受け取った〇〇の情報をもとに最適なレスポンスを返す",
+        ] {
+            assert_eq!(asked(not_a_use), None, "{not_a_use}");
+        }
+    }
+
+    #[test]
+    fn a_use_asked_as_a_scenario_is_not_quoted_whole_by_another_question() {
+        let notes = "仮想サーバー\nEC2\n起動の設定\n| 甲設定 | パッケージのアップデートやソフトウェアのインストールの際に有効。 |\n| 乙設定 | 停止の前にメモリの内容をディスクへ退避する設定。 |\n| 丙設定 | 設定の変更をすべて記録して後から監査する設定。 |\n";
+        let pool = generate(&crate::corpus::text::parse("aws-notes.txt", notes)).unwrap();
+        let asked: Vec<&Question> = pool.iter().filter(|q| q.answer() == "甲設定").collect();
+        assert!(
+            asked.iter().any(|q| q.kind == "scenario"
+                && q.question.ends_with(
+                    "次の場面で有効なのはどれ？\n「パッケージのアップデートやソフトウェアのインストール」"
+                )),
+            "{asked:#?}"
+        );
+        // The term question would quote the same sentence with its 「の際に有効」: one stem twice.
+        assert!(
+            !asked.iter().any(|q| q.kind != "scenario" && q.question.contains("インストールの際に有効")),
+            "{asked:#?}"
+        );
     }
 }
