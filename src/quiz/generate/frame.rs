@@ -1,5 +1,6 @@
-//! How much of the frame a question keeps: the words before its quote that name where its
-//! choices come from (`VPCのエンドポイントのうち、`).
+//! How a question is framed and its choices named: how much of the frame it keeps (the words
+//! before its quote that name where its choices come from, `VPCのエンドポイントのうち、`), and
+//! AWS's prefix on every service choice or on none.
 
 use super::*;
 
@@ -24,12 +25,73 @@ pub(super) fn unframed(q: &Question) -> Vec<Question> {
         .collect()
 }
 
+/// Service choices named alike: every one with AWS's prefix (`Amazon Connect`, `AWS Marketplace`,
+/// `AWS End User Messaging`, `Amazon Chime`) when the gazetteer knows each one's, else none
+/// (`Connect` beside `Chime`). Readers of session 22 failed `Amazon Connect` beside bare names
+/// as "the only choice with the brand prefix". For a post only: the checks read the names the
+/// notes and the gazetteer use.
+pub(super) fn even_prefixes(q: &mut Question) {
+    const PREFIXES: [&str; 2] = ["Amazon ", "AWS "];
+    if !matches!(q.kind.as_str(), "term" | "item" | "scenario" | "feature" | "comparison") {
+        return;
+    }
+    let bare = |c: &str| PREFIXES.iter().find_map(|p| c.strip_prefix(p)).map(str::to_owned);
+    let prefixed = q.choices.iter().filter(|c| bare(c).is_some()).count();
+    if prefixed == 0 || prefixed == q.choices.len() {
+        return;
+    }
+    // `Chime` → `Amazon Chime` when the gazetteer spells it so.
+    let full = |c: &str| -> Option<String> {
+        let named = normalize(c);
+        let service = gazetteer::services().iter().find(|s| s.names.iter().any(|n| n.text == named))?;
+        PREFIXES.iter().map(|p| format!("{p}{c}")).find(|f| {
+            let f = normalize(f);
+            normalize(&service.name) == f || service.names.iter().any(|n| n.text == f)
+        })
+    };
+    let fulls: Option<Vec<String>> =
+        q.choices.iter().map(|c| if bare(c).is_some() { Some(c.clone()) } else { full(c) }).collect();
+    let shown =
+        fulls.unwrap_or_else(|| q.choices.iter().map(|c| bare(c).unwrap_or_else(|| c.clone())).collect());
+    for (note, (old, new)) in q.choice_notes.iter_mut().zip(q.choices.iter().zip(&shown)) {
+        if let Some(rest) = note.strip_prefix(&format!("{old} — ")) {
+            *note = format!("{new} — {rest}");
+        }
+    }
+    q.choices = shown;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::corpus::text;
 
     const NOTES: &str = "仮想サーバー\nEC2\n品質改善\n| 停止保護 | インスタンスの停止および手動削除を防ぐ機能。 |\n| 自動復旧機能 | 障害のときにインスタンスを自動的に復旧させることができる。 |\n| ハイバネーション | メインメモリの内容を待避させる機能。 |\n";
+
+    #[test]
+    fn service_choices_all_have_awss_prefix_or_none_does() {
+        let base = generate(&text::parse("n.txt", NOTES)).unwrap()[0].clone();
+        let shown = |choices: &[&str]| {
+            let mut q = Question {
+                kind: "term".to_owned(),
+                choices: choices.iter().map(|c| c.to_string()).collect(),
+                choice_notes: Vec::new(),
+                ..base.clone()
+            };
+            even_prefixes(&mut q);
+            q.choices
+        };
+        assert_eq!(
+            shown(&["Amazon Connect", "Chime", "End User Messaging"]),
+            ["Amazon Connect", "Amazon Chime", "AWS End User Messaging"]
+        );
+        // A name the gazetteer knows no prefix for: none has one.
+        assert_eq!(
+            shown(&["Amazon Connect", "Chime", "コールセンター"]),
+            ["Connect", "Chime", "コールセンター"]
+        );
+        assert_eq!(shown(&["Chime", "WorkDocs"]), ["Chime", "WorkDocs"]);
+    }
 
     #[test]
     fn a_frame_is_shortened_to_its_kind_before_it_is_left_out() {

@@ -113,6 +113,7 @@ pub fn generate(sections: &[Section]) -> Result<Vec<Question>, lindera::error::L
         // Last, once every check has read the notes' own text: what the post shows is spelled
         // as AWS spells it (the id, made from the notes' text, stays).
         super::spelling::correct(q);
+        even_prefixes(q);
     }
     Ok(pool)
 }
