@@ -207,6 +207,13 @@ mod tests {
         let workspaces = named("WorkSpaces");
         assert!(workspaces.rivals(named("AppStream 2.0")));
         assert!(!workspaces.rivals(named("WorkMail")) && !workspaces.rivals(named("WorkDocs")));
+        // Session 22's: AWS Marketplace (a store) beside Amazon Connect; nor is a discontinued
+        // service offered beside current ones.
+        let connect = named("Amazon Connect");
+        assert!(connect.rivals(named("Chime")) && connect.rivals(named("WorkMail")));
+        for other in ["AWS Marketplace", "Pinpoint", "WorkDocs"] {
+            assert!(!connect.rivals(named(other)), "{other}");
+        }
     }
 
     #[test]

@@ -84,7 +84,11 @@ pub fn fact(q: &Question) -> String {
 }
 
 /// Most questions from one comparison table: more would ask the same three things over and over.
-pub(super) const MOST_PER_TABLE: usize = 12;
+/// 12 until session 22, when the instance-metadata statement whose answer was a sentence cut from
+/// its context went (readers failed it three times) and the pool fell to 119: the 13th is the
+/// provider side of the VPC endpoint table (`利用者が「サービスを提供する側」`), whose answer,
+/// the endpoint service, readers have passed in every cell they were asked.
+pub(super) const MOST_PER_TABLE: usize = 13;
 
 /// Rows of a comparison table that say what a thing is for or does (`主なユースケース`, `役割`):
 /// asked first. Rows like `利用者` read as a table's column heading left in the stem (the readers

@@ -209,11 +209,20 @@ pub(super) fn is_merit_row(section: &Section) -> bool {
             .is_some_and(|h| ["メリット", "利点", "特長"].iter().any(|w| h.contains(w)))
 }
 
-/// True when `sentence` leans on one the question does not show (`これらのタスクを再実行するには`).
+/// True when `sentence` leans on one the question does not show (`これらのタスクを再実行するには`),
+/// or says only what is not needed with no topic of its own: 「EC2 コンソールまたは AWS CLI を使用
+/// する必要はない」 says for what only by following 「…は実行中のインスタンスから取得できる」
+/// (readers of session 22 failed it as a choice cut from its context, twice).
 pub(super) fn dangling(sentence: &str) -> bool {
-    ["これら", "それら", "この", "その", "上記", "前述", "同様"]
+    let s = sentence.trim().trim_end_matches('。');
+    let unneeded = ["必要はない", "必要がない"]
         .iter()
-        .any(|d| sentence.trim_start().starts_with(d))
+        .find_map(|e| s.strip_suffix(e))
+        .is_some_and(|rest| !rest.replace("または", "").contains('は'));
+    unneeded
+        || ["これら", "それら", "この", "その", "上記", "前述", "同様"]
+            .iter()
+            .any(|d| s.trim_start().starts_with(d))
 }
 
 /// True when `text` opens with an aside, a bullet or a reference to what is not shown: not
@@ -319,6 +328,15 @@ pub(super) fn words_of(term: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_that_only_says_what_is_not_needed_leans_on_the_one_before() {
+        assert!(dangling("EC2 コンソールまたは AWS CLI を使用する必要はない。"));
+        assert!(dangling("これらのタスクを再実行するには"));
+        // With a topic of its own it reads alone.
+        assert!(!dangling("ユーザーは SSH ポートを開く必要はない。"));
+        assert!(!dangling("インスタンスメタデータは実行中のインスタンスから取得できる。"));
+    }
 
     #[test]
     fn a_one_word_tagline_is_generic_and_a_phrase_is_not() {
