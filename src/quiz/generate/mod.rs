@@ -28,6 +28,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 
+mod asides;
 mod build;
 mod frame;
 mod glossary;
@@ -42,7 +43,8 @@ mod text;
 
 pub use self::build::forms_of;
 use self::{
-    build::*, frame::*, kin::*, names::*, numbers::*, pool::*, scenario::*, statements::*, tables::*, text::*,
+    asides::*, build::*, frame::*, kin::*, names::*, numbers::*, pool::*, scenario::*, statements::*,
+    tables::*, text::*,
 };
 use super::quality::{Words, MASK};
 use super::Question;

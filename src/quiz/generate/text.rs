@@ -2,7 +2,7 @@
 //! tells them apart is lost.
 
 use super::names::Name;
-use super::{mask, normalize, variants};
+use super::{aside, mask, normalize, variants};
 use crate::corpus::{Section, SectionKind};
 
 /// Text without the notes' markup: `【…】` taglines, `※` notes (to the end of their sentence),
@@ -154,18 +154,6 @@ pub(super) fn one_word(tag: &str) -> bool {
     katakana && parts.len() == 1 && parts[0].iter().all(|english| !english.contains(' '))
 }
 
-/// `text` without the bracketed groups it opens with (`(オリジンアクセスアイデンティティ) …`).
-pub(super) fn without_leading_brackets(text: &str) -> &str {
-    let mut rest = text.trim_start();
-    while let Some(inner) = rest.strip_prefix(['(', '（']) {
-        match inner.find([')', '）']) {
-            Some(end) => rest = inner[end..].trim_start_matches([')', '）']).trim_start(),
-            None => return "",
-        }
-    }
-    rest
-}
-
 /// The share of `statement`'s character pairs (letters and digits) that `text` has: how much of
 /// what `statement` says `text` says too.
 pub(super) fn shared(statement: &str, text: &str) -> f64 {
@@ -207,29 +195,6 @@ pub(super) fn is_merit_row(section: &Section) -> bool {
             .rev()
             .nth(1)
             .is_some_and(|h| ["メリット", "利点", "特長"].iter().any(|w| h.contains(w)))
-}
-
-/// True when `sentence` leans on one the question does not show (`これらのタスクを再実行するには`),
-/// or says only what is not needed with no topic of its own: 「EC2 コンソールまたは AWS CLI を使用
-/// する必要はない」 says for what only by following 「…は実行中のインスタンスから取得できる」
-/// (readers of session 22 failed it as a choice cut from its context, twice).
-pub(super) fn dangling(sentence: &str) -> bool {
-    let s = sentence.trim().trim_end_matches('。');
-    let unneeded = ["必要はない", "必要がない"]
-        .iter()
-        .find_map(|e| s.strip_suffix(e))
-        .is_some_and(|rest| !rest.replace("または", "").contains('は'));
-    unneeded
-        || ["これら", "それら", "この", "その", "上記", "前述", "同様"]
-            .iter()
-            .any(|d| s.trim_start().starts_with(d))
-}
-
-/// True when `text` opens with an aside, a bullet or a reference to what is not shown: not
-/// something to show as what a thing is.
-pub(super) fn aside(text: &str) -> bool {
-    let text = text.trim_start();
-    text.starts_with(['(', '（', '・', '-']) || dangling(text)
 }
 
 /// The first sentence of a description when it can be shown whole as a choice.
@@ -330,15 +295,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_sentence_that_only_says_what_is_not_needed_leans_on_the_one_before() {
-        assert!(dangling("EC2 コンソールまたは AWS CLI を使用する必要はない。"));
-        assert!(dangling("これらのタスクを再実行するには"));
-        // With a topic of its own it reads alone.
-        assert!(!dangling("ユーザーは SSH ポートを開く必要はない。"));
-        assert!(!dangling("インスタンスメタデータは実行中のインスタンスから取得できる。"));
-    }
-
-    #[test]
     fn a_one_word_tagline_is_generic_and_a_phrase_is_not() {
         for generic in ["ストレージ", "HTTP", "プロトコル"] {
             assert!(one_word(generic), "{generic}");
@@ -371,19 +327,6 @@ mod tests {
         );
         assert_eq!(clean("許可する (S3のみ ※署名が要る) 。次の文。"), "許可する (S3のみ )。次の文。");
         assert_eq!(clean("停止できる。※注意。再開できる。"), "停止できる。再開できる。");
-    }
-
-    #[test]
-    fn leading_readings_in_brackets_are_left_out() {
-        assert_eq!(
-            without_leading_brackets(
-                "(オリジンアクセスアイデンティティ) オブジェクトのアクセス権の許可を付与する。"
-            ),
-            "オブジェクトのアクセス権の許可を付与する。"
-        );
-        assert_eq!(without_leading_brackets("(スタンダード / コンバーティブル)(数年間契約)"), "");
-        assert_eq!(without_leading_brackets("（閉じない"), "");
-        assert_eq!(without_leading_brackets("そのまま(括弧)"), "そのまま(括弧)");
     }
 
     #[test]
