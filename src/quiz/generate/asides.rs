@@ -37,10 +37,7 @@ pub(super) fn dangling(sentence: &str) -> bool {
         .iter()
         .find_map(|e| s.strip_suffix(e))
         .is_some_and(|rest| !rest.replace("または", "").contains('は'));
-    unneeded
-        || ["これら", "それら", "この", "その", "上記", "前述", "同様"]
-            .iter()
-            .any(|d| s.trim_start().starts_with(d))
+    unneeded || ["これら", "それら", "この", "その", "上記", "前述", "同様"].iter().any(|d| s.starts_with(d))
 }
 
 /// True when `text` opens with an aside, a bullet or a reference to what is not shown: not
@@ -61,11 +58,12 @@ mod tests {
             without_leading_brackets("(静的・動的)コンテンツを配信するサービス。"),
             "(静的・動的)コンテンツを配信するサービス。"
         );
+        // Readings and asides still go (`leading_readings_in_brackets_are_left_out`), and so does
+        // a list set apart from what follows.
         assert_eq!(
             without_leading_brackets("(オリジンアクセスアイデンティティ) オブジェクトの…"),
             "オブジェクトの…"
         );
-        assert_eq!(without_leading_brackets("(スタンダード / コンバーティブル)(数年間契約)"), "");
         assert_eq!(without_leading_brackets("(静的・動的) コンテンツ"), "コンテンツ");
     }
 

@@ -111,12 +111,15 @@ pub(super) fn even_forms(q: &mut Question) {
     if distinct.len() < shown.len() || shown.iter().any(|c| c.trim().is_empty()) {
         return;
     }
-    for (i, new) in shown.iter().enumerate() {
-        let old = &q.choices[i];
-        if let Some(note) = q.choice_notes.get_mut(i) {
-            if let Some(rest) = note.strip_prefix(&format!("{old} — ")) {
-                *note = format!("{new} — {rest}");
-            }
+    show_choices(q, shown);
+}
+
+/// The choices shown as `shown` (in order), each choice note following its choice's new name
+/// (`Elastic Fabric Adapter (EFA) — …` → `EFA — …`).
+pub(super) fn show_choices(q: &mut Question, shown: Vec<String>) {
+    for (note, (old, new)) in q.choice_notes.iter_mut().zip(q.choices.iter().zip(&shown)) {
+        if let Some(rest) = note.strip_prefix(&format!("{old} — ")) {
+            *note = format!("{new} — {rest}");
         }
     }
     q.choices = shown;

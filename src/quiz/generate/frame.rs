@@ -53,12 +53,7 @@ pub(super) fn even_prefixes(q: &mut Question) {
         q.choices.iter().map(|c| if bare(c).is_some() { Some(c.clone()) } else { full(c) }).collect();
     let shown =
         fulls.unwrap_or_else(|| q.choices.iter().map(|c| bare(c).unwrap_or_else(|| c.clone())).collect());
-    for (note, (old, new)) in q.choice_notes.iter_mut().zip(q.choices.iter().zip(&shown)) {
-        if let Some(rest) = note.strip_prefix(&format!("{old} — ")) {
-            *note = format!("{new} — {rest}");
-        }
-    }
-    q.choices = shown;
+    show_choices(q, shown);
 }
 
 #[cfg(test)]

@@ -161,8 +161,8 @@ pub(super) fn asked_as(sentence: &str) -> Option<(String, String)> {
         ("に適している", "", "次の用途に適しているのはどれ？"),
         ("に役に立つ", "", "次の用途に役立つのはどれ？"),
         ("に役立つ", "", "次の用途に役立つのはどれ？"),
-        ("ために使用", "", "次の目的で使うのはどれ？"),
         ("ために使用する", "", "次の目的で使うのはどれ？"),
+        ("ために使用", "", "次の目的で使うのはどれ？"),
     ];
     for (ending, kept, frame) in ENDINGS {
         if let Some(rest) = s.strip_suffix(ending) {
