@@ -379,4 +379,17 @@ mod tests {
             assert!(pool.iter().any(|q| q.question.starts_with("EC2について、")), "{heading}: {pool:#?}");
         }
     }
+
+    #[test]
+    fn a_gloss_the_post_leaves_out_gives_nothing_away() {
+        // 「割合」 is in the clue and in `Canary (割合分割)` only; a post shows `Canary` beside
+        // All-at-once and Blue / Green ([`even_forms`]), so nothing gives the answer away.
+        let notes = "仮想サーバー\nEC2\nデプロイ設定\n| Canary (割合分割) | 移行する割合を分単位で少しずつ指定できる。 |\n| All-at-once | 新しい版を全部の台に同時に入れる。 |\n| Blue / Green | 別の環境を作ってから一度に切り替える。 |\n";
+        let pool = generate(&text::parse("n.txt", notes)).unwrap();
+        let canary = pool
+            .iter()
+            .find(|q| q.kind == "term" && q.answer() == "Canary")
+            .unwrap_or_else(|| panic!("a term question on Canary: {pool:#?}"));
+        assert!(canary.question.contains("割合"), "{canary:#?}");
+    }
 }
